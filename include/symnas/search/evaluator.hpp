@@ -1,0 +1,29 @@
+// The one interface through which the search reaches a model: the search core never depends on
+// libtorch. Implementations: the CNN trainer (nn), the NAS-Bench-201 table look-up (bench mode),
+// synthetic test functions (tests).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "symnas/search/types.hpp"
+
+namespace symnas::search {
+
+/// Turns a candidate's parameters into an outcome.
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+
+  /// Costs known without training (flops, params, peak_memory_bytes, estimated latency_ms...).
+  /// Used to check budgets before training and by strategies that discard over-budget
+  /// candidates. Throws ArchError (or another symnas::Error) if the candidate is invalid.
+  virtual std::map<std::string, double> EstimateCosts(const Params& params) = 0;
+
+  /// Trains (or looks up) the candidate. Never throws for an expected failure (divergence,
+  /// invalid architecture, out of memory): returns status kFailed with the reason instead.
+  virtual EvalResult Evaluate(const Params& params, std::uint64_t seed) = 0;
+};
+
+}  // namespace symnas::search

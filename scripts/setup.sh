@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package symnas needs (idempotent, non-interactive) and configures OpenBLAS.
+# Usage: scripts/setup.sh        (run as root, or with sudo available)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libtorch-dev libopenblas0-pthread libopenblas-pthread-dev
+  libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libfmt-dev libspdlog-dev libeigen3-dev libxgboost-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  dataset-fashion-mnist python3-torch python3-optuna python3-matplotlib python3-numpy
+)
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing[@]}"
+fi
+
+# libtorch links libblas.so.3; make OpenBLAS (pthread flavour) the provider of that alternative.
+arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+for name in libblas.so.3 liblapack.so.3; do
+  target=$(update-alternatives --list "${name}-${arch}" 2>/dev/null | grep openblas-pthread | head -n1 || true)
+  if [[ -n $target ]]; then
+    "${sudo_cmd[@]}" update-alternatives --set "${name}-${arch}" "$target" >/dev/null
+  fi
+done
+echo "setup: done (BLAS: $(readlink -f /usr/lib/${arch}/libblas.so.3))"
