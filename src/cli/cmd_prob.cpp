@@ -27,6 +27,7 @@ struct ProbArgs {
   int max_iterations = 10000;
   double min_improvement = 1e-10;
   unsigned seed = 0;
+  bool ground_all = false;
 };
 
 }  // namespace
@@ -42,6 +43,8 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
   lfi->add_option("--max-iterations", args->max_iterations, "EM iteration limit (10000)");
   lfi->add_option("--min-improvement", args->min_improvement, "stopping tolerance (1e-10)");
   lfi->add_option("--seed", args->seed, "seed for t(_) random start values");
+  lfi->add_flag("--ground-all", args->ground_all,
+                "count every grounding of a learnable clause, not only the relevant ones");
   sub.require_subcommand(0, 1);
   run = [args, lfi, &sub]() -> int {
     try {
@@ -52,6 +55,7 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
         options.max_iterations = args->max_iterations;
         options.min_improvement = args->min_improvement;
         options.seed = args->seed;
+        options.ground_all_tunables = args->ground_all;
         logic::LfiResult result = logic::LearnParameters(model, examples, options);
         if (args->print_model) {
           fmt::print("{}", result.learned_program);

@@ -32,7 +32,7 @@ bool GroundProgram::AddBody(int id, std::vector<Lit> body) {
   if (body.empty()) {
     n.is_true = true;
     n.bodies.clear();
-    n.bodies.insert({});
+    n.bodies.insert(std::vector<Lit>{});
     return true;
   }
   return n.bodies.insert(std::move(body)).second;
