@@ -189,9 +189,29 @@ class Grounder {
       Solve(goal->args[0], [&] { Solve(rest, k); });
       return;
     }
+    static const Symbol kArrow = Intern("->");
+    static const Symbol kOnce = Intern("once");
+    static const Symbol kFindall = Intern("findall");
     if (arity == 2 && name == sym.semicolon) {
+      const Term* left = m_.Deref(goal->args[0]);
+      if (left->Is(kArrow, 2)) {
+        IfThenElse(left->args[0], left->args[1], goal->args[1], k);
+        return;
+      }
       Solve(goal->args[0], k);
       Solve(goal->args[1], k);
+      return;
+    }
+    if (arity == 2 && name == kArrow) {
+      IfThenElse(goal->args[0], goal->args[1], nullptr, k);
+      return;
+    }
+    if (arity == 1 && name == kOnce) {
+      IfThenElse(goal->args[0], nullptr, nullptr, k);
+      return;
+    }
+    if (arity == 3 && name == kFindall) {
+      FindAll(goal, k);
       return;
     }
     if (arity == 1 && (name == sym.not_provable || name == sym.not_)) {
@@ -222,6 +242,44 @@ class Grounder {
       return;
     }
     CallTabled(goal, k);
+  }
+
+  // (C -> T ; E) and once/1 with Prolog's meaning (first solution of C). The condition must be
+  // deterministic: committing to a probabilistic solution has no distribution semantics.
+  void IfThenElse(const Term* cond, const Term* then, const Term* otherwise, Cont k) {
+    bool found = false;
+    std::size_t base = lits_.size();
+    Solve(cond, [&] {
+      if (found) return;
+      if (lits_.size() != base) {
+        throw GroundingError("The condition of if-then-else or once/1 must be deterministic",
+                             m_.where, "NonDeterministicCondition");
+      }
+      found = true;
+      if (then) Solve(then, k);
+      else k();
+    });
+    if (!found && otherwise) Solve(otherwise, k);
+  }
+
+  // findall(Template, Goal, List) over the deterministic solutions of Goal.
+  void FindAll(const Term* goal, Cont k) {
+    std::vector<std::pair<const Term*, int>> found;
+    std::size_t base = lits_.size();
+    Solve(goal->args[1], [&] {
+      if (lits_.size() != base) {
+        throw GroundingError("findall/3 is supported for deterministic goals only", m_.where,
+                             "NonDeterministicCondition");
+      }
+      int nv = 0;
+      const Term* item = m_.Canonical(goal->args[0], nv);
+      found.push_back({item, nv});
+    });
+    auto mark = m_.GetMark();
+    std::vector<const Term*> items;
+    for (auto [item, nv] : found) items.push_back(nv ? m_.Rename(item, m_.NewVars(nv)) : item);
+    if (m_.Unify(goal->args[2], m_.arena().List(items))) k();
+    m_.Undo(mark);
   }
 
   void SolveNegation(const Term* goal, Cont k) {

@@ -105,6 +105,17 @@ TEST(BuiltinsTest, ListsLibrary) {
   EXPECT_EQ(Holds("member(z, [a, b])"), 0.0);
 }
 
+TEST(BuiltinsTest, ControlConstructs) {
+  EXPECT_EQ(Holds("(1 > 2 -> X = a ; X = b), X == b"), 1.0);
+  EXPECT_EQ(Holds("(member(X, [c, d]) -> true ; X = e), X == c"), 1.0);
+  EXPECT_EQ(Holds("(fail -> true)"), 0.0);
+  EXPECT_EQ(Holds("once(member(X, [a, b])), X == a"), 1.0);
+  EXPECT_EQ(Holds("findall(X-Y, (member(X, [1, 2]), Y is X * 10), L), L == [1-10, 2-20]"), 1.0);
+  EXPECT_EQ(Holds("findall(X, member(X, []), L), L == []"), 1.0);
+  EXPECT_THROW(Holds("(p -> true ; true)", "0.5::p."), GroundingError);
+  EXPECT_THROW(Holds("findall(x, p, _)", "0.5::p."), GroundingError);
+}
+
 TEST(BuiltinsTest, ProbabilisticMembership) {
   EXPECT_NEAR(Holds("member(X, [a, b]), p(X)", "0.5::p(a). 0.5::p(b)."), 0.75, 1e-12);
   EXPECT_NEAR(Holds("\\+ (member(X, [a, b]), \\+ p(X))", "0.5::p(a). 0.5::p(b)."), 0.25, 1e-12);
