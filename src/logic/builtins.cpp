@@ -56,12 +56,20 @@ void ArithCompare(Machine& m, const Term* g, Cont k) {
   bool ok;
   if (a.is_int && b.is_int) {
     std::int64_t x = a.i, y = b.i;
-    ok = kOp == Cmp::kLt ? x < y : kOp == Cmp::kGt ? x > y : kOp == Cmp::kLe ? x <= y
-       : kOp == Cmp::kGe ? x >= y : kOp == Cmp::kEq ? x == y : x != y;
+    ok = kOp == Cmp::kLt   ? x < y
+         : kOp == Cmp::kGt ? x > y
+         : kOp == Cmp::kLe ? x <= y
+         : kOp == Cmp::kGe ? x >= y
+         : kOp == Cmp::kEq ? x == y
+                           : x != y;
   } else {
     double x = a.AsDouble(), y = b.AsDouble();
-    ok = kOp == Cmp::kLt ? x < y : kOp == Cmp::kGt ? x > y : kOp == Cmp::kLe ? x <= y
-       : kOp == Cmp::kGe ? x >= y : kOp == Cmp::kEq ? x == y : x != y;
+    ok = kOp == Cmp::kLt   ? x < y
+         : kOp == Cmp::kGt ? x > y
+         : kOp == Cmp::kLe ? x <= y
+         : kOp == Cmp::kGe ? x >= y
+         : kOp == Cmp::kEq ? x == y
+                           : x != y;
   }
   if (ok) k();
 }
@@ -71,16 +79,36 @@ void TypeCheck(Machine& m, const Term* g, Cont k) {
   const Term* t = m.Deref(g->args[0]);
   bool ok = false;
   switch (kType) {
-    case 0: ok = t->kind == TermKind::kVar; break;
-    case 1: ok = t->kind != TermKind::kVar; break;
-    case 2: ok = t->kind == TermKind::kAtom; break;
-    case 3: ok = t->IsNumber(); break;
-    case 4: ok = t->kind == TermKind::kInt; break;
-    case 5: ok = t->kind == TermKind::kFloat; break;
-    case 6: ok = t->kind != TermKind::kVar && t->kind != TermKind::kCompound; break;
-    case 7: ok = t->kind == TermKind::kCompound; break;
-    case 8: ok = m.IsGround(t); break;
-    case 9: ok = t->IsCallable(); break;
+    case 0:
+      ok = t->kind == TermKind::kVar;
+      break;
+    case 1:
+      ok = t->kind != TermKind::kVar;
+      break;
+    case 2:
+      ok = t->kind == TermKind::kAtom;
+      break;
+    case 3:
+      ok = t->IsNumber();
+      break;
+    case 4:
+      ok = t->kind == TermKind::kInt;
+      break;
+    case 5:
+      ok = t->kind == TermKind::kFloat;
+      break;
+    case 6:
+      ok = t->kind != TermKind::kVar && t->kind != TermKind::kCompound;
+      break;
+    case 7:
+      ok = t->kind == TermKind::kCompound;
+      break;
+    case 8:
+      ok = m.IsGround(t);
+      break;
+    case 9:
+      ok = t->IsCallable();
+      break;
   }
   if (ok) k();
 }

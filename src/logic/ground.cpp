@@ -108,8 +108,7 @@ class Grounder {
         std::string text = ToString(answer);
         if (nv > 0 && !lits_.empty()) {
           throw NonGroundQuery(
-              "Query term still contains variables after grounding for query " + text,
-              q.location);
+              "Query term still contains variables after grounding for query " + text, q.location);
         }
         auto [it, inserted] = seen.try_emplace(text, 0);
         if (inserted) {
@@ -141,8 +140,7 @@ class Grounder {
     m_.Undo(mark);
     const GroundNode& n = gp_.node(node);
     if ((e.value && n.bodies.empty()) || (!e.value && n.is_true)) {
-      throw InconsistentEvidenceError("Inconsistent evidence detected: '" + text + "'",
-                                      e.location);
+      throw InconsistentEvidenceError("Inconsistent evidence detected: '" + text + "'", e.location);
     }
     gp_.evidence.push_back({text, node, e.value});
   }
@@ -163,8 +161,10 @@ class Grounder {
             if (c.tunable[h] >= 0) ChoiceLiteral(c, t.clause, static_cast<int>(h), base);
           }
         };
-        if (c.body) Solve(m_.Rename(c.body, base), reg);
-        else reg();
+        if (c.body)
+          Solve(m_.Rename(c.body, base), reg);
+        else
+          reg();
       });
       m_.Undo(mark);
     }
@@ -256,8 +256,10 @@ class Grounder {
                              m_.where, "NonDeterministicCondition");
       }
       found = true;
-      if (then) Solve(then, k);
-      else k();
+      if (then)
+        Solve(then, k);
+      else
+        k();
     });
     if (!found && otherwise) Solve(otherwise, k);
   }
@@ -320,9 +322,9 @@ class Grounder {
           where.line = goal->line;
           where.column = goal->column;
         }
-        throw UnknownClause("No clauses found for '" + *goal->name + "/" +
-                                std::to_string(goal->arity) + "'",
-                            where);
+        throw UnknownClause(
+            "No clauses found for '" + *goal->name + "/" + std::to_string(goal->arity) + "'",
+            where);
       }
       ti = static_cast<int>(tables_.size());
       tables_.emplace_back();
@@ -360,9 +362,9 @@ class Grounder {
   void Evaluate(int ti) {
     int pos = static_cast<int>(stack_.size());
     if (pos > options_.max_depth) {
-      throw GroundingError("Recursion too deep (more than " + std::to_string(options_.max_depth) +
-                               " nested calls)",
-                           m_.where);
+      throw GroundingError(
+          "Recursion too deep (more than " + std::to_string(options_.max_depth) + " nested calls)",
+          m_.where);
     }
     stack_.push_back({ti, pos, false});
     tables_[ti].on_stack = true;
@@ -410,11 +412,16 @@ class Grounder {
     if (a->kind == TermKind::kVar || b->kind == TermKind::kVar) return false;
     if (a->kind != b->kind) return true;
     switch (a->kind) {
-      case TermKind::kAtom: return a->name != b->name;
-      case TermKind::kInt: return a->int_value != b->int_value;
-      case TermKind::kFloat: return a->float_value != b->float_value;
-      case TermKind::kCompound: return a->name != b->name || a->arity != b->arity;
-      default: return false;
+      case TermKind::kAtom:
+        return a->name != b->name;
+      case TermKind::kInt:
+        return a->int_value != b->int_value;
+      case TermKind::kFloat:
+        return a->float_value != b->float_value;
+      case TermKind::kCompound:
+        return a->name != b->name || a->arity != b->arity;
+      default:
+        return false;
     }
   }
 
@@ -426,8 +433,10 @@ class Grounder {
     if (m_.Unify(goal, m_.Rename(head, base))) {
       m_.where = c.location;
       if (!c.probabilistic()) {
-        if (c.body) Solve(m_.Rename(c.body, base), k);
-        else k();
+        if (c.body)
+          Solve(m_.Rename(c.body, base), k);
+        else
+          k();
       } else {
         auto choose = [&] {
           m_.where = c.location;
@@ -436,8 +445,10 @@ class Grounder {
           k();
           if (lit) lits_.pop_back();
         };
-        if (c.body) Solve(m_.Rename(c.body, base), choose);
-        else choose();
+        if (c.body)
+          Solve(m_.Rename(c.body, base), choose);
+        else
+          choose();
       }
     }
     m_.Undo(mark);

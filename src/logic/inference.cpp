@@ -69,9 +69,10 @@ std::vector<QueryAnswer> Infer(const Program& program, const InferenceOptions& o
   }
   std::stable_sort(answers.begin(), answers.end(),
                    [](const QueryAnswer& x, const QueryAnswer& y) { return x.atom < y.atom; });
-  answers.erase(std::unique(answers.begin(), answers.end(),
-                            [](const QueryAnswer& x, const QueryAnswer& y) { return x.atom == y.atom; }),
-                answers.end());
+  answers.erase(
+      std::unique(answers.begin(), answers.end(),
+                  [](const QueryAnswer& x, const QueryAnswer& y) { return x.atom == y.atom; }),
+      answers.end());
   if (stats) {
     stats->ground_nodes = gp.nodes.size();
     stats->formula_nodes = static_cast<std::size_t>(acyclic.size());

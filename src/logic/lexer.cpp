@@ -106,12 +106,23 @@ Token Lexer::ReadQuoted(Token tok, char quote) {
       Advance();
       char e = Peek();
       switch (e) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case '\\': value += '\\'; break;
-        case '\'': value += '\''; break;
-        case '"': value += '"'; break;
-        case '\n': break;  // line continuation
+        case 'n':
+          value += '\n';
+          break;
+        case 't':
+          value += '\t';
+          break;
+        case '\\':
+          value += '\\';
+          break;
+        case '\'':
+          value += '\'';
+          break;
+        case '"':
+          value += '"';
+          break;
+        case '\n':
+          break;  // line continuation
         default:
           Fail(std::string("Unknown escape sequence '\\") + e + "'", line_, column_);
       }

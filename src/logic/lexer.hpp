@@ -8,13 +8,13 @@
 namespace symnas::logic {
 
 enum class TokenKind : std::uint8_t {
-  kAtom,        ///< name, symbol-char sequence, quoted atom, or solo char (! ;)
-  kVar,         ///< variable name
-  kInt,         ///< integer literal
-  kFloat,       ///< float literal
-  kString,      ///< double-quoted string
-  kPunct,       ///< ( ) [ ] { } , |
-  kEnd,         ///< the clause-ending '.'
+  kAtom,    ///< name, symbol-char sequence, quoted atom, or solo char (! ;)
+  kVar,     ///< variable name
+  kInt,     ///< integer literal
+  kFloat,   ///< float literal
+  kString,  ///< double-quoted string
+  kPunct,   ///< ( ) [ ] { } , |
+  kEnd,     ///< the clause-ending '.'
   kEof,
 };
 

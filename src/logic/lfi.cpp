@@ -137,8 +137,7 @@ bool CompileExample(const Program& model, const Interpretation& interp, const Lf
       Contribution c;
       c.tunable = group.tunable[h];
       c.body_evidence = body_ev;
-      c.chosen_body_evidence =
-          ex.manager->And(compiler.Choice(g, static_cast<int>(h)), body_ev);
+      c.chosen_body_evidence = ex.manager->And(compiler.Choice(g, static_cast<int>(h)), body_ev);
       ex.contributions.push_back(c);
     }
   }
@@ -151,8 +150,10 @@ double FixedMass(const Clause& c) {
   for (std::size_t h = 0; h < c.heads.size(); ++h) {
     if (c.tunable[h] >= 0) continue;
     const Term* p = c.probs[h];
-    if (p->kind == TermKind::kInt) mass += static_cast<double>(p->int_value);
-    else if (p->kind == TermKind::kFloat) mass += p->float_value;
+    if (p->kind == TermKind::kInt)
+      mass += static_cast<double>(p->int_value);
+    else if (p->kind == TermKind::kFloat)
+      mass += p->float_value;
   }
   return mass;
 }

@@ -174,11 +174,15 @@ int Machine::Compare(const Term* a, const Term* b) const {
   if (a == b) return 0;
   auto rank = [](const Term* t) {
     switch (t->kind) {
-      case TermKind::kVar: return 0;
+      case TermKind::kVar:
+        return 0;
       case TermKind::kInt:
-      case TermKind::kFloat: return 1;
-      case TermKind::kAtom: return 3;
-      case TermKind::kCompound: return 4;
+      case TermKind::kFloat:
+        return 1;
+      case TermKind::kAtom:
+        return 3;
+      case TermKind::kCompound:
+        return 4;
     }
     return 5;
   };
@@ -289,8 +293,8 @@ Number Machine::Eval(const Term* t) const {
       return Flt(-x.f);
     }
     if (op == "+") return x;
-    if (op == "abs") return x.is_int ? Checked(x.i == INT64_MIN, std::llabs(x.i), where)
-                                     : Flt(std::fabs(x.f));
+    if (op == "abs")
+      return x.is_int ? Checked(x.i == INT64_MIN, std::llabs(x.i), where) : Flt(std::fabs(x.f));
     if (op == "sign") return x.is_int ? Int((x.i > 0) - (x.i < 0)) : Flt((d > 0) - (d < 0));
     if (op == "sqrt") {
       if (d < 0) ArithError("math domain error in sqrt", where);
@@ -406,8 +410,8 @@ Number Machine::Eval(const Term* t) const {
       return Int(a.i ^ b.i);
     }
   }
-  throw GroundingError("Unknown arithmetic function " + op + "/" + std::to_string(t->arity),
-                       where, "ArithmeticError");
+  throw GroundingError("Unknown arithmetic function " + op + "/" + std::to_string(t->arity), where,
+                       "ArithmeticError");
 }
 
 }  // namespace symnas::logic

@@ -18,8 +18,7 @@ namespace symnas::logic {
 class Cont {
  public:
   template <class F>
-    requires(!std::same_as<std::decay_t<F>, Cont>)
-  Cont(F&& f)  // NOLINT: implicit by design
+  requires(!std::same_as<std::decay_t<F>, Cont>) Cont(F&& f)  // NOLINT: implicit by design
       : obj_(const_cast<void*>(static_cast<const void*>(&f))),
         call_([](void* o) { (*static_cast<std::remove_reference_t<F>*>(o))(); }) {}
   void operator()() const { call_(obj_); }

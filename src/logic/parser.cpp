@@ -92,7 +92,8 @@ class Parser {
     auto [left, left_priority] = ParsePrimary(max_priority, depth);
     while (true) {
       std::string name;
-      if (tok_.kind == TokenKind::kAtom && !tok_.quoted) name = tok_.text;
+      if (tok_.kind == TokenKind::kAtom && !tok_.quoted)
+        name = tok_.text;
       else if (tok_.kind == TokenKind::kPunct && (tok_.text == "," || tok_.text == "|")) {
         name = tok_.text == "|" ? ";" : ",";
       } else {

@@ -145,7 +145,8 @@ void Program::AddParsed(const ParsedClause& parsed) {
     return;
   }
   if (t->Is(sym.query, 1)) {
-    queries_.push_back({t->args[0], parsed.num_vars, parsed.var_names, LocationOf(t->args[0], parsed)});
+    queries_.push_back(
+        {t->args[0], parsed.num_vars, parsed.var_names, LocationOf(t->args[0], parsed)});
     order_.push_back({1, static_cast<int>(queries_.size()) - 1});
     return;
   }
@@ -153,10 +154,13 @@ void Program::AddParsed(const ParsedClause& parsed) {
     bool value = true;
     if (t->arity == 2) {
       const Term* v = t->args[1];
-      if (v->IsAtom(sym.true_)) value = true;
-      else if (v->IsAtom(sym.false_)) value = false;
-      else throw ParseError("evidence/2 expects true or false, got '" + ToString(v) + "'",
-                            LocationOf(t, parsed));
+      if (v->IsAtom(sym.true_))
+        value = true;
+      else if (v->IsAtom(sym.false_))
+        value = false;
+      else
+        throw ParseError("evidence/2 expects true or false, got '" + ToString(v) + "'",
+                         LocationOf(t, parsed));
     }
     evidence_.push_back({t->args[0], parsed.num_vars, value, LocationOf(t->args[0], parsed)});
     order_.push_back({2, static_cast<int>(evidence_.size()) - 1});
@@ -224,7 +228,8 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
     Tunable tunable;
     tunable.clause = index;
     tunable.head = static_cast<int>(i);
-    tunable.key = ToString(p, &clause.var_names) + "::" + ToString(clause.heads[i], &clause.var_names);
+    tunable.key =
+        ToString(p, &clause.var_names) + "::" + ToString(clause.heads[i], &clause.var_names);
     const Term* start = p->args[0];
     if (start->kind == TermKind::kVar) {
       tunable.random_start = true;

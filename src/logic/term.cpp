@@ -26,12 +26,11 @@ Symbol Intern(std::string_view name) {
 }
 
 const Symbols& Symbols::Get() {
-  static const Symbols kSymbols = {Intern("[]"),    Intern("."),     Intern(","),
-                                   Intern(";"),     Intern(":-"),    Intern("\\+"),
-                                   Intern("::"),    Intern("query"), Intern("evidence"),
-                                   Intern("t"),     Intern("true"),  Intern("false"),
-                                   Intern("fail"),  Intern("-"),     Intern("+"),
-                                   Intern("is"),    Intern("not")};
+  static const Symbols kSymbols = {
+      Intern("[]"),   Intern("."),     Intern(","),     Intern(";"),        Intern(":-"),
+      Intern("\\+"),  Intern("::"),    Intern("query"), Intern("evidence"), Intern("t"),
+      Intern("true"), Intern("false"), Intern("fail"),  Intern("-"),        Intern("+"),
+      Intern("is"),   Intern("not")};
   return kSymbols;
 }
 
@@ -146,8 +145,9 @@ struct OpTable {
     add(infix, {"->", "*->"}, 1050, OpType::kXfy);
     add(infix, {","}, 1000, OpType::kXfy);
     add(infix, {"::"}, 1000, OpType::kXfx);
-    add(infix, {"=", "\\=", "==", "\\==", "@<", "@>", "@=<", "@>=", "=..", "is", "=:=", "=\\=",
-                "<", ">", "=<", ">="},
+    add(infix,
+        {"=", "\\=", "==", "\\==", "@<", "@>", "@=<", "@>=", "=..", "is", "=:=", "=\\=", "<", ">",
+         "=<", ">="},
         700, OpType::kXfx);
     add(infix, {"+", "-", "/\\", "\\/", "xor"}, 500, OpType::kYfx);
     add(infix, {"*", "/", "//", "mod", "rem", "<<", ">>", "div", "rdiv"}, 400, OpType::kYfx);
@@ -236,10 +236,14 @@ void AppendAtomName(std::string& out, std::string_view name) {
   }
   out += '\'';
   for (char c : name) {
-    if (c == '\'') out += "\\'";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\'')
+      out += "\\'";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   out += '\'';
 }
@@ -287,8 +291,10 @@ void AppendInfix(std::string& out, const Term* t, const OpDef& op, const VarName
   int right_max = op.type == OpType::kXfy ? op.priority : op.priority - 1;
   AppendArg(out, t->args[0], names, left_max);
   std::string_view name = *t->name;
-  if (name == "," ) out += ", ";
-  else if (name == ";" || name == "|") out += "; ";
+  if (name == ",")
+    out += ", ";
+  else if (name == ";" || name == "|")
+    out += "; ";
   else if (name == ":-" || name == "->" || name == "*->" || name == "-->") {
     out += ' ';
     out += name;

@@ -1,10 +1,11 @@
 // BDD manager and weighted model counting: canonicity, Boolean laws, and counts against
 // truth-table enumeration for random functions; non-normalised (counting) and gradient semirings.
+#include "symnas/logic/bdd.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "symnas/logic/bdd.hpp"
 #include "symnas/logic/wmc.hpp"
 
 namespace symnas::logic {
@@ -29,7 +30,7 @@ TEST(BddTest, CanonicalFormsAndLaws) {
   EXPECT_EQ(m.Or(a, m.Not(a)), BddManager::kTrue);
   EXPECT_EQ(m.Not(m.Not(c)), c);
   EXPECT_EQ(m.And(a, m.Or(b, c)), m.Or(m.And(a, b), m.And(a, c)));  // distributivity
-  EXPECT_EQ(m.Or(a, m.And(a, b)), a);                                // absorption
+  EXPECT_EQ(m.Or(a, m.And(a, b)), a);                               // absorption
   Ref first = m.And(m.Or(a, b), c);
   std::size_t after_first = m.size();
   EXPECT_EQ(m.And(c, m.Or(b, a)), first);  // same function, same node, nothing new
@@ -55,8 +56,9 @@ TEST(BddTest, RandomFunctionsMatchTruthTables) {
       Ref r = op == 0 ? m.And(pool[i], pool[j]) : op == 1 ? m.Or(pool[i], pool[j]) : m.Not(pool[i]);
       std::vector<bool> t(1 << n);
       for (unsigned x = 0; x < t.size(); ++x) {
-        t[x] = op == 0 ? tables[i][x] && tables[j][x]
-             : op == 1 ? tables[i][x] || tables[j][x] : !tables[i][x];
+        t[x] = op == 0   ? tables[i][x] && tables[j][x]
+               : op == 1 ? tables[i][x] || tables[j][x]
+                         : !tables[i][x];
       }
       pool.push_back(r);
       tables.push_back(t);

@@ -1,8 +1,9 @@
 // Logic formula construction and cycle breaking on hand-made graphs.
+#include "symnas/logic/formula.hpp"
+
 #include <gtest/gtest.h>
 
 #include "symnas/logic/errors.hpp"
-#include "symnas/logic/formula.hpp"
 
 namespace symnas::logic {
 namespace {

@@ -1,12 +1,13 @@
 // Grounding: determinism (no formula for deterministic code), tabling of cyclic programs, the
 // relevant ground program only, and the grounding error classes with locations.
+#include "symnas/logic/ground.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "symnas/logic/errors.hpp"
 #include "symnas/logic/formula.hpp"
-#include "symnas/logic/ground.hpp"
 #include "symnas/logic/inference.hpp"
 
 namespace symnas::logic {
@@ -101,14 +102,16 @@ TEST(GroundErrorTest, UnknownClauseHasCallLocation) {
 }
 
 TEST(GroundErrorTest, NonGroundClassesAndEvidence) {
-  auto e = Expect<NonGroundProbabilisticClause>("0.3::broken(P).\ndown :- broken(_).\nquery(down).\n");
+  auto e =
+      Expect<NonGroundProbabilisticClause>("0.3::broken(P).\ndown :- broken(_).\nquery(down).\n");
   EXPECT_EQ(e.location().line, 1);
   EXPECT_EQ(e.location().column, 6);
   Expect<NonGroundQuery>("0.5::up.\nr(_) :- up.\nquery(r(_)).\n");
   Expect<InconsistentEvidenceError>("0.3::a.\nevidence(a, true).\nevidence(a, false).\n");
   Expect<InconsistentEvidenceError>("0.3::a.\nb :- fail.\nevidence(b, true).\n");
   Expect<InconsistentEvidenceError>("a.\nevidence(a, false).\n");
-  Expect<InconsistentEvidenceError>("0.3::a.\n0.2::b.\nc :- a, b.\nevidence(c).\nevidence(a, false).\n");
+  Expect<InconsistentEvidenceError>(
+      "0.3::a.\n0.2::b.\nc :- a, b.\nevidence(c).\nevidence(a, false).\n");
   auto nc = Expect<GroundingError>("0.5::x.\np :- x, \\+ q.\nq :- \\+ p.\nquery(p).\n");
   EXPECT_EQ(nc.class_name(), "NegativeCycle");
 }

@@ -1,12 +1,13 @@
 // Learning from interpretations: relative frequencies for full data, AD normalisation, seeded
 // random starts, monotone log-likelihood (an EM guarantee), evidence file parsing.
+#include "symnas/logic/lfi.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "symnas/logic/errors.hpp"
 #include "symnas/logic/inference.hpp"
-#include "symnas/logic/lfi.hpp"
 
 namespace symnas::logic {
 namespace {
@@ -45,9 +46,8 @@ TEST(LfiTest, FullyObservedFactsGiveRelativeFrequencies) {
   EXPECT_NEAR(r.weights[1].weight, 0.25, 1e-12);
   EXPECT_EQ(r.iterations, 2);
   EXPECT_EQ(r.used_examples, 4);
-  EXPECT_NEAR(r.log_likelihood, 3 * std::log(0.75) + std::log(0.25) + std::log(0.25) +
-                                    3 * std::log(0.75),
-              1e-9);
+  EXPECT_NEAR(r.log_likelihood,
+              3 * std::log(0.75) + std::log(0.25) + std::log(0.25) + 3 * std::log(0.75), 1e-9);
   EXPECT_EQ(r.learned_program, "0.75::a.\n0.25::b.\n");
 }
 
@@ -106,7 +106,8 @@ TEST(LfiTest, InconsistentExamplesAreIgnored) {
 
 TEST(LfiTest, LearnedModelCanBeQueried) {
   Program model = Program::FromText("t(0.5)::a.\nb :- a.\n");
-  LfiResult r = LearnParameters(model, {{{"b", true}}, {{"b", true}}, {{"b", false}}, {{"a", true}}});
+  LfiResult r =
+      LearnParameters(model, {{{"b", true}}, {{"b", true}}, {{"b", false}}, {{"a", true}}});
   Program learned = Program::FromText(r.learned_program + "query(b).\n");
   auto answers = Infer(learned);
   ASSERT_EQ(answers.size(), 1u);

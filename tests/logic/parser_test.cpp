@@ -1,9 +1,10 @@
 // Parser and printer: operator precedence, lists, numbers, quoting, ProbLog float printing, and
 // error classes with file:line:col locations.
+#include "symnas/logic/parser.hpp"
+
 #include <gtest/gtest.h>
 
 #include "symnas/logic/errors.hpp"
-#include "symnas/logic/parser.hpp"
 #include "symnas/logic/program.hpp"
 
 namespace symnas::logic {
@@ -43,7 +44,8 @@ TEST(ParserTest, ListsNumbersAndQuotes) {
   EXPECT_EQ(Roundtrip("p([a, b, c])."), "p([a, b, c])");
   EXPECT_EQ(Roundtrip("p([a, b | T])."), "p([a, b | T])");
   EXPECT_EQ(Roundtrip("p([])."), "p([])");
-  EXPECT_EQ(Roundtrip("p(-1, -2.5, 3.2e7, 2.0e7, 1.0e-10)."), "p(-1,-2.5,32000000.0,20000000.0,1e-10)");
+  EXPECT_EQ(Roundtrip("p(-1, -2.5, 3.2e7, 2.0e7, 1.0e-10)."),
+            "p(-1,-2.5,32000000.0,20000000.0,1e-10)");
   EXPECT_EQ(Roundtrip("p('Hello World', 'abc', [])."), "p('Hello World',abc,[])");
   EXPECT_EQ(Roundtrip("p('it''s')."), "p('it\\'s')");
   EXPECT_EQ(Roundtrip("p(f(X, Y), X)."), "p(f(X,Y),X)");

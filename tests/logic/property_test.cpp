@@ -24,7 +24,7 @@ struct RLit {
 struct RRule {
   int head = 0;
   std::vector<std::vector<RLit>> disjuncts;  // body = OR of ANDs (a ';' inside the body)
-  double prob = 1.0;                          // < 1: probabilistic rule (a hidden fact)
+  double prob = 1.0;                         // < 1: probabilistic rule (a hidden fact)
 };
 
 struct RProgram {

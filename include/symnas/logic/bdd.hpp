@@ -64,7 +64,7 @@ class BddManager {
 /// i holds iff !d0 & ... & !d_{i-1} & d_i (so the heads are mutually exclusive and "none" keeps
 /// the left-over mass).
 struct BddVarMap {
-  std::vector<std::vector<int>> group_vars;  ///< [group][head] -> BDD variable, -1 if unused
+  std::vector<std::vector<int>> group_vars;    ///< [group][head] -> BDD variable, -1 if unused
   std::vector<std::pair<int, int>> var_owner;  ///< [var] -> (group, head)
 };
 

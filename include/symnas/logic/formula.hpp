@@ -33,7 +33,9 @@ class LogicFormula {
   Lit AddOr(std::vector<Lit> children);
   /// An OR node whose children are set later (for cyclic references).
   int ReserveOr();
-  void SetChildren(int node, std::vector<Lit> children) { nodes_[node - 1].children = std::move(children); }
+  void SetChildren(int node, std::vector<Lit> children) {
+    nodes_[node - 1].children = std::move(children);
+  }
 
   const Node& node(int id) const { return nodes_[static_cast<std::size_t>(id) - 1]; }
   int size() const { return static_cast<int>(nodes_.size()); }

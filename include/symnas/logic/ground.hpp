@@ -18,22 +18,22 @@ using Lit = int;
 
 /// One ground instance of a probabilistic clause: a choice of at most one of its heads.
 struct ChoiceGroup {
-  int clause = 0;                    ///< index into Program::clauses()
-  std::vector<double> probs;         ///< per head, the probability at grounding time
-  std::vector<int> tunable;          ///< per head, Program tunable index or -1
-  std::vector<int> choice_nodes;     ///< per head, the choice node or 0 if never used
-  int body_node = 0;                 ///< atom node collecting the clause bodies (LFI only)
+  int clause = 0;                 ///< index into Program::clauses()
+  std::vector<double> probs;      ///< per head, the probability at grounding time
+  std::vector<int> tunable;       ///< per head, Program tunable index or -1
+  std::vector<int> choice_nodes;  ///< per head, the choice node or 0 if never used
+  int body_node = 0;              ///< atom node collecting the clause bodies (LFI only)
 };
 
 /// A node of the ground program: a probabilistic choice or a derived atom with its bodies.
 struct GroundNode {
   enum class Kind : std::uint8_t { kChoice, kAtom };
   Kind kind = Kind::kAtom;
-  int group = -1;                    ///< kChoice: index into GroundProgram::groups
-  int head = -1;                     ///< kChoice: head index in the group
-  const Term* term = nullptr;        ///< kAtom: the atom (nullptr for auxiliary nodes)
-  std::set<std::vector<Lit>> bodies; ///< kAtom: disjunction of conjunctions of literals
-  bool is_true = false;              ///< kAtom: has an empty body (deterministically true)
+  int group = -1;                     ///< kChoice: index into GroundProgram::groups
+  int head = -1;                      ///< kChoice: head index in the group
+  const Term* term = nullptr;         ///< kAtom: the atom (nullptr for auxiliary nodes)
+  std::set<std::vector<Lit>> bodies;  ///< kAtom: disjunction of conjunctions of literals
+  bool is_true = false;               ///< kAtom: has an empty body (deterministically true)
 };
 
 /// A query answer: its printed text and the atom node whose truth is the answer's.
@@ -52,7 +52,7 @@ struct GroundEvidence {
 /// The relevant ground program. Terms point into the Program's and this object's arenas, so
 /// keep the Program alive while using them.
 struct GroundProgram {
-  std::vector<GroundNode> nodes;     ///< node n is nodes[n - 1]
+  std::vector<GroundNode> nodes;  ///< node n is nodes[n - 1]
   std::vector<ChoiceGroup> groups;
   std::vector<GroundQuery> queries;  ///< in query order, answers in discovery order
   std::vector<GroundEvidence> evidence;

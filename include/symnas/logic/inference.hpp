@@ -11,10 +11,10 @@ namespace symnas::logic {
 
 /// One answer of a query: the ground atom as ProbLog prints it and its probability.
 struct QueryAnswer {
-  std::string atom;          ///< e.g. "action(dec_layers,thr_exceeded)"
-  std::string functor;       ///< "action"
+  std::string atom;               ///< e.g. "action(dec_layers,thr_exceeded)"
+  std::string functor;            ///< "action"
   std::vector<std::string> args;  ///< printed arguments, e.g. {"dec_layers", "thr_exceeded"}
-  double probability = 0.0;  ///< P(atom | evidence)
+  double probability = 0.0;       ///< P(atom | evidence)
 };
 
 /// Sizes of the intermediate stages, for benchmarks and diagnostics.

@@ -36,11 +36,11 @@ struct Clause {
 
 /// A learnable parameter t(...) of one AD head, in program order.
 struct Tunable {
-  int clause = 0;        ///< index into Program::clauses()
-  int head = 0;          ///< index of the head within the clause
-  std::string key;       ///< as ProbLog prints it: "t(0.5)::lights_on(R)" (head only)
+  int clause = 0;             ///< index into Program::clauses()
+  int head = 0;               ///< index of the head within the clause
+  std::string key;            ///< as ProbLog prints it: "t(0.5)::lights_on(R)" (head only)
   bool random_start = false;  ///< t(_): start value drawn at random by LFI
-  double start = 0.5;    ///< start value of t(p)
+  double start = 0.5;         ///< start value of t(p)
 };
 
 /// query(Goal): all answers of Goal are reported.

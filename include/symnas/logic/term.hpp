@@ -19,8 +19,8 @@ Symbol Intern(std::string_view name);
 
 /// Frequently used symbols, interned once.
 struct Symbols {
-  Symbol nil, dot, comma, semicolon, neck, not_provable, colon2, query, evidence, t, true_,
-      false_, fail, minus, plus, is, not_;
+  Symbol nil, dot, comma, semicolon, neck, not_provable, colon2, query, evidence, t, true_, false_,
+      fail, minus, plus, is, not_;
   /// The process-wide table.
   static const Symbols& Get();
 };
@@ -33,13 +33,13 @@ enum class TermKind : std::uint8_t { kAtom, kInt, kFloat, kVar, kCompound };
 struct Term {
   TermKind kind = TermKind::kAtom;
   bool ground = true;
-  std::uint32_t arity = 0;         ///< compound only
-  std::int32_t line = 0;           ///< 1-based source line of the token, 0 if unknown
-  std::int32_t column = 0;         ///< 1-based source column, 0 if unknown
-  Symbol name = nullptr;           ///< atom or functor name
-  std::int64_t int_value = 0;      ///< kInt
-  double float_value = 0.0;        ///< kFloat
-  std::int64_t var = 0;            ///< kVar: the variable number
+  std::uint32_t arity = 0;            ///< compound only
+  std::int32_t line = 0;              ///< 1-based source line of the token, 0 if unknown
+  std::int32_t column = 0;            ///< 1-based source column, 0 if unknown
+  Symbol name = nullptr;              ///< atom or functor name
+  std::int64_t int_value = 0;         ///< kInt
+  double float_value = 0.0;           ///< kFloat
+  std::int64_t var = 0;               ///< kVar: the variable number
   const Term* const* args = nullptr;  ///< kCompound: `arity` arguments
 
   const Term* arg(std::size_t i) const { return args[i]; }
