@@ -160,7 +160,7 @@ Token Lexer::Next() {
   if (c == '.' && (pos_ + 1 >= text_.size() || IsSpace(Peek(1)) || Peek(1) == '%')) {
     Advance();
     tok.kind = TokenKind::kEnd;
-    tok.text = ".";
+    tok.text.assign(1, '.');
     return tok;
   }
   if (IsSymbol(c)) {

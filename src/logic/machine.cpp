@@ -116,43 +116,102 @@ const Term* Machine::Canonical(const Term* t, int& num_vars) {
   return out;
 }
 
-void Machine::AppendVariantKey(std::string& key, const Term* t) const {
-  // Variables are numbered by first occurrence within this key; the numbering is encoded in
-  // the key itself by scanning the var list kept in a small local vector.
-  std::vector<std::int64_t> seen;
-  std::vector<const Term*> stack{t};
-  while (!stack.empty()) {
-    const Term* x = Deref(stack.back());
-    stack.pop_back();
-    switch (x->kind) {
-      case TermKind::kAtom:
-        key += 'a';
-        AppendRaw(key, &x->name, sizeof x->name);
-        break;
-      case TermKind::kInt:
-        key += 'i';
-        AppendRaw(key, &x->int_value, sizeof x->int_value);
-        break;
-      case TermKind::kFloat:
-        key += 'f';
-        AppendRaw(key, &x->float_value, sizeof x->float_value);
-        break;
-      case TermKind::kVar: {
-        std::size_t k = 0;
-        while (k < seen.size() && seen[k] != x->var) ++k;
-        if (k == seen.size()) seen.push_back(x->var);
-        key += 'v';
-        auto k32 = static_cast<std::uint32_t>(k);
-        AppendRaw(key, &k32, sizeof k32);
-        break;
+std::uint32_t Machine::HashCons(const std::string& node_key) {
+  auto [it, inserted] =
+      hash_cons_.try_emplace(node_key, static_cast<std::uint32_t>(hash_cons_.size()));
+  (void)inserted;
+  return it->second;
+}
+
+std::int64_t Machine::GroundId(const Term* t) {
+  t = Deref(t);
+  if (t->kind == TermKind::kVar) return -1;
+  if (t->ground) {
+    auto it = ground_ids_.find(t);
+    if (it != ground_ids_.end()) return it->second;
+  }
+  std::string node;
+  switch (t->kind) {
+    case TermKind::kAtom:
+      node += 'a';
+      AppendRaw(node, &t->name, sizeof t->name);
+      break;
+    case TermKind::kInt:
+      node += 'i';
+      AppendRaw(node, &t->int_value, sizeof t->int_value);
+      break;
+    case TermKind::kFloat:
+      node += 'f';
+      AppendRaw(node, &t->float_value, sizeof t->float_value);
+      break;
+    case TermKind::kCompound:
+      node += 'c';
+      AppendRaw(node, &t->name, sizeof t->name);
+      AppendRaw(node, &t->arity, sizeof t->arity);
+      for (std::uint32_t i = 0; i < t->arity; ++i) {
+        std::int64_t id = GroundId(t->args[i]);
+        if (id < 0) return -1;
+        auto id32 = static_cast<std::uint32_t>(id);
+        AppendRaw(node, &id32, sizeof id32);
       }
-      case TermKind::kCompound:
-        key += 'c';
-        AppendRaw(key, &x->name, sizeof x->name);
-        AppendRaw(key, &x->arity, sizeof x->arity);
-        for (std::uint32_t i = x->arity; i-- > 0;) stack.push_back(x->args[i]);
-        break;
+      break;
+    case TermKind::kVar:
+      return -1;
+  }
+  std::uint32_t id = HashCons(node);
+  if (t->ground) ground_ids_.emplace(t, id);
+  return id;
+}
+
+std::int64_t Machine::KeyRec(const Term* t, std::string& out, std::vector<std::int64_t>& seen) {
+  t = Deref(t);
+  if (t->kind == TermKind::kVar) {
+    std::size_t k = 0;
+    while (k < seen.size() && seen[k] != t->var) ++k;
+    if (k == seen.size()) seen.push_back(t->var);
+    out += 'v';
+    auto k32 = static_cast<std::uint32_t>(k);
+    AppendRaw(out, &k32, sizeof k32);
+    return -1;
+  }
+  if (t->ground) return GroundId(t);
+  // A compound with variables that may all be bound: emit its structure, and if every
+  // argument turns out ground, replace that by the node's id.
+  std::size_t start = out.size();
+  out += 'c';
+  AppendRaw(out, &t->name, sizeof t->name);
+  AppendRaw(out, &t->arity, sizeof t->arity);
+  bool all_ground = true;
+  for (std::uint32_t i = 0; i < t->arity; ++i) {
+    std::int64_t id = KeyRec(t->args[i], out, seen);
+    if (id >= 0) {
+      out += 'g';
+      auto id32 = static_cast<std::uint32_t>(id);
+      AppendRaw(out, &id32, sizeof id32);
+    } else {
+      all_ground = false;
     }
+  }
+  if (!all_ground) return -1;
+  // Rebuild the node key from the argument ids: 'c' name arity then per argument 'g' id.
+  std::string node = out.substr(start);
+  out.resize(start);
+  std::string hc;
+  hc += 'c';
+  hc.append(node, 1, sizeof t->name + sizeof t->arity);
+  for (std::size_t pos = 1 + sizeof t->name + sizeof t->arity; pos < node.size(); pos += 5) {
+    hc.append(node, pos + 1, 4);
+  }
+  return HashCons(hc);
+}
+
+void Machine::AppendVariantKey(std::string& key, const Term* t) {
+  std::vector<std::int64_t> seen;
+  std::int64_t id = KeyRec(t, key, seen);
+  if (id >= 0) {
+    key += 'g';
+    auto id32 = static_cast<std::uint32_t>(id);
+    AppendRaw(key, &id32, sizeof id32);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "symnas/common/error.hpp"
@@ -68,8 +69,12 @@ class Machine {
   const Term* Resolve(const Term* t);
   /// Copy with variables renumbered 0..k-1 by first occurrence (k returned in num_vars).
   const Term* Canonical(const Term* t, int& num_vars);
-  /// Appends a binary key identifying t up to variable renaming.
-  void AppendVariantKey(std::string& key, const Term* t) const;
+  /// Appends a binary key identifying t up to variable renaming. Ground subterms are replaced by
+  /// their hash-consed id, so keys of calls on long ground lists stay short.
+  void AppendVariantKey(std::string& key, const Term* t);
+  /// A number identifying a term that is ground under the current bindings (equal numbers iff
+  /// structurally equal); -1 if the term contains an unbound variable.
+  std::int64_t GroundId(const Term* t);
   bool IsGround(const Term* t) const;
   /// == : structural equality under the current bindings.
   bool Equal(const Term* a, const Term* b) const;
@@ -89,6 +94,10 @@ class Machine {
   std::vector<std::int64_t> trail_;
   std::vector<const Term*> var_cache_;  // Var(n) nodes, reused
   const Term* VarTerm(std::int64_t n);
+  std::int64_t KeyRec(const Term* t, std::string& out, std::vector<std::int64_t>& seen);
+  std::uint32_t HashCons(const std::string& node_key);
+  std::unordered_map<const Term*, std::uint32_t> ground_ids_;  // ids of ground-flagged nodes
+  std::unordered_map<std::string, std::uint32_t> hash_cons_;   // node key -> id
 };
 
 /// A built-in predicate: runs `k` once per solution, leaving bindings as it found them.

@@ -95,7 +95,7 @@ class Parser {
       if (tok_.kind == TokenKind::kAtom && !tok_.quoted)
         name = tok_.text;
       else if (tok_.kind == TokenKind::kPunct && (tok_.text == "," || tok_.text == "|")) {
-        name = tok_.text == "|" ? ";" : ",";
+        name.assign(1, tok_.text == "|" ? ';' : ',');
       } else {
         break;
       }
