@@ -5,6 +5,7 @@
 #include "symnas/logic/ground.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <unordered_map>
 
@@ -479,8 +480,13 @@ class Grounder {
       group.tunable = c.tunable;
       group.choice_nodes.assign(c.heads.size(), 0);
       for (std::size_t i = 0; i < c.heads.size(); ++i) {
-        group.probs.push_back(c.tunable[i] >= 0 ? values_.at(static_cast<std::size_t>(c.tunable[i]))
-                                                : EvalProbability(c.probs[i], base));
+        double p = c.tunable[i] >= 0 ? values_.at(static_cast<std::size_t>(c.tunable[i]))
+                                     : EvalProbability(c.probs[i], base);
+        if (std::isnan(p)) {
+          throw GroundingError("Parameter t(_) has no value: learn it with LFI first or write t(p)",
+                               c.location, "UnknownParameter");
+        }
+        group.probs.push_back(p);
       }
       if (options_.record_group_bodies) group.body_node = gp_.AddAtom(nullptr);
       gp_.groups.push_back(std::move(group));

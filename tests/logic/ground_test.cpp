@@ -112,6 +112,8 @@ TEST(GroundErrorTest, NonGroundClassesAndEvidence) {
   Expect<InconsistentEvidenceError>("a.\nevidence(a, false).\n");
   Expect<InconsistentEvidenceError>(
       "0.3::a.\n0.2::b.\nc :- a, b.\nevidence(c).\nevidence(a, false).\n");
+  auto up = Expect<GroundingError>("t(_)::a.\nquery(a).\n");
+  EXPECT_EQ(up.class_name(), "UnknownParameter");
   auto nc = Expect<GroundingError>("0.5::x.\np :- x, \\+ q.\nq :- \\+ p.\nquery(p).\n");
   EXPECT_EQ(nc.class_name(), "NegativeCycle");
 }
