@@ -1,0 +1,111 @@
+// Internal: the grounder's state and steps, shared by ground.cpp (top level: queries, evidence,
+// LFI instances), resolve.cpp (goals, control constructs, negation) and tabling.cpp (tables,
+// SCC fixpoint, clause resolution, probabilistic choices, answers).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "machine.hpp"
+#include "symnas/logic/errors.hpp"
+#include "symnas/logic/ground.hpp"
+
+namespace symnas::logic {
+
+struct Answer {
+  const Term* term;  // canonical (local variables)
+  int num_vars;
+  int node;
+};
+
+struct Table {
+  const Term* call = nullptr;  // canonical call pattern
+  int num_vars = 0;
+  std::vector<Answer> answers;
+  std::unordered_map<std::string, int> answer_index;
+  bool complete = false;
+  bool on_stack = false;
+  int stack_pos = -1;
+  int leader_pos = -1;
+  std::uint64_t eval_stamp = ~std::uint64_t{0};
+};
+
+struct Frame {
+  int table = -1;  // -1: a barrier (query, evidence, negation)
+  int leader = 0;
+  bool cyclic = false;
+};
+
+/// Grounds one Program into one GroundProgram (see ground.hpp for the contract).
+class Grounder {
+ public:
+  Grounder(const Program& program, const GroundOptions& options, GroundProgram& out)
+      : program_(program), options_(options), gp_(out), m_(*out.arena) {
+    values_ = options.tunable_values.empty() ? program.tunable_values() : options.tunable_values;
+  }
+
+  /// Grounds the evidence, then the queries, then (LFI option) every learnable instance.
+  void Run() {
+    for (const EvidenceSpec& e : program_.evidence()) GroundEvidenceItem(e);
+    for (const QuerySpec& q : program_.queries()) GroundQueryItem(q);
+    if (options_.ground_all_tunables) GroundAllTunables();
+  }
+
+ private:
+  // top level (ground.cpp)
+  void GroundQueryItem(const QuerySpec& q);
+  void GroundEvidenceItem(const EvidenceSpec& e);
+  void GroundAllTunables();
+
+  // Runs body() in a fresh derivation context; a dependency on an enclosing incomplete table
+  // means negation through a cycle.
+  template <class F>
+  void WithBarrier(F&& body) {
+    int pos = static_cast<int>(stack_.size());
+    stack_.push_back({-1, pos, false});
+    auto saved = std::move(lits_);
+    lits_.clear();
+    body();
+    lits_ = std::move(saved);
+    Frame f = stack_.back();
+    stack_.pop_back();
+    if (f.leader < pos) {
+      throw GroundingError("Negation or aggregation through a cycle (program is not stratified)",
+                           m_.where, "NegativeCycle");
+    }
+  }
+
+  // goals (resolve.cpp)
+  void Solve(const Term* goal, Cont k);
+  void IfThenElse(const Term* cond, const Term* then, const Term* otherwise, Cont k);
+  void FindAll(const Term* goal, Cont k);
+  void SolveNegation(const Term* goal, Cont k);
+
+  // tabling and clauses (tabling.cpp)
+  void CallTabled(const Term* goal, Cont k);
+  void Evaluate(int ti);
+  void ResolveClause(const Term* goal, const Clause& c, ClauseRef ref, Cont k);
+  Lit ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64_t base);
+  double EvalProbability(const Term* p, std::int64_t base);
+  void RecordAnswer(int ti, const Term* goal);
+
+  const Program& program_;
+  const GroundOptions& options_;
+  GroundProgram& gp_;
+  Machine m_;
+  std::vector<double> values_;
+  std::vector<Lit> lits_;  // literals of the current derivation (stack discipline)
+  std::deque<Table> tables_;
+  std::unordered_map<std::string, int> table_index_;
+  std::unordered_map<std::string, int> group_index_;
+  std::unordered_map<std::string, int> negation_cache_;
+  std::vector<Frame> stack_;
+  std::vector<int> scc_members_;
+  std::uint64_t stamp_ = 0;    // bumped per fixpoint iteration of a leader
+  std::uint64_t changes_ = 0;  // new answers or bodies so far
+};
+
+}  // namespace symnas::logic
