@@ -65,8 +65,9 @@ struct ClauseRef {
   int head = 0;
 };
 
-/// A ProbLog program. Copying is cheap (term storage is shared), so a fixed rule base can be
-/// parsed once and copied per evaluation before adding run-specific facts.
+/// A ProbLog program. Copying is cheap (term storage is shared and immutable), so a fixed rule
+/// base can be parsed once and copied per evaluation before adding run-specific facts; distinct
+/// copies may be used from distinct threads.
 class Program {
  public:
   Program();
@@ -109,9 +110,6 @@ class Program {
 
   /// The program text as ProbLog prints it, with tunables replaced by their current values.
   std::string ToText() const;
-
-  /// Allocates terms that live as long as this program (and its copies).
-  TermArena& arena() { return *arenas_.back(); }
 
  private:
   void AddParsed(const ParsedClause& parsed);
