@@ -2,7 +2,7 @@
 // to a copy, query(action(_,_)) answered, weights learned and fed back.
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <thread>
 
 #include "symnas/logic/logic.hpp"
 
@@ -39,6 +39,29 @@ TEST(ApiTest, TunerPerTrialInference) {
   EXPECT_TRUE(rules.queries().empty());
   EXPECT_EQ(rules.clauses().size(), Program::FromText(kRules).clauses().size());
   EXPECT_EQ(FormatAnswers(answers).substr(0, 36), "action(dec_layers,thr_exceeded)\t0.7\n");
+}
+
+TEST(ApiTest, CopiesCanBeEvaluatedInParallel) {
+  const Program rules = Program::FromText(kRules, "tuner.pl");
+  std::vector<double> results(4, -1.0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int rep = 0; rep < 20; ++rep) {
+        Program trial = rules;
+        trial.AddText("flops(" + std::to_string(9000000 + t * 1000000) +
+                          ").\nflops_th(10000000).\na([0.9]).\nva([0.9]).\nl([1]).\n",
+                      "trial");
+        trial.AddQuery("action(dec_layers, thr_exceeded)");
+        results[t] = Infer(trial).at(0).probability;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(results[0], 0.0);  // 9e6 < threshold
+  EXPECT_EQ(results[1], 0.0);  // 1e7 is not > 1e7
+  EXPECT_DOUBLE_EQ(results[2], 0.7);
+  EXPECT_DOUBLE_EQ(results[3], 0.7);
 }
 
 TEST(ApiTest, ErrorsAreSymnasErrorsWithLocations) {
