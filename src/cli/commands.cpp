@@ -4,11 +4,18 @@
 namespace symnas::cli {
 
 void AddVersionCommand(CLI::App& sub, CommandRun& run);
+void AddSearchCommand(CLI::App& sub, CommandRun& run);
+void AddTrialsCommand(CLI::App& sub, CommandRun& run);
+void AddExportCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
       {"version", "Print the symnas version and the libraries it was built with",
        &AddVersionCommand},
+      {"search", "Run or resume a search study (strategies: random, bo, evolution, morphism)",
+       &AddSearchCommand},
+      {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
+      {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
   };
   return kCommands;
 }
