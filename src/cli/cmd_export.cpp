@@ -29,7 +29,8 @@ void AddExportCommand(CLI::App& sub, CommandRun& run) {
       return 0;
     }
     std::ofstream out(a->out);
-    if (!out || !(out << text)) throw StoreError("cannot write '" + a->out + "' (check the directory)");
+    if (!out || !(out << text))
+      throw StoreError("cannot write '" + a->out + "' (check the directory)");
     return 0;
   };
 }

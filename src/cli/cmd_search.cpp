@@ -1,8 +1,9 @@
 // `symnas search`: runs (or resumes) a study from a YAML config into a SQLite study file, with
 // live progress and a summary of the best trials.
 #include <fmt/core.h>
+#include <unistd.h>
 
-#include <filesystem>
+#include <csignal>
 #include <iostream>
 
 #include "commands.hpp"
@@ -36,19 +37,33 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
 }
 
 /// On resume the stored config must match the requested one (trials may grow).
-void CheckSameStudy(const nlohmann::json& stored, const nlohmann::json& requested, const std::string& path) {
+void CheckSameStudy(const nlohmann::json& stored, const nlohmann::json& requested,
+                    const std::string& path) {
   std::string differing;
   for (const auto& [key, value] : requested.items()) {
     if (key == "trials") continue;
-    if (!stored.contains(key) || stored[key] != value) differing += (differing.empty() ? "" : ", ") + key;
+    if (!stored.contains(key) || stored[key] != value)
+      differing += (differing.empty() ? "" : ", ") + key;
   }
   if (!differing.empty()) {
-    throw ConfigError(fmt::format("study '{}' was created with a different config ({} differ); rerun with the "
-                                  "same config and options, or give a new --study path", path, differing));
+    throw ConfigError(
+        fmt::format("study '{}' was created with a different config ({} differ); rerun with the "
+                    "same config and options, or give a new --study path",
+                    path, differing));
   }
 }
 
+/// Ctrl-C: every finished trial is already committed; say how to resume and leave at once
+/// (the trial being evaluated is marked interrupted and re-run on resume).
+extern "C" void OnInterrupt(int) {
+  static const char kMessage[] =
+      "\ninterrupted: finished trials are saved; rerun the same command to resume the study\n";
+  [[maybe_unused]] auto written = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  _exit(130);
+}
+
 int RunSearch(const SearchArgs& a) {
+  std::signal(SIGINT, OnInterrupt);
   search::StudyConfig config = EffectiveConfig(a);
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
@@ -66,7 +81,8 @@ int RunSearch(const SearchArgs& a) {
   auto objective = search::MakeObjective(config.objective);
   search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
   auto factory = [&](const search::SearchSpace& space) {
-    return search::MakeStrategy(config.strategy, {space, config.seed, config.strategy_options, budget});
+    return search::MakeStrategy(config.strategy,
+                                {space, config.seed, config.strategy_options, budget});
   };
   search::DriverOptions options;
   options.trials = config.trials;
@@ -74,16 +90,20 @@ int RunSearch(const SearchArgs& a) {
   options.progress = a.quiet ? nullptr : &std::cout;
   options.strategy_name = config.strategy;
   if (!a.quiet) {
-    fmt::print("study '{}' -> {}\nstrategy {} | objective {} | evaluator {} | {} trials | seed {}\n", config.name,
-               path, config.strategy, objective->Describe(), config.evaluator.value("kind", "?"), config.trials,
-               config.seed);
+    fmt::print(
+        "study '{}' -> {}\nstrategy {} | objective {} | evaluator {} | {} trials | seed {}\n",
+        config.name, path, config.strategy, objective->Describe(),
+        config.evaluator.value("kind", "?"), config.trials, config.seed);
   }
   search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
   search::StudyOutcome outcome = driver.Run();
   if (!a.quiet) {
-    fmt::print("\n{} trials ({} failed), {} space edits; study file {}\n", search::CountFinished(outcome.trials),
+    fmt::print("\n{} trials ({} failed), {} space edits; study file {}\n",
+               search::CountFinished(outcome.trials),
                std::count_if(outcome.trials.begin(), outcome.trials.end(),
-                             [](const auto& t) { return t.status == search::TrialStatus::kFailed && !t.interrupted; }),
+                             [](const auto& t) {
+                               return t.status == search::TrialStatus::kFailed && !t.interrupted;
+                             }),
                outcome.space.history().size(), path);
   }
   return 0;
@@ -93,10 +113,15 @@ int RunSearch(const SearchArgs& a) {
 
 void AddSearchCommand(CLI::App& sub, CommandRun& run) {
   auto args = std::make_shared<SearchArgs>();
-  sub.add_option("--config", args->config_path, "study YAML (see examples/)")->required()->check(CLI::ExistingFile);
-  sub.add_option("--strategy", args->strategy, "override the strategy (random, bo, evolution, morphism)");
-  sub.add_option("--trials", args->trials, "override the number of trials (may grow a resumed study)");
-  sub.add_option("--study", args->study_path, "study file (default <name>.study.db); rerun to resume");
+  sub.add_option("--config", args->config_path, "study YAML (see examples/)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub.add_option("--strategy", args->strategy,
+                 "override the strategy (random, bo, evolution, morphism)");
+  sub.add_option("--trials", args->trials,
+                 "override the number of trials (may grow a resumed study)");
+  sub.add_option("--study", args->study_path,
+                 "study file (default <name>.study.db); rerun to resume");
   sub.add_option("--seed", args->seed, "override the study seed");
   sub.add_flag("--quiet", args->quiet, "no progress output");
   run = [args] { return RunSearch(*args); };

@@ -13,7 +13,8 @@ namespace symnas::cli {
 /// Opens an existing study (StoreError if there is no file: StudyStore would create one).
 std::unique_ptr<store::StudyStore> OpenExistingStudy(const std::string& path) {
   if (!std::filesystem::exists(path)) {
-    throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " + path + "` first)");
+    throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " + path +
+                     "` first)");
   }
   return std::make_unique<store::StudyStore>(path);
 }
@@ -28,7 +29,8 @@ void AddTrialsCommand(CLI::App& sub, CommandRun& run) {
     auto config = store->LoadConfig().value_or(nlohmann::json::object());
     auto trials = store->LoadTrials();
     fmt::print("study '{}': strategy {}, {} of {} trials finished\n", config.value("name", "?"),
-               config.value("strategy", "?"), search::CountFinished(trials), config.value("trials", 0));
+               config.value("strategy", "?"), search::CountFinished(trials),
+               config.value("trials", 0));
     fmt::print("{}", search::FormatTrialsTable(trials, *limit));
     auto edits = store->LoadSpaceEdits();
     if (!edits.empty()) {

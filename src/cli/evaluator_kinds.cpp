@@ -18,7 +18,8 @@ const std::vector<EvaluatorKind>& EvaluatorKinds() {
   // {"cnn", "train the CNN template with libtorch", &MakeCnnEvaluator}, with MakeCnnEvaluator
   // declared by the nn layer and guarded by the same condition that builds symnas_nn.
   static const std::vector<EvaluatorKind> kKinds = {
-      {"synthetic", "test functions with known optima and fake FLOPs (branin, hartmann6, mixed, cnn_proxy)",
+      {"synthetic",
+       "test functions with known optima and fake FLOPs (branin, hartmann6, mixed, cnn_proxy)",
        &MakeSynthetic},
   };
   return kKinds;

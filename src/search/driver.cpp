@@ -202,14 +202,19 @@ TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
 void Driver::PrintProgress(const TrialRecord& t, std::int64_t done,
                            const std::vector<TrialRecord>& trials) const {
   if (!options_.progress) return;
-  std::string what = t.status == TrialStatus::kComplete
-                         ? fmt::format("score {:.4f} acc {:.4f} {}", t.objective.score,
-                                       t.result.accuracy, t.objective.feasible ? "feasible" : "INFEASIBLE")
-                         : "FAILED: " + t.result.error.substr(0, 80);
+  std::string what =
+      t.status == TrialStatus::kComplete
+          ? fmt::format("score {:.4f} acc {:.4f} {}", t.objective.score, t.result.accuracy,
+                        t.objective.feasible ? "feasible" : "INFEASIBLE")
+          : "FAILED: " + t.result.error.substr(0, 80);
   std::int64_t best = BestTrialIndex(trials);
-  std::string best_text = best < 0 ? "none" : fmt::format("{:.4f} (#{}{})",
-      trials[static_cast<std::size_t>(best)].objective.score, trials[static_cast<std::size_t>(best)].id,
-      trials[static_cast<std::size_t>(best)].objective.feasible ? "" : ", infeasible");
+  std::string best_text =
+      best < 0
+          ? "none"
+          : fmt::format(
+                "{:.4f} (#{}{})", trials[static_cast<std::size_t>(best)].objective.score,
+                trials[static_cast<std::size_t>(best)].id,
+                trials[static_cast<std::size_t>(best)].objective.feasible ? "" : ", infeasible");
   fmt::print(*options_.progress, "[{}/{}] trial {} {} | best {} | elapsed {}\n", done,
              options_.trials, t.id, what, best_text, Clock(NowUnixSeconds() - start_unix_s_));
   options_.progress->flush();

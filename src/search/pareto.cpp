@@ -75,7 +75,8 @@ std::vector<double> CrowdingDistance(const std::vector<ObjectivePoint>& points,
     distance[order.front()] = distance[order.back()] = inf;
     if (hi == lo) continue;
     for (std::size_t k = 1; k + 1 < n; ++k) {
-      distance[order[k]] += (points[front[order[k + 1]]][m] - points[front[order[k - 1]]][m]) / (hi - lo);
+      distance[order[k]] +=
+          (points[front[order[k + 1]]][m] - points[front[order[k - 1]]][m]) / (hi - lo);
     }
   }
   return distance;
@@ -102,7 +103,8 @@ double Hypervolume2D(std::vector<std::pair<double, double>> pts, double rx, doub
 double Hypervolume(const std::vector<ObjectivePoint>& points, const ObjectivePoint& reference) {
   const std::size_t d = reference.size();
   if (d < 1 || d > 3) {
-    throw ConfigError(fmt::format("exact hypervolume is implemented for 1 to 3 objectives, not {}", d));
+    throw ConfigError(
+        fmt::format("exact hypervolume is implemented for 1 to 3 objectives, not {}", d));
   }
   std::vector<ObjectivePoint> inside;
   for (const auto& p : points) {

@@ -10,7 +10,8 @@ namespace symnas::search {
 
 std::string FormatTrialsTable(const std::vector<TrialRecord>& trials, int limit) {
   std::vector<std::size_t> rows = RankTrials(trials);
-  if (limit > 0 && static_cast<int>(rows.size()) > limit) rows.resize(static_cast<std::size_t>(limit));
+  if (limit > 0 && static_cast<int>(rows.size()) > limit)
+    rows.resize(static_cast<std::size_t>(limit));
   if (limit <= 0) {  // also list failed trials, after the ranked ones
     for (std::size_t i = 0; i < trials.size(); ++i) {
       if (trials[i].status != TrialStatus::kComplete) rows.push_back(i);
@@ -36,7 +37,8 @@ std::string FormatTrialsTable(const std::vector<TrialRecord>& trials, int limit)
     std::string params;
     for (const auto& name : varying) {
       auto it = t.params.find(name);
-      if (it != t.params.end()) params += (params.empty() ? "" : " ") + name + "=" + ValueToString(it->second);
+      if (it != t.params.end())
+        params += (params.empty() ? "" : " ") + name + "=" + ValueToString(it->second);
     }
     std::string status = t.interrupted ? "interrupt" : TrialStatusName(t.status);
     out += fmt::format("{:>4} {:>5} {:<9} {:>10} {:<5} {:>8} {:>10}  {}\n",

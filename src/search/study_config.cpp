@@ -38,7 +38,8 @@ nlohmann::json Scalar(const YAML::Node& node) {
 
 nlohmann::json ToJson(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Scalar: return Scalar(node);
+    case YAML::NodeType::Scalar:
+      return Scalar(node);
     case YAML::NodeType::Sequence: {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& child : node) a.push_back(ToJson(child));
@@ -49,7 +50,8 @@ nlohmann::json ToJson(const YAML::Node& node) {
       for (const auto& kv : node) o[kv.first.as<std::string>()] = ToJson(kv.second);
       return o;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -67,27 +69,35 @@ SearchSpace BaseSpace(const std::string& name, const SourceLocation& where) {
 
 Dimension ParseDimension(const std::string& name, const YAML::Node& node, const std::string& file) {
   const SourceLocation where = Where(node, file);
-  if (!node.IsMap()) throw ConfigError("dimension '" + name + "' must be a mapping {type, low, high, default}", where);
+  if (!node.IsMap())
+    throw ConfigError("dimension '" + name + "' must be a mapping {type, low, high, default}",
+                      where);
   nlohmann::json j = ToJson(node);
-  static const std::set<std::string> kKeys = {"type", "low", "high", "log", "default", "choices", "value"};
+  static const std::set<std::string> kKeys = {"type",    "low",     "high", "log",
+                                              "default", "choices", "value"};
   for (const auto& [key, v] : j.items()) {
     if (!kKeys.count(key)) {
-      throw ConfigError(fmt::format("dimension '{}': unknown key '{}' (keys: type, low, high, log, default, "
-                                    "choices, value)", name, key), where);
+      throw ConfigError(
+          fmt::format("dimension '{}': unknown key '{}' (keys: type, low, high, log, default, "
+                      "choices, value)",
+                      name, key),
+          where);
     }
   }
   try {
     if (j.contains("value")) {
       const auto& v = j["value"];
-      Value value = v.is_string() ? Value{v.get<std::string>()}
-                    : v.is_number_integer() ? Value{v.get<std::int64_t>()} : Value{v.get<double>()};
+      Value value = v.is_string()           ? Value{v.get<std::string>()}
+                    : v.is_number_integer() ? Value{v.get<std::int64_t>()}
+                                            : Value{v.get<double>()};
       return Dimension::Fixed(name, value);
     }
     nlohmann::json dj = j;
     dj["name"] = name;
     if (!dj.contains("type")) dj["type"] = dj.contains("choices") ? "cat" : "real";
     if (!dj.contains("default")) {
-      dj["default"] = dj.contains("choices") ? dj["choices"][0] : dj.value("low", nlohmann::json(0));
+      dj["default"] =
+          dj.contains("choices") ? dj["choices"][0] : dj.value("low", nlohmann::json(0));
     }
     Dimension d = Dimension::FromJson(dj);
     return SearchSpace({d}).dimensions().front();  // validates
@@ -100,9 +110,11 @@ Dimension ParseDimension(const std::string& name, const YAML::Node& node, const 
 
 SearchSpace ParseSpaceNode(const YAML::Node& node, const std::string& file) {
   if (node.IsScalar()) return BaseSpace(node.Scalar(), Where(node, file));
-  if (!node.IsMap()) throw ConfigError("space must be a base name or a mapping of dimensions", Where(node, file));
+  if (!node.IsMap())
+    throw ConfigError("space must be a base name or a mapping of dimensions", Where(node, file));
   std::vector<Dimension> dims;
-  if (node["base"]) dims = BaseSpace(node["base"].as<std::string>(), Where(node["base"], file)).dimensions();
+  if (node["base"])
+    dims = BaseSpace(node["base"].as<std::string>(), Where(node["base"], file)).dimensions();
   for (const auto& kv : node) {
     const std::string name = kv.first.as<std::string>();
     if (name == "base") continue;
@@ -124,9 +136,14 @@ SearchSpace ParseSpaceNode(const YAML::Node& node, const std::string& file) {
 }  // namespace
 
 nlohmann::json StudyConfig::ToJson() const {
-  return {{"name", name},           {"trials", trials},       {"seed", seed},
-          {"strategy", strategy},   {"strategy_options", strategy_options},
-          {"objective", objective}, {"evaluator", evaluator}, {"space", space.ToJson()}};
+  return {{"name", name},
+          {"trials", trials},
+          {"seed", seed},
+          {"strategy", strategy},
+          {"strategy_options", strategy_options},
+          {"objective", objective},
+          {"evaluator", evaluator},
+          {"space", space.ToJson()}};
 }
 
 StudyConfig StudyConfig::FromJson(const nlohmann::json& j) {
@@ -163,30 +180,38 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
   }
   if (!root.IsMap()) throw ConfigError("a study config must be a YAML mapping", {file, 1, 1});
   StudyConfig c;
-  static const std::set<std::string> kKeys = {"name", "trials", "seed", "strategy", "strategy_options",
-                                              "objective", "evaluator", "space"};
+  static const std::set<std::string> kKeys = {
+      "name", "trials", "seed", "strategy", "strategy_options", "objective", "evaluator", "space"};
   try {
     for (const auto& kv : root) {
       const std::string key = kv.first.as<std::string>();
       const SourceLocation where = Where(kv.first, file);
       if (!kKeys.count(key)) {
-        throw ConfigError("unknown key '" + key + "' (keys: name, trials, seed, strategy, strategy_options, "
-                          "objective, evaluator, space)", where);
+        throw ConfigError("unknown key '" + key +
+                              "' (keys: name, trials, seed, strategy, strategy_options, "
+                              "objective, evaluator, space)",
+                          where);
       }
       if (key == "space") continue;
       nlohmann::json v = ToJson(kv.second);
       auto need = [&](bool ok, const char* what) {
-        if (!ok) throw ConfigError(fmt::format("'{}' must be {}", key, what), Where(kv.second, file));
+        if (!ok)
+          throw ConfigError(fmt::format("'{}' must be {}", key, what), Where(kv.second, file));
       };
       if (key == "name") need(v.is_string(), "a string"), c.name = v.get<std::string>();
-      if (key == "trials") need(v.is_number_integer() && v.get<std::int64_t>() > 0, "a positive integer"),
-          c.trials = v.get<std::int64_t>();
-      if (key == "seed") need(v.is_number_integer() && v.get<std::int64_t>() >= 0, "a non-negative integer"),
-          c.seed = v.get<std::uint64_t>();
-      if (key == "strategy") need(v.is_string(), "a strategy name"), c.strategy = v.get<std::string>();
+      if (key == "trials")
+        need(v.is_number_integer() && v.get<std::int64_t>() > 0, "a positive integer"),
+            c.trials = v.get<std::int64_t>();
+      if (key == "seed")
+        need(v.is_number_integer() && v.get<std::int64_t>() >= 0, "a non-negative integer"),
+            c.seed = v.get<std::uint64_t>();
+      if (key == "strategy")
+        need(v.is_string(), "a strategy name"), c.strategy = v.get<std::string>();
       if (key == "strategy_options") need(v.is_object(), "a mapping"), c.strategy_options = v;
-      if (key == "objective") need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.objective = v;
-      if (key == "evaluator") need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.evaluator = v;
+      if (key == "objective")
+        need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.objective = v;
+      if (key == "evaluator")
+        need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.evaluator = v;
     }
     if (root["space"]) {
       c.space = ParseSpaceNode(root["space"], file);

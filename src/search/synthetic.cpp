@@ -25,7 +25,8 @@ std::string Label(const Params& p, const std::string& name, const std::string& f
   return it == p.end() || it->second.index() != 2 ? fallback : AsString(it->second);
 }
 
-// Branin-Hoo on [-5, 10] x [0, 15]; minimum 0.397887 at (-pi, 12.275), (pi, 2.275), (9.42478, 2.475).
+// Branin-Hoo on [-5, 10] x [0, 15]; minimum 0.397887 at (-pi, 12.275), (pi, 2.275),
+// (9.42478, 2.475).
 SearchSpace BraninSpace() {
   return SearchSpace({Dimension::Real("x0", -5, 10, 2.5), Dimension::Real("x1", 0, 15, 7.5)});
 }
@@ -34,9 +35,12 @@ double Branin(const Params& p) {
   const double b = 5.1 / (4 * pi * pi), c = 5 / pi, t = 1 / (8 * pi);
   return std::pow(x1 - b * x0 * x0 + c * x0 - 6, 2) + 10 * (1 - t) * std::cos(x0) + 10;
 }
-double BraninFlops(const Params& p) { return 1e6 * (1 + (Num(p, "x0", 0) + 5) / 15 + Num(p, "x1", 0) / 15); }
+double BraninFlops(const Params& p) {
+  return 1e6 * (1 + (Num(p, "x0", 0) + 5) / 15 + Num(p, "x1", 0) / 15);
+}
 
-// Hartmann-6 on [0, 1]^6; minimum -3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573).
+// Hartmann-6 on [0, 1]^6; minimum -3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652,
+// 0.6573).
 SearchSpace Hartmann6Space() {
   std::vector<Dimension> dims;
   for (int i = 0; i < 6; ++i) dims.push_back(Dimension::Real(fmt::format("x{}", i), 0, 1, 0.5));
@@ -44,10 +48,14 @@ SearchSpace Hartmann6Space() {
 }
 double Hartmann6(const Params& p) {
   static const double kAlpha[4] = {1.0, 1.2, 3.0, 3.2};
-  static const double kA[4][6] = {{10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14},
-                                  {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}};
-  static const double kP[4][6] = {{1312, 1696, 5569, 124, 8283, 5886}, {2329, 4135, 8307, 3736, 1004, 9991},
-                                  {2348, 1451, 3522, 2883, 3047, 6650}, {4047, 8828, 8732, 5743, 1091, 381}};
+  static const double kA[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                  {0.05, 10, 17, 0.1, 8, 14},
+                                  {3, 3.5, 1.7, 10, 17, 8},
+                                  {17, 8, 0.05, 10, 0.1, 14}};
+  static const double kP[4][6] = {{1312, 1696, 5569, 124, 8283, 5886},
+                                  {2329, 4135, 8307, 3736, 1004, 9991},
+                                  {2348, 1451, 3522, 2883, 3047, 6650},
+                                  {4047, 8828, 8732, 5743, 1091, 381}};
   double total = 0;
   for (int i = 0; i < 4; ++i) {
     double inner = 0;
@@ -63,13 +71,15 @@ double Hartmann6Flops(const Params& p) { return 1e6 * (1 + Num(p, "x0", 0.5) + N
 
 // Mixed: n int 1..20, lr real log 1e-5..1e-1, opt {a, b, c}; minimum 0 at n=7, lr=1e-3, opt=b.
 SearchSpace MixedSpace() {
-  return SearchSpace({Dimension::Int("n", 1, 20, 15), Dimension::Real("lr", 1e-5, 1e-1, 1e-2, Scale::kLog),
+  return SearchSpace({Dimension::Int("n", 1, 20, 15),
+                      Dimension::Real("lr", 1e-5, 1e-1, 1e-2, Scale::kLog),
                       Dimension::Categorical("opt", {"a", "b", "c"}, "a")});
 }
 double Mixed(const Params& p) {
   const std::string opt = Label(p, "opt", "a");
   const double penalty = opt == "b" ? 0.0 : opt == "a" ? 1.0 : 2.0;
-  return std::pow(Num(p, "n", 1) - 7, 2) / 10 + std::pow(std::log10(Num(p, "lr", 1e-3)) + 3, 2) + penalty;
+  return std::pow(Num(p, "n", 1) - 7, 2) / 10 + std::pow(std::log10(Num(p, "lr", 1e-3)) + 3, 2) +
+         penalty;
 }
 double MixedFlops(const Params& p) { return 1e6 * Num(p, "n", 1); }
 
@@ -78,11 +88,15 @@ double MixedFlops(const Params& p) { return 1e6 * Num(p, "n", 1); }
 // learning_rate 5e-4, batch_size 64, activation elu, optimizer adamax. Inside the seed-000 space
 // (conv_blocks 2, dense_layers 1 fixed) the best reachable value is 0.1.
 double CnnProxy(const Params& p) {
-  double f = 0.05 * std::pow(Num(p, "conv_blocks", 2) - 3, 2) + 0.05 * std::pow(Num(p, "dense_layers", 1) - 2, 2);
-  f += std::pow(std::log2(Num(p, "filters_0", 32) / 48), 2) + std::pow(std::log2(Num(p, "filters_1", 64) / 96), 2);
+  double f = 0.05 * std::pow(Num(p, "conv_blocks", 2) - 3, 2) +
+             0.05 * std::pow(Num(p, "dense_layers", 1) - 2, 2);
+  f += std::pow(std::log2(Num(p, "filters_0", 32) / 48), 2) +
+       std::pow(std::log2(Num(p, "filters_1", 64) / 96), 2);
   f += std::pow(std::log2(Num(p, "units_0", 256) / 384), 2);
-  f += std::pow((Num(p, "conv_dropout", 0.25) - 0.2) / 0.5, 2) + std::pow((Num(p, "dense_dropout", 0.5) - 0.3) / 0.5, 2);
-  f += std::pow(std::log10(Num(p, "learning_rate", 1e-3) / 5e-4), 2) + std::pow(std::log2(Num(p, "batch_size", 64) / 64) / 4, 2);
+  f += std::pow((Num(p, "conv_dropout", 0.25) - 0.2) / 0.5, 2) +
+       std::pow((Num(p, "dense_dropout", 0.5) - 0.3) / 0.5, 2);
+  f += std::pow(std::log10(Num(p, "learning_rate", 1e-3) / 5e-4), 2) +
+       std::pow(std::log2(Num(p, "batch_size", 64) / 64) / 4, 2);
   f += Label(p, "activation", "relu") == "elu" ? 0.0 : 0.2;
   f += Label(p, "optimizer", "adam") == "adamax" ? 0.0 : 0.2;
   return f;
@@ -103,8 +117,10 @@ double CnnTemplateFlops(const Params& p) {
     }
     if (pool != "none") h = std::floor(h / 2), w = std::floor(w / 2);
     if (h < 1 || w < 1) {
-      throw ArchError(fmt::format("the feature map shrinks below 1x1 after conv block {} (28x28 input "
-                                  "allows at most 4 pooling blocks); lower conv_blocks", i));
+      throw ArchError(
+          fmt::format("the feature map shrinks below 1x1 after conv block {} (28x28 input "
+                      "allows at most 4 pooling blocks); lower conv_blocks",
+                      i));
     }
   }
   double in = h * w * channels;
@@ -119,12 +135,16 @@ double CnnTemplateFlops(const Params& p) {
 
 const std::vector<SyntheticFunction>& SyntheticFunctions() {
   static const std::vector<SyntheticFunction> kFunctions = {
-      {"branin", "Branin-Hoo, 2 reals, min 0.397887 (three optima)", 0.397887, &BraninSpace, &Branin, &BraninFlops},
-      {"hartmann6", "Hartmann 6-D on [0,1]^6, min -3.32237", -3.32237, &Hartmann6Space, &Hartmann6, &Hartmann6Flops},
-      {"mixed", "int n 1..20, log-real lr, categorical opt; min 0 at n=7, lr=1e-3, opt=b", 0.0, &MixedSpace,
-       &Mixed, &MixedFlops},
-      {"cnn_proxy", "bowl over the CNN template parameters (seed-000 space) with template FLOPs; global "
-                    "min 0, 0.1 inside the seed-000 space", 0.0, &Seed000Space, &CnnProxy, &CnnTemplateFlops},
+      {"branin", "Branin-Hoo, 2 reals, min 0.397887 (three optima)", 0.397887, &BraninSpace,
+       &Branin, &BraninFlops},
+      {"hartmann6", "Hartmann 6-D on [0,1]^6, min -3.32237", -3.32237, &Hartmann6Space, &Hartmann6,
+       &Hartmann6Flops},
+      {"mixed", "int n 1..20, log-real lr, categorical opt; min 0 at n=7, lr=1e-3, opt=b", 0.0,
+       &MixedSpace, &Mixed, &MixedFlops},
+      {"cnn_proxy",
+       "bowl over the CNN template parameters (seed-000 space) with template FLOPs; global "
+       "min 0, 0.1 inside the seed-000 space",
+       0.0, &Seed000Space, &CnnProxy, &CnnTemplateFlops},
   };
   return kFunctions;
 }
@@ -155,8 +175,9 @@ SyntheticOptions SyntheticOptions::FromJson(const nlohmann::json& j) {
     } else if (key == "fail_value") {
       o.fail_value = value.get<double>();
     } else {
-      throw ConfigError("synthetic evaluator has no option '" + key +
-                        "' (options: function, noise, sleep_ms, fail_above_flops, fail_param, fail_value)");
+      throw ConfigError(
+          "synthetic evaluator has no option '" + key +
+          "' (options: function, noise, sleep_ms, fail_above_flops, fail_param, fail_value)");
     }
   }
   FindSyntheticFunction(o.function);
@@ -172,9 +193,10 @@ SyntheticEvaluator::SyntheticEvaluator(const std::string& function)
 std::map<std::string, double> SyntheticEvaluator::EstimateCosts(const Params& params) {
   if (!options_.fail_param.empty()) {
     auto it = params.find(options_.fail_param);
-    if (it != params.end() && it->second.index() != 2 && AsDouble(it->second) == options_.fail_value) {
-      throw ArchError(fmt::format("invalid candidate: {} = {} (synthetic failure)", options_.fail_param,
-                                  ValueToString(it->second)));
+    if (it != params.end() && it->second.index() != 2 &&
+        AsDouble(it->second) == options_.fail_value) {
+      throw ArchError(fmt::format("invalid candidate: {} = {} (synthetic failure)",
+                                  options_.fail_param, ValueToString(it->second)));
     }
   }
   const double flops = function_.flops(params);
@@ -185,12 +207,14 @@ EvalResult SyntheticEvaluator::Evaluate(const Params& params, std::uint64_t seed
   EvalResult r;
   auto costs = EstimateCosts(params);
   if (options_.sleep_ms > 0) {
-    std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long long>(options_.sleep_ms * 1000)));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(static_cast<long long>(options_.sleep_ms * 1000)));
   }
   r.metrics = costs;
   if (options_.fail_above_flops > 0 && costs["flops"] > options_.fail_above_flops) {
     r.status = TrialStatus::kFailed;
-    r.error = fmt::format("out of memory (simulated): flops {:.4g} > {:.4g}", costs["flops"], options_.fail_above_flops);
+    r.error = fmt::format("out of memory (simulated): flops {:.4g} > {:.4g}", costs["flops"],
+                          options_.fail_above_flops);
     return r;
   }
   double value = function_.value(params);

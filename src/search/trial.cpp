@@ -15,10 +15,13 @@ nlohmann::json TrialToJson(const TrialRecord& t) {
   j["strategy"] = t.strategy;
   j["estimated_costs"] = t.estimated_costs;
   j["accuracy"] = t.result.accuracy;
-  j["test_accuracy"] = t.result.test_accuracy ? nlohmann::json(*t.result.test_accuracy) : nlohmann::json();
+  j["test_accuracy"] =
+      t.result.test_accuracy ? nlohmann::json(*t.result.test_accuracy) : nlohmann::json();
   j["metrics"] = t.result.metrics;
-  j["curves"] = {{"train_loss", t.result.curves.train_loss}, {"train_acc", t.result.curves.train_acc},
-                 {"val_loss", t.result.curves.val_loss}, {"val_acc", t.result.curves.val_acc}};
+  j["curves"] = {{"train_loss", t.result.curves.train_loss},
+                 {"train_acc", t.result.curves.train_acc},
+                 {"val_loss", t.result.curves.val_loss},
+                 {"val_acc", t.result.curves.val_acc}};
   j["wall_seconds"] = t.result.wall_seconds;
   j["error"] = t.result.error;
   j["details"] = t.result.details;

@@ -10,18 +10,21 @@ namespace symnas::store {
 void Check(sqlite3* db, int rc, const std::string& what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-  throw StoreError(fmt::format("{}: {} (database '{}')", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc),
-                               file ? file : "?"));
+  throw StoreError(fmt::format("{}: {} (database '{}')", what,
+                               db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), file ? file : "?"));
 }
 
 Statement::Statement(sqlite3* db, const std::string& sql) : db_(db), sql_(sql) {
-  Check(db_, sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr), "cannot prepare '" + sql + "'");
+  Check(db_, sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt_, nullptr),
+        "cannot prepare '" + sql + "'");
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement& Statement::Bind(int i, const std::string& text) {
-  Check(db_, sqlite3_bind_text(stmt_, i, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT), "bind");
+  Check(db_,
+        sqlite3_bind_text(stmt_, i, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT),
+        "bind");
   return *this;
 }
 Statement& Statement::Bind(int i, double value) {
@@ -53,7 +56,8 @@ void Statement::Run() {
 
 std::string Statement::Text(int c) const {
   const auto* p = sqlite3_column_text(stmt_, c);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
            : std::string();
 }
 double Statement::Double(int c) const { return sqlite3_column_double(stmt_, c); }
@@ -61,7 +65,8 @@ std::int64_t Statement::Int(int c) const { return sqlite3_column_int64(stmt_, c)
 bool Statement::IsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
 
 Transaction::Transaction(sqlite3* db) : db_(db) {
-  Check(db_, sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "cannot begin a transaction");
+  Check(db_, sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+        "cannot begin a transaction");
 }
 
 Transaction::~Transaction() {

@@ -20,14 +20,16 @@ StudyStore::StudyStore(const std::string& path) : path_(path) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError(fmt::format("cannot open study '{}': {} (check the directory exists and is writable)", path, msg));
+    throw StoreError(fmt::format(
+        "cannot open study '{}': {} (check the directory exists and is writable)", path, msg));
   }
   try {
     sqlite3_busy_timeout(db_, 10000);
     {
       Statement wal(db_, "PRAGMA journal_mode=WAL");
       if (wal.Step() && wal.Text(0) != "wal") {
-        throw StoreError(fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
+        throw StoreError(
+            fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
       }
     }
     Exec("PRAGMA synchronous=FULL");
@@ -62,11 +64,14 @@ void StudyStore::CreateSchema() {
   }
   if (version) {
     if (*version > kSchemaVersion) {
-      throw StoreError(fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
-                                   *version, kSchemaVersion));
+      throw StoreError(
+          fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
+                      *version, kSchemaVersion));
     }
   } else {
-    Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('writer', 'symnas 0.1.0')");
+    Statement put(
+        db_,
+        "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('writer', 'symnas 0.1.0')");
     put.Bind(1, std::to_string(kSchemaVersion)).Run();
   }
   tx.Commit();
@@ -74,7 +79,9 @@ void StudyStore::CreateSchema() {
 
 void StudyStore::SaveConfig(const nlohmann::json& config) {
   Transaction tx(db_);
-  Statement(db_, "INSERT OR REPLACE INTO study(id, config_json) VALUES (1, ?)").Bind(1, config.dump()).Run();
+  Statement(db_, "INSERT OR REPLACE INTO study(id, config_json) VALUES (1, ?)")
+      .Bind(1, config.dump())
+      .Run();
   tx.Commit();
 }
 
@@ -94,20 +101,34 @@ constexpr const char* kTrialColumns =
 void BindTrial(Statement& s, const TrialRecord& t) {
   const auto& r = t.result;
   const bool complete = t.status == TrialStatus::kComplete;
-  nlohmann::json curves = {{"train_loss", r.curves.train_loss}, {"train_acc", r.curves.train_acc},
-                           {"val_loss", r.curves.val_loss}, {"val_acc", r.curves.val_acc}};
-  s.Bind(1, t.id).Bind(2, std::string(search::TrialStatusName(t.status)))
-      .Bind(3, std::int64_t{t.interrupted}).Bind(4, std::to_string(t.seed)).Bind(5, t.strategy)
-      .Bind(6, search::ParamsToJson(t.params).dump()).Bind(7, nlohmann::json(t.estimated_costs).dump());
+  nlohmann::json curves = {{"train_loss", r.curves.train_loss},
+                           {"train_acc", r.curves.train_acc},
+                           {"val_loss", r.curves.val_loss},
+                           {"val_acc", r.curves.val_acc}};
+  s.Bind(1, t.id)
+      .Bind(2, std::string(search::TrialStatusName(t.status)))
+      .Bind(3, std::int64_t{t.interrupted})
+      .Bind(4, std::to_string(t.seed))
+      .Bind(5, t.strategy)
+      .Bind(6, search::ParamsToJson(t.params).dump())
+      .Bind(7, nlohmann::json(t.estimated_costs).dump());
   if (complete) {
-    s.Bind(8, r.accuracy).Bind(9, r.test_accuracy).Bind(10, t.objective.score)
-        .Bind(11, std::int64_t{t.objective.feasible}).Bind(12, t.objective.violation);
+    s.Bind(8, r.accuracy)
+        .Bind(9, r.test_accuracy)
+        .Bind(10, t.objective.score)
+        .Bind(11, std::int64_t{t.objective.feasible})
+        .Bind(12, t.objective.violation);
   } else {
     for (int i = 8; i <= 12; ++i) s.BindNull(i);
   }
-  s.Bind(13, nlohmann::json(t.objective.vector).dump()).Bind(14, nlohmann::json(r.metrics).dump())
-      .Bind(15, curves.dump()).Bind(16, r.details.dump()).Bind(17, r.error).Bind(18, r.wall_seconds)
-      .Bind(19, t.started_unix_s).Bind(20, t.finished_unix_s);
+  s.Bind(13, nlohmann::json(t.objective.vector).dump())
+      .Bind(14, nlohmann::json(r.metrics).dump())
+      .Bind(15, curves.dump())
+      .Bind(16, r.details.dump())
+      .Bind(17, r.error)
+      .Bind(18, r.wall_seconds)
+      .Bind(19, t.started_unix_s)
+      .Bind(20, t.finished_unix_s);
 }
 
 TrialRecord ReadTrial(const Statement& s) {
@@ -168,15 +189,24 @@ std::optional<nlohmann::json> StudyStore::LoadStrategyState() {
 }
 
 void StudyStore::InsertEdit(const search::SpaceEdit& e) {
-  Statement s(db_, "INSERT INTO space_edits(trial_id, kind, name, action, edit_json) VALUES (?, ?, ?, ?, ?)");
-  s.Bind(1, e.reason.trial_id).Bind(2, std::string(search::SpaceEditKindName(e.kind))).Bind(3, e.name)
-      .Bind(4, e.reason.action).Bind(5, e.ToJson().dump()).Run();
+  Statement s(
+      db_,
+      "INSERT INTO space_edits(trial_id, kind, name, action, edit_json) VALUES (?, ?, ?, ?, ?)");
+  s.Bind(1, e.reason.trial_id)
+      .Bind(2, std::string(search::SpaceEditKindName(e.kind)))
+      .Bind(3, e.name)
+      .Bind(4, e.reason.action)
+      .Bind(5, e.ToJson().dump())
+      .Run();
 }
 
 void StudyStore::InsertState(std::int64_t trial_id, const nlohmann::json& state) {
   Statement(db_, "INSERT INTO strategy_states(trial_id, state_json) VALUES (?, ?)")
-      .Bind(1, trial_id).Bind(2, state.dump()).Run();
-  Statement(db_, "DELETE FROM strategy_states WHERE seq < (SELECT MAX(seq) FROM strategy_states)").Run();
+      .Bind(1, trial_id)
+      .Bind(2, state.dump())
+      .Run();
+  Statement(db_, "DELETE FROM strategy_states WHERE seq < (SELECT MAX(seq) FROM strategy_states)")
+      .Run();
 }
 
 void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
@@ -186,10 +216,13 @@ void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::
     Statement next(db_, "SELECT COALESCE(MAX(id) + 1, 0) FROM trials");
     next.Step();
     if (next.Int(0) != trial.id) {
-      throw StoreError(fmt::format("study '{}': trial id {} is not the next id {}", path_, trial.id, next.Int(0)));
+      throw StoreError(fmt::format("study '{}': trial id {} is not the next id {}", path_, trial.id,
+                                   next.Int(0)));
     }
   }
-  Statement s(db_, fmt::format("INSERT INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kTrialColumns));
+  Statement s(db_,
+              fmt::format("INSERT INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                          kTrialColumns));
   BindTrial(s, trial);
   s.Run();
   for (const auto& e : edits) InsertEdit(e);
@@ -198,24 +231,42 @@ void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::
 }
 
 void StudyStore::FinishTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
-                             const search::TrialAnnotations& notes, const nlohmann::json& strategy_state) {
+                             const search::TrialAnnotations& notes,
+                             const nlohmann::json& strategy_state) {
   Transaction tx(db_);
-  Statement s(db_, fmt::format("REPLACE INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kTrialColumns));
+  Statement s(
+      db_, fmt::format("REPLACE INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       kTrialColumns));
   BindTrial(s, trial);
   s.Run();
   for (const auto& e : edits) InsertEdit(e);
   for (const auto& d : notes.diagnoses) {
-    Statement(db_, "INSERT INTO diagnoses(trial_id, problem, probability, details_json) VALUES (?, ?, ?, ?)")
-        .Bind(1, trial.id).Bind(2, d.problem).Bind(3, d.probability).Bind(4, d.details.dump()).Run();
+    Statement(
+        db_,
+        "INSERT INTO diagnoses(trial_id, problem, probability, details_json) VALUES (?, ?, ?, ?)")
+        .Bind(1, trial.id)
+        .Bind(2, d.problem)
+        .Bind(3, d.probability)
+        .Bind(4, d.details.dump())
+        .Run();
   }
   for (const auto& a : notes.actions) {
-    Statement(db_, "INSERT INTO actions(trial_id, action, probability, applied, details_json) VALUES (?, ?, ?, ?, ?)")
-        .Bind(1, trial.id).Bind(2, a.action).Bind(3, a.probability).Bind(4, std::int64_t{a.applied})
-        .Bind(5, a.details.dump()).Run();
+    Statement(db_,
+              "INSERT INTO actions(trial_id, action, probability, applied, details_json) VALUES "
+              "(?, ?, ?, ?, ?)")
+        .Bind(1, trial.id)
+        .Bind(2, a.action)
+        .Bind(3, a.probability)
+        .Bind(4, std::int64_t{a.applied})
+        .Bind(5, a.details.dump())
+        .Run();
   }
   for (const auto& [rule, weight] : notes.rule_weights) {
     Statement(db_, "INSERT INTO rule_weights(trial_id, rule, weight) VALUES (?, ?, ?)")
-        .Bind(1, trial.id).Bind(2, rule).Bind(3, weight).Run();
+        .Bind(1, trial.id)
+        .Bind(2, rule)
+        .Bind(3, weight)
+        .Run();
   }
   InsertState(trial.id, strategy_state);
   tx.Commit();
@@ -223,7 +274,9 @@ void StudyStore::FinishTrial(const TrialRecord& trial, const std::vector<search:
 
 void StudyStore::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
   Transaction tx(db_);
-  Statement s(db_, "UPDATE trials SET status = 'failed', interrupted = 1, error = ? WHERE id = ? AND status = 'running'");
+  Statement s(db_,
+              "UPDATE trials SET status = 'failed', interrupted = 1, error = ? WHERE id = ? AND "
+              "status = 'running'");
   s.Bind(1, error).Bind(2, trial_id).Run();
   tx.Commit();
 }
@@ -236,15 +289,20 @@ void StudyStore::RecordSpaceEdit(const search::SpaceEdit& edit) {
 
 std::vector<DiagnosisRow> StudyStore::LoadDiagnoses() {
   std::vector<DiagnosisRow> out;
-  Statement s(db_, "SELECT trial_id, problem, probability, details_json FROM diagnoses ORDER BY id");
-  while (s.Step()) out.push_back({s.Int(0), {s.Text(1), s.Double(2), nlohmann::json::parse(s.Text(3))}});
+  Statement s(db_,
+              "SELECT trial_id, problem, probability, details_json FROM diagnoses ORDER BY id");
+  while (s.Step())
+    out.push_back({s.Int(0), {s.Text(1), s.Double(2), nlohmann::json::parse(s.Text(3))}});
   return out;
 }
 
 std::vector<ActionRow> StudyStore::LoadActions() {
   std::vector<ActionRow> out;
-  Statement s(db_, "SELECT trial_id, action, probability, applied, details_json FROM actions ORDER BY id");
-  while (s.Step()) out.push_back({s.Int(0), {s.Text(1), s.Double(2), s.Int(3) != 0, nlohmann::json::parse(s.Text(4))}});
+  Statement s(
+      db_, "SELECT trial_id, action, probability, applied, details_json FROM actions ORDER BY id");
+  while (s.Step())
+    out.push_back(
+        {s.Int(0), {s.Text(1), s.Double(2), s.Int(3) != 0, nlohmann::json::parse(s.Text(4))}});
   return out;
 }
 
@@ -260,7 +318,10 @@ std::vector<RuleWeightsRow> StudyStore::LoadRuleWeights() {
 
 void StudyStore::PutValue(const std::string& key, const nlohmann::json& value) {
   Transaction tx(db_);
-  Statement(db_, "INSERT OR REPLACE INTO kv(key, value_json) VALUES (?, ?)").Bind(1, key).Bind(2, value.dump()).Run();
+  Statement(db_, "INSERT OR REPLACE INTO kv(key, value_json) VALUES (?, ?)")
+      .Bind(1, key)
+      .Bind(2, value.dump())
+      .Run();
   tx.Commit();
 }
 

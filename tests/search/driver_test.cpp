@@ -17,7 +17,9 @@ namespace {
 class CrashingEvaluator : public Evaluator {
  public:
   CrashingEvaluator(Evaluator& inner, int crash_at) : inner_(inner), crash_at_(crash_at) {}
-  std::map<std::string, double> EstimateCosts(const Params& p) override { return inner_.EstimateCosts(p); }
+  std::map<std::string, double> EstimateCosts(const Params& p) override {
+    return inner_.EstimateCosts(p);
+  }
   EvalResult Evaluate(const Params& p, std::uint64_t seed) override {
     if (calls_++ == crash_at_) throw 42;
     return inner_.Evaluate(p, seed);
@@ -36,10 +38,15 @@ StudyOutcome RunStudy(const std::string& strategy, Evaluator& eval, StudyRecorde
   o.trials = trials;
   o.seed = 9;
   o.progress = progress;
-  nlohmann::json options = strategy == "bo" ? nlohmann::json{{"initial_random", 3}, {"acq_samples", 200}}
-                                            : nlohmann::json::object();
-  Driver d(FindSyntheticFunction("mixed").space(),
-           [&](const SearchSpace& s) { return MakeStrategy(strategy, {s, 9, options, {}}); }, eval, *objective, rec, o);
+  nlohmann::json options = strategy == "bo"
+                               ? nlohmann::json{{"initial_random", 3}, {"acq_samples", 200}}
+                               : nlohmann::json::object();
+  Driver d(
+      FindSyntheticFunction("mixed").space(),
+      [&](const SearchSpace& s) {
+        return MakeStrategy(strategy, {s, 9, options, {}});
+      },
+      eval, *objective, rec, o);
   return d.Run();
 }
 
@@ -126,8 +133,12 @@ TEST(DriverTest, MorphismGrowsTheSpaceAndRespectsTheBudget) {
   DriverOptions o;
   o.trials = 15;
   BudgetCheck budget = MakeBudgetCheck(eval, objective->Constraints());
-  Driver d(Seed000Space(),
-           [&](const SearchSpace& s) { return MakeStrategy("morphism", {s, 1, {}, budget}); }, eval, *objective, rec, o);
+  Driver d(
+      Seed000Space(),
+      [&](const SearchSpace& s) {
+        return MakeStrategy("morphism", {s, 1, {}, budget});
+      },
+      eval, *objective, rec, o);
   auto out = d.Run();
   EXPECT_FALSE(out.space.history().empty());  // deepen / add_dense grew the space
   int feasible_morphs = 0;
@@ -137,8 +148,10 @@ TEST(DriverTest, MorphismGrowsTheSpaceAndRespectsTheBudget) {
   }
   EXPECT_GT(feasible_morphs, 0);
   for (const auto& e : out.space.history()) {
-    EXPECT_TRUE(e.reason.action.find("deepen") != std::string::npos || e.reason.action.find("widen") != std::string::npos ||
-                e.reason.action.find("add_dense") != std::string::npos) << e.ToString();
+    EXPECT_TRUE(e.reason.action.find("deepen") != std::string::npos ||
+                e.reason.action.find("widen") != std::string::npos ||
+                e.reason.action.find("add_dense") != std::string::npos)
+        << e.ToString();
   }
   EXPECT_EQ(rec.LoadSpaceEdits().size(), out.space.history().size());
 }

@@ -1,12 +1,13 @@
 // Tests of the GP against hand-computed posteriors: a 2-point posterior in closed form, the log
 // marginal likelihood of a 2x2 system, and the fit improving the likelihood.
+#include "../../src/search/strategies/bo/gp.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <numbers>
 
 #include "../../src/search/strategies/bo/acquisition.hpp"
-#include "../../src/search/strategies/bo/gp.hpp"
 
 namespace symnas::search::bo {
 namespace {
@@ -61,7 +62,8 @@ TEST(GpTest, TwoPointPosteriorMatchesClosedForm) {
   // LML by hand: -y^T K^-1 y / 2 - log det K / 2 - log(2 pi).
   const double det = 1 - k1 * k1;
   const double quad = (y[0] * y[0] + y[1] * y[1] - 2 * k1 * y[0] * y[1]) / det;
-  EXPECT_NEAR(gp.LogMarginalLikelihood(), -0.5 * quad - 0.5 * std::log(det) - std::log(2 * std::numbers::pi), 1e-6);
+  EXPECT_NEAR(gp.LogMarginalLikelihood(),
+              -0.5 * quad - 0.5 * std::log(det) - std::log(2 * std::numbers::pi), 1e-6);
 }
 
 TEST(GpTest, StandardisedPredictionsAreInOriginalUnits) {
@@ -104,14 +106,17 @@ TEST(GpTest, FitImprovesTheLikelihood) {
 
 TEST(GpTest, ExpectedImprovementByHand) {
   // mean = best: EI = s * phi(0) = s / sqrt(2 pi).
-  EXPECT_NEAR(ExpectedImprovement(1.0, 4.0, 1.0, 0.0), 2.0 / std::sqrt(2 * std::numbers::pi), 1e-12);
+  EXPECT_NEAR(ExpectedImprovement(1.0, 4.0, 1.0, 0.0), 2.0 / std::sqrt(2 * std::numbers::pi),
+              1e-12);
   EXPECT_DOUBLE_EQ(ExpectedImprovement(2.0, 0.0, 1.0, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(ExpectedImprovement(0.0, 0.0, 1.0, 0.0), 0.0);
   EXPECT_GT(ExpectedImprovement(0.0, 1.0, 1.0, 0.0), 0.0);
 }
 
 TEST(GpTest, NelderMeadFindsAQuadraticMinimum) {
-  auto f = [](const Eigen::VectorXd& x) { return std::pow(x[0] - 1, 2) + 10 * std::pow(x[1] + 2, 2); };
+  auto f = [](const Eigen::VectorXd& x) {
+    return std::pow(x[0] - 1, 2) + 10 * std::pow(x[1] + 2, 2);
+  };
   Eigen::VectorXd x = NelderMead(f, Eigen::VectorXd::Zero(2), 0.5, 2000);
   EXPECT_NEAR(x[0], 1, 1e-3);
   EXPECT_NEAR(x[1], -2, 1e-3);

@@ -34,7 +34,8 @@ TEST(ObjectiveTest, Seed000FormulaByHand) {
 }
 
 TEST(ObjectiveTest, ConstrainedFeasibleBeatsInfeasibleAndRanksViolation) {
-  auto obj = MakeObjective({{"kind", "constrained"}, {"constraints", {{"flops", 1e7}, {"params", 1e5}}}});
+  auto obj =
+      MakeObjective({{"kind", "constrained"}, {"constraints", {{"flops", 1e7}, {"params", 1e5}}}});
   auto feasible_bad = obj->Evaluate(Result(0.1, 9e6, 1e5));
   auto infeasible_good = obj->Evaluate(Result(0.99, 1.1e7, 1e5));
   auto infeasible_worse = obj->Evaluate(Result(0.99, 1.2e7, 1.5e5));
@@ -45,16 +46,19 @@ TEST(ObjectiveTest, ConstrainedFeasibleBeatsInfeasibleAndRanksViolation) {
   EXPECT_NEAR(infeasible_worse.violation, 0.2 + 0.5, 1e-12);
   EXPECT_DOUBLE_EQ(feasible_bad.score, 0.1);
   EXPECT_THROW(MakeObjective({{"kind", "constrained"}}), ConfigError);
-  EXPECT_THROW(MakeObjective({{"kind", "constrained"}, {"constraints", {{"latency_ms", 5}}}})->Evaluate(Result(1, 1)),
+  EXPECT_THROW(MakeObjective({{"kind", "constrained"}, {"constraints", {{"latency_ms", 5}}}})
+                   ->Evaluate(Result(1, 1)),
                ConfigError);
 }
 
 TEST(ObjectiveTest, WeightedAndPareto) {
-  nlohmann::json terms = nlohmann::json::array({{{"metric", "accuracy"}, {"weight", 1.0}},
-                                                {{"metric", "flops"}, {"weight", -0.1}, {"scale", 1e7}}});
+  nlohmann::json terms =
+      nlohmann::json::array({{{"metric", "accuracy"}, {"weight", 1.0}},
+                             {{"metric", "flops"}, {"weight", -0.1}, {"scale", 1e7}}});
   auto w = MakeObjective({{"kind", "weighted"}, {"terms", terms}});
   EXPECT_NEAR(w->Evaluate(Result(0.8, 2e7)).score, 0.8 - 0.2, 1e-12);
-  nlohmann::json metrics = nlohmann::json::array({{{"name", "accuracy"}, {"goal", "max"}}, {{"name", "flops"}, {"goal", "min"}}});
+  nlohmann::json metrics = nlohmann::json::array(
+      {{{"name", "accuracy"}, {"goal", "max"}}, {{"name", "flops"}, {"goal", "min"}}});
   auto p = MakeObjective({{"kind", "pareto"}, {"metrics", metrics}});
   auto v = p->Evaluate(Result(0.8, 2e7));
   EXPECT_EQ(v.vector, (std::vector<double>{-0.8, 2e7}));
@@ -67,7 +71,8 @@ TEST(ObjectiveTest, UnknownKindListsValidKinds) {
     MakeObjective({{"kind", "acc"}});
     FAIL();
   } catch (const UnknownNameError& e) {
-    for (const auto& entry : Objectives()) EXPECT_NE(std::string(e.what()).find(entry.name), std::string::npos);
+    for (const auto& entry : Objectives())
+      EXPECT_NE(std::string(e.what()).find(entry.name), std::string::npos);
   }
   EXPECT_THROW(MakeObjective(nlohmann::json::object()), ConfigError);
 }

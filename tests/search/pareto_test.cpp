@@ -40,8 +40,9 @@ double BruteHypervolume(const std::vector<ObjectivePoint>& pts, const ObjectiveP
 
 TEST(ParetoTest, HandComputedHypervolumes) {
   EXPECT_DOUBLE_EQ(Hypervolume({{1, 3}, {2, 2}, {3, 1}}, {4, 4}), 3 + 2 + 1);
-  EXPECT_DOUBLE_EQ(Hypervolume({{1, 3}, {2, 2}, {3, 1}, {3, 3}}, {4, 4}), 6);  // dominated point adds 0
-  EXPECT_DOUBLE_EQ(Hypervolume({{5, 1}}, {4, 4}), 0);                         // outside the reference
+  EXPECT_DOUBLE_EQ(Hypervolume({{1, 3}, {2, 2}, {3, 1}, {3, 3}}, {4, 4}),
+                   6);                                 // dominated point adds 0
+  EXPECT_DOUBLE_EQ(Hypervolume({{5, 1}}, {4, 4}), 0);  // outside the reference
   EXPECT_DOUBLE_EQ(Hypervolume({{1, 1, 1}}, {2, 3, 4}), 1 * 2 * 3);
   // Two boxes [0,2]x[1,2]x[0,2] style: (0,1,0) and (1,0,1) with ref (2,2,2): 1*2... by hand:
   // A = 2*1*2 = 4, B = 1*2*1 = 2, A and B = [1,2]x[1,2]x[1,2] = 1 -> 5.
@@ -62,7 +63,8 @@ TEST(ParetoTest, HypervolumeMatchesInclusionExclusionOnRandomFronts) {
         for (auto& c : p) c = std::round(u(rng) * 8) / 8;  // ties on purpose
       }
       ObjectivePoint ref(static_cast<std::size_t>(dim), 1.0);
-      EXPECT_NEAR(Hypervolume(pts, ref), BruteHypervolume(pts, ref), 1e-12) << "dim " << dim << " rep " << rep;
+      EXPECT_NEAR(Hypervolume(pts, ref), BruteHypervolume(pts, ref), 1e-12)
+          << "dim " << dim << " rep " << rep;
     }
   }
 }
@@ -85,7 +87,8 @@ TEST(ParetoTest, NonDominatedSortMatchesBruteForcePeeling) {
       for (std::size_t i = 0; i < pts.size(); ++i) {
         if (removed[i]) continue;
         bool dominated = false;
-        for (std::size_t j = 0; j < pts.size(); ++j) dominated = dominated || (!removed[j] && Dominates(pts[j], pts[i]));
+        for (std::size_t j = 0; j < pts.size(); ++j)
+          dominated = dominated || (!removed[j] && Dominates(pts[j], pts[i]));
         if (!dominated) layer.push_back(i);
       }
       for (auto i : layer) {

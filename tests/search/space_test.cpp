@@ -11,7 +11,8 @@ namespace symnas::search {
 namespace {
 
 SearchSpace Small() {
-  return SearchSpace({Dimension::Int("n", 1, 10, 5), Dimension::Real("lr", 1e-4, 1e-2, 1e-3, Scale::kLog),
+  return SearchSpace({Dimension::Int("n", 1, 10, 5),
+                      Dimension::Real("lr", 1e-4, 1e-2, 1e-3, Scale::kLog),
                       Dimension::Categorical("opt", {"adam", "sgd", "rmsprop"}, "adam"),
                       Dimension::Fixed("blocks", std::int64_t{2})});
 }
@@ -21,7 +22,8 @@ TEST(SpaceTest, RejectsBadDimensions) {
   EXPECT_THROW(SearchSpace({Dimension::Real("lr", 0.0, 1.0, 0.5, Scale::kLog)}), ConfigError);
   EXPECT_THROW(SearchSpace({Dimension::Categorical("c", {"a", "a"}, "a")}), ConfigError);
   EXPECT_THROW(SearchSpace({Dimension::Int("n", 1, 5, 9)}), ConfigError);
-  EXPECT_THROW(SearchSpace({Dimension::Int("n", 1, 5, 2), Dimension::Int("n", 1, 5, 2)}), ConfigError);
+  EXPECT_THROW(SearchSpace({Dimension::Int("n", 1, 5, 2), Dimension::Int("n", 1, 5, 2)}),
+               ConfigError);
 }
 
 TEST(SpaceTest, SamplesStayInsideAndAreSeeded) {
@@ -46,7 +48,10 @@ TEST(SpaceTest, LogDimensionIsSampledLogUniformly) {
 TEST(SpaceTest, EncodeDecodeRoundTripAndSnap) {
   SearchSpace s = Small();
   EXPECT_EQ(s.EncodedSize(), 1 + 1 + 3);  // fixed dimension has no coordinate
-  Params p{{"n", std::int64_t{10}}, {"lr", 1e-3}, {"opt", std::string("sgd")}, {"blocks", std::int64_t{2}}};
+  Params p{{"n", std::int64_t{10}},
+           {"lr", 1e-3},
+           {"opt", std::string("sgd")},
+           {"blocks", std::int64_t{2}}};
   Eigen::VectorXd x = s.Encode(p);
   EXPECT_DOUBLE_EQ(x[0], 1.0);
   EXPECT_NEAR(x[1], 0.5, 1e-12);
@@ -68,7 +73,8 @@ TEST(SpaceTest, EditsApplyValidateAndReplay) {
   const SearchSpace initial = s;
   s.Apply(SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "n", 2, 6, {"dec_layers", 3, ""}));
   s.Apply(SpaceEdit::Bounds(SpaceEditKind::kShiftBounds, "n", 4, 8, {"shift", 4, ""}));
-  s.Apply(SpaceEdit::Add(Dimension::Real("wd", 1e-6, 1e-1, 1e-4, Scale::kLog), Value{1e-6}, {"reg_l2", 5, ""}));
+  s.Apply(SpaceEdit::Add(Dimension::Real("wd", 1e-6, 1e-1, 1e-4, Scale::kLog), Value{1e-6},
+                         {"reg_l2", 5, ""}));
   s.Apply(SpaceEdit::Fix("opt", std::string("sgd"), {"user", -1, ""}));
   s.Apply(SpaceEdit::Fix("blocks", std::int64_t{3}, {"new_conv_layer", 6, ""}));
   s.Apply(SpaceEdit::Remove("lr", {"user", 7, ""}));
@@ -80,21 +86,28 @@ TEST(SpaceTest, EditsApplyValidateAndReplay) {
   EXPECT_FALSE(s.Has("lr"));
   EXPECT_EQ(s.history().size(), 6u);
   // Invalid edits throw and leave the space unchanged.
-  EXPECT_THROW(s.Apply(SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "n", 1, 9, {})), ConfigError);
-  EXPECT_THROW(s.Apply(SpaceEdit::Bounds(SpaceEditKind::kExpandBounds, "n", 5, 6, {})), ConfigError);
+  EXPECT_THROW(s.Apply(SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "n", 1, 9, {})),
+               ConfigError);
+  EXPECT_THROW(s.Apply(SpaceEdit::Bounds(SpaceEditKind::kExpandBounds, "n", 5, 6, {})),
+               ConfigError);
   EXPECT_THROW(s.Apply(SpaceEdit::Remove("missing", {})), ConfigError);
-  EXPECT_THROW(s.Apply(SpaceEdit::Add(Dimension::Int("n", 1, 2, 1), Value{std::int64_t{1}}, {})), ConfigError);
+  EXPECT_THROW(s.Apply(SpaceEdit::Add(Dimension::Int("n", 1, 2, 1), Value{std::int64_t{1}}, {})),
+               ConfigError);
   EXPECT_EQ(s.history().size(), 6u);
   // Replaying the JSON form of the history on the initial space rebuilds the same space.
   SearchSpace replay = initial;
   for (const auto& e : s.history()) replay.Apply(SpaceEdit::FromJson(e.ToJson()));
   EXPECT_EQ(replay.ToJson(), s.ToJson());
-  EXPECT_EQ(s.history()[2].ToString(), "add_dimension wd real log [1e-06, 0.1], past trials had 1e-06 (reg_l2 @ trial 5)");
+  EXPECT_EQ(s.history()[2].ToString(),
+            "add_dimension wd real log [1e-06, 0.1], past trials had 1e-06 (reg_l2 @ trial 5)");
 }
 
 TEST(SpaceTest, OldCandidatesProjectAndEncodeAfterEdits) {
   SearchSpace s = Small();
-  Params old{{"n", std::int64_t{10}}, {"lr", 1e-3}, {"opt", std::string("sgd")}, {"blocks", std::int64_t{2}}};
+  Params old{{"n", std::int64_t{10}},
+             {"lr", 1e-3},
+             {"opt", std::string("sgd")},
+             {"blocks", std::int64_t{2}}};
   s.Apply(SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "n", 1, 4, {}));
   s.Apply(SpaceEdit::Add(Dimension::Int("units", 16, 64, 32), Value{std::int64_t{16}}, {}));
   s.Apply(SpaceEdit::Remove("opt", {}));
@@ -117,7 +130,8 @@ TEST(SpaceTest, ValidateNamesTheProblem) {
     s.Validate(p);
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("n=11 is outside int [1, 10]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("n=11 is outside int [1, 10]"), std::string::npos)
+        << e.what();
   }
   p = s.Defaults();
   p["typo"] = 1.0;
@@ -126,9 +140,10 @@ TEST(SpaceTest, ValidateNamesTheProblem) {
 
 TEST(SpaceTest, Seed000SpaceUsesTheCanonicalNames) {
   SearchSpace s = Seed000Space();
-  for (const char* name : {"conv_blocks", "convs_per_block", "filters_0", "filters_1", "kernel_size", "activation",
-                           "batch_norm", "pool", "conv_dropout", "dense_layers", "units_0", "dense_dropout",
-                           "optimizer", "learning_rate", "batch_size", "augment"}) {
+  for (const char* name :
+       {"conv_blocks", "convs_per_block", "filters_0", "filters_1", "kernel_size", "activation",
+        "batch_norm", "pool", "conv_dropout", "dense_layers", "units_0", "dense_dropout",
+        "optimizer", "learning_rate", "batch_size", "augment"}) {
     EXPECT_TRUE(s.Has(name)) << name;
   }
   EXPECT_EQ(s.dimensions().size(), 16u);
@@ -139,12 +154,16 @@ TEST(SpaceTest, Seed000SpaceUsesTheCanonicalNames) {
 }
 
 TEST(SpaceTest, YamlSpaceMatchesBuiltInAndReportsLocations) {
-  SearchSpace yaml = LoadStudyConfig(std::string(SYMNAS_SOURCE_DIR) + "/examples/seed000_default_space.yaml").space;
+  SearchSpace yaml =
+      LoadStudyConfig(std::string(SYMNAS_SOURCE_DIR) + "/examples/seed000_default_space.yaml")
+          .space;
   EXPECT_EQ(yaml.ToJson(), Seed000Space().ToJson());
-  SearchSpace based = ParseSpaceYaml("base: seed000\nfilters_0: {type: int, low: 8, high: 16, default: 8}\n", "x.yaml");
+  SearchSpace based = ParseSpaceYaml(
+      "base: seed000\nfilters_0: {type: int, low: 8, high: 16, default: 8}\n", "x.yaml");
   EXPECT_EQ(based.At("filters_0").high, 16);
   try {
-    ParseSpaceYaml("a: {type: int, low: 1, high: 5}\nb: {type: real, low: 2, high: 1}\n", "bad.yaml");
+    ParseSpaceYaml("a: {type: int, low: 1, high: 5}\nb: {type: real, low: 2, high: 1}\n",
+                   "bad.yaml");
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.location().file, "bad.yaml");

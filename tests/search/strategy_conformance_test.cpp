@@ -59,7 +59,9 @@ TEST_P(ConformanceTest, SeededAndInsideTheSpace) {
   auto run = [&](std::uint64_t seed) {
     StrategyContext c = Context(seed);
     c.options = FastOptions(name);
-    c.budget_check = [](const Params& p) { return BudgetVerdict{CnnTemplateFlops(p) <= 8e7, "flops"}; };
+    c.budget_check = [](const Params& p) {
+      return BudgetVerdict{CnnTemplateFlops(p) <= 8e7, "flops"};
+    };
     auto s = MakeStrategy(name, c);
     SearchSpace space = c.space;
     std::vector<Params> asked;
@@ -111,9 +113,12 @@ TEST_P(ConformanceTest, SurvivesEveryKindOfSpaceEdit) {
   for (; id < 5; ++id) TellSynthetic(*s, id, AskChecked(*s, space));
   const std::vector<SpaceEdit> edits = {
       SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "filters_0", 16, 32, {"dec_filters", id, ""}),
-      SpaceEdit::Bounds(SpaceEditKind::kShiftBounds, "learning_rate", 5e-5, 5e-4, {"decr_lr", id, ""}),
-      SpaceEdit::Bounds(SpaceEditKind::kExpandBounds, "batch_size", 16, 512, {"inc_batch_size", id, ""}),
-      SpaceEdit::Add(Dimension::Real("weight_decay", 1e-6, 0.1, 1e-4, Scale::kLog), Value{1e-6}, {"reg_l2", id, ""}),
+      SpaceEdit::Bounds(SpaceEditKind::kShiftBounds, "learning_rate", 5e-5, 5e-4,
+                        {"decr_lr", id, ""}),
+      SpaceEdit::Bounds(SpaceEditKind::kExpandBounds, "batch_size", 16, 512,
+                        {"inc_batch_size", id, ""}),
+      SpaceEdit::Add(Dimension::Real("weight_decay", 1e-6, 0.1, 1e-4, Scale::kLog), Value{1e-6},
+                     {"reg_l2", id, ""}),
       SpaceEdit::Fix("batch_norm", std::int64_t{1}, {"reg_l2", id, ""}),
       SpaceEdit::SetChoices("optimizer", {"adam", "adamax"}, {"user", id, ""}),
       SpaceEdit::Remove("dense_dropout", {"user", id, ""}),
@@ -144,7 +149,8 @@ INSTANTIATE_TEST_SUITE_P(EveryStrategy, ConformanceTest, ::testing::ValuesIn(All
                          [](const auto& param_info) { return param_info.param; });
 
 TEST(StrategyRegistryTest, TableIsCompleteAndErrorsListNames) {
-  for (const char* name : {"random", "bo", "evolution", "morphism"}) EXPECT_NO_THROW(FindStrategy(name));
+  for (const char* name : {"random", "bo", "evolution", "morphism"})
+    EXPECT_NO_THROW(FindStrategy(name));
   for (const auto& e : Strategies()) {
     EXPECT_FALSE(std::string(e.description).empty());
     EXPECT_EQ(MakeStrategy(e.name, Context(0))->name(), e.name);
@@ -153,7 +159,8 @@ TEST(StrategyRegistryTest, TableIsCompleteAndErrorsListNames) {
     FindStrategy("bayes");
     FAIL();
   } catch (const UnknownNameError& e) {
-    for (const auto& entry : Strategies()) EXPECT_NE(std::string(e.what()).find(entry.name), std::string::npos);
+    for (const auto& entry : Strategies())
+      EXPECT_NE(std::string(e.what()).find(entry.name), std::string::npos);
   }
   StrategyContext c = Context(0);
   c.options = {{"populaton", 3}};

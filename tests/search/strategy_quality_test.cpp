@@ -9,17 +9,20 @@ namespace symnas::search {
 namespace {
 
 /// Best (smallest) function value found by `strategy` in `trials` trials.
-double BestValue(const std::string& function, const std::string& strategy, int trials, std::uint64_t seed,
-                 nlohmann::json options = nlohmann::json::object()) {
+double BestValue(const std::string& function, const std::string& strategy, int trials,
+                 std::uint64_t seed, nlohmann::json options = nlohmann::json::object()) {
   SyntheticEvaluator eval(function);
   auto objective = MakeObjective({{"kind", "accuracy"}});
   MemoryRecorder recorder;
   DriverOptions o;
   o.trials = trials;
   o.seed = seed;
-  Driver driver(eval.function().space(),
-                [&](const SearchSpace& s) { return MakeStrategy(strategy, {s, seed, options, {}}); }, eval,
-                *objective, recorder, o);
+  Driver driver(
+      eval.function().space(),
+      [&](const SearchSpace& s) {
+        return MakeStrategy(strategy, {s, seed, options, {}});
+      },
+      eval, *objective, recorder, o);
   auto out = driver.Run();
   double best = 1e300;
   for (const auto& t : out.trials) best = std::min(best, t.result.metrics.at("value"));
@@ -30,7 +33,8 @@ double MeanRegret(const std::string& function, const std::string& strategy, int 
                   nlohmann::json options = nlohmann::json::object()) {
   double total = 0;
   for (int s = 0; s < seeds; ++s) {
-    total += BestValue(function, strategy, trials, 100 + s, options) - FindSyntheticFunction(function).minimum;
+    total += BestValue(function, strategy, trials, 100 + s, options) -
+             FindSyntheticFunction(function).minimum;
   }
   return total / seeds;
 }

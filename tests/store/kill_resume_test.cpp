@@ -2,8 +2,8 @@
 // kills it with SIGKILL twice mid-study, reruns the same command, and checks that completed
 // trials are kept unchanged, the interrupted ones are marked and re-run, the database passes
 // PRAGMA integrity_check, and the final trials equal those of an uninterrupted run.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -56,8 +56,8 @@ int CompletedTrials(const std::string& path) {
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(db, 1000);
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM trials WHERE status = 'complete'", -1, &s, nullptr) ==
-            SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM trials WHERE status = 'complete'", -1, &s,
+                           nullptr) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW) {
       count = sqlite3_column_int(s, 0);
     }
@@ -91,7 +91,8 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
                            "objective: {kind: accuracy}\n"
                            "evaluator: {kind: synthetic, function: mixed, sleep_ms: 60}\n";
   const std::string db = (dir / "kill.db").string();
-  const std::vector<std::string> command = {binary, "search", "--config", config, "--study", db, "--quiet"};
+  const std::vector<std::string> command = {binary,    "search", "--config", config,
+                                            "--study", db,       "--quiet"};
 
   pid_t pid = Spawn(command);
   ASSERT_GT(pid, 0);
@@ -119,7 +120,8 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   // Every trial completed before the first kill is kept unchanged.
   for (const auto& t : before) {
     if (t.status != TrialStatus::kComplete) continue;
-    EXPECT_EQ(search::TrialToJson(after.at(static_cast<std::size_t>(t.id))), search::TrialToJson(t));
+    EXPECT_EQ(search::TrialToJson(after.at(static_cast<std::size_t>(t.id))),
+              search::TrialToJson(t));
   }
   std::vector<TrialRecord> counted;
   int interrupted = 0;
@@ -145,7 +147,8 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   ASSERT_EQ(Wait(pid), 0);
   auto clean = StudyStore(clean_db).LoadTrials();
   ASSERT_EQ(clean.size(), counted.size());
-  for (std::size_t i = 0; i < clean.size(); ++i) EXPECT_EQ(counted[i].params, clean[i].params) << "trial " << i;
+  for (std::size_t i = 0; i < clean.size(); ++i)
+    EXPECT_EQ(counted[i].params, clean[i].params) << "trial " << i;
   fs::remove_all(dir);
 }
 

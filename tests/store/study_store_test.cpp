@@ -21,8 +21,9 @@ using namespace symnas::search;
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("symnas_store_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("symnas_store_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -34,7 +35,8 @@ class StoreTest : public ::testing::Test {
 TrialRecord FullTrial() {
   TrialRecord t;
   t.id = 0;
-  t.params = {{"filters_0", std::int64_t{32}}, {"learning_rate", 1e-3}, {"optimizer", std::string("adam")}};
+  t.params = {
+      {"filters_0", std::int64_t{32}}, {"learning_rate", 1e-3}, {"optimizer", std::string("adam")}};
   t.status = TrialStatus::kComplete;
   t.seed = 18446744073709551557ULL;  // above INT64_MAX: stored as text
   t.strategy = "bo";
@@ -84,9 +86,10 @@ TEST_F(StoreTest, TrialRoundTripsEveryField) {
 
 TEST_F(StoreTest, EditsSnapshotsAnnotationsAndValuesPersist) {
   const std::string path = Path("s.db");
-  SpaceEdit add = SpaceEdit::Add(Dimension::Real("weight_decay", 1e-6, 0.1, 1e-4, Scale::kLog), Value{1e-6},
-                                 {"reg_l2", 0, "overfitting"});
-  SpaceEdit shrink = SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "filters_0", 16, 32, {"dec_filters", 1, ""});
+  SpaceEdit add = SpaceEdit::Add(Dimension::Real("weight_decay", 1e-6, 0.1, 1e-4, Scale::kLog),
+                                 Value{1e-6}, {"reg_l2", 0, "overfitting"});
+  SpaceEdit shrink =
+      SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "filters_0", 16, 32, {"dec_filters", 1, ""});
   {
     StudyStore store(path);
     store.SaveConfig({{"name", "x"}, {"trials", 3}});
@@ -136,15 +139,15 @@ TEST_F(StoreTest, EditsSnapshotsAnnotationsAndValuesPersist) {
 }
 
 TEST_F(StoreTest, RejectsForeignFilesAndNewerSchemas) {
-  std::ofstream(Path("junk.db")) << "this is not a database, just some text that is long enough......";
+  std::ofstream(Path("junk.db"))
+      << "this is not a database, just some text that is long enough......";
   EXPECT_THROW(StudyStore(Path("junk.db")), StoreError);
   EXPECT_THROW(StudyStore(Path("no/such/dir/s.db")), StoreError);
-  {
-    StudyStore store(Path("new.db"));
-  }
+  { StudyStore store(Path("new.db")); }
   sqlite3* db = nullptr;
   sqlite3_open(Path("new.db").c_str(), &db);
-  sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr,
+               nullptr);
   sqlite3_close(db);
   try {
     StudyStore store(Path("new.db"));
@@ -173,9 +176,10 @@ TEST_F(StoreTest, CsvAndJsonExport) {
   std::getline(lines, header);
   std::getline(lines, row0);
   std::getline(lines, row1);
-  EXPECT_EQ(header, "id,status,interrupted,strategy,seed,score,feasible,violation,accuracy,test_accuracy,"
-                    "wall_seconds,error,param.filters_0,param.learning_rate,param.optimizer,metric.flops,"
-                    "metric.latency_ms");
+  EXPECT_EQ(header,
+            "id,status,interrupted,strategy,seed,score,feasible,violation,accuracy,test_accuracy,"
+            "wall_seconds,error,param.filters_0,param.learning_rate,param.optimizer,metric.flops,"
+            "metric.latency_ms");
   EXPECT_EQ(row0.substr(0, 45), "0,complete,0,bo,18446744073709551557,0.875,0,");
   EXPECT_NE(row1.find("\"bad \"\"thing\"\"\""), std::string::npos) << row1;
   EXPECT_NE(row1.find("\"sgd, momentum\""), std::string::npos) << row1;
@@ -190,7 +194,9 @@ TEST_F(StoreTest, CsvAndJsonExport) {
 class CrashingEvaluator : public Evaluator {
  public:
   CrashingEvaluator(Evaluator& inner, int crash_at) : inner_(inner), crash_at_(crash_at) {}
-  std::map<std::string, double> EstimateCosts(const Params& p) override { return inner_.EstimateCosts(p); }
+  std::map<std::string, double> EstimateCosts(const Params& p) override {
+    return inner_.EstimateCosts(p);
+  }
   EvalResult Evaluate(const Params& p, std::uint64_t seed) override {
     if (calls_++ == crash_at_) throw 7;
     return inner_.Evaluate(p, seed);
@@ -207,10 +213,15 @@ StudyOutcome RunStudy(Evaluator& eval, StudyRecorder& rec, const std::string& st
   o.trials = 10;
   o.seed = 4;
   BudgetCheck budget = MakeBudgetCheck(eval, objective->Constraints());
-  nlohmann::json options = strategy == "bo" ? nlohmann::json{{"initial_random", 3}, {"acq_samples", 200}}
-                                            : nlohmann::json::object();
-  Driver d(Seed000Space(), [&](const SearchSpace& s) { return MakeStrategy(strategy, {s, 4, options, budget}); },
-           eval, *objective, rec, o);
+  nlohmann::json options = strategy == "bo"
+                               ? nlohmann::json{{"initial_random", 3}, {"acq_samples", 200}}
+                               : nlohmann::json::object();
+  Driver d(
+      Seed000Space(),
+      [&](const SearchSpace& s) {
+        return MakeStrategy(strategy, {s, 4, options, budget});
+      },
+      eval, *objective, rec, o);
   return d.Run();
 }
 

@@ -68,17 +68,17 @@ using StrategyFactory = std::function<std::unique_ptr<Strategy>(const SearchSpac
 
 /// Loop settings.
 struct DriverOptions {
-  std::int64_t trials = 20;      ///< counted trials wanted in total (resumed ones included)
-  std::uint64_t seed = 0;        ///< study seed; trial seeds derive from it
+  std::int64_t trials = 20;          ///< counted trials wanted in total (resumed ones included)
+  std::uint64_t seed = 0;            ///< study seed; trial seeds derive from it
   std::ostream* progress = nullptr;  ///< live progress lines; nullptr: silent
-  std::string strategy_name;     ///< recorded on each trial
+  std::string strategy_name;         ///< recorded on each trial
 };
 
 /// What Run() returns.
 struct StudyOutcome {
-  std::vector<TrialRecord> trials;  ///< all trials, including interrupted ones
-  SearchSpace space;                ///< the final space
-  std::int64_t resumed_trials = 0;  ///< counted trials found in the recorder at start
+  std::vector<TrialRecord> trials;      ///< all trials, including interrupted ones
+  SearchSpace space;                    ///< the final space
+  std::int64_t resumed_trials = 0;      ///< counted trials found in the recorder at start
   std::int64_t interrupted_trials = 0;  ///< running trials found at start (re-run)
 };
 

@@ -29,8 +29,8 @@ struct Dimension {
   std::string name;
   DimKind kind = DimKind::kReal;
   Scale scale = Scale::kLinear;
-  double low = 0.0;   ///< numeric lower bound (inclusive)
-  double high = 0.0;  ///< numeric upper bound (inclusive)
+  double low = 0.0;                  ///< numeric lower bound (inclusive)
+  double high = 0.0;                 ///< numeric upper bound (inclusive)
   std::vector<std::string> choices;  ///< categorical labels
   Value default_value;               ///< the template default; the value while fixed
   bool fixed = false;                ///< true: the dimension is pinned to default_value

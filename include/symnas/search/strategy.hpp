@@ -21,8 +21,8 @@ struct TrialOutcome {
   std::int64_t trial_id = -1;
   Params params;
   TrialStatus status = TrialStatus::kComplete;  ///< kComplete or kFailed
-  ObjectiveValue objective;  ///< meaningful only when status == kComplete
-  EvalResult result;         ///< the raw evaluation (curves, metrics, error)
+  ObjectiveValue objective;                     ///< meaningful only when status == kComplete
+  EvalResult result;                            ///< the raw evaluation (curves, metrics, error)
 };
 
 /// Verdict of a budget check on a candidate before it is trained.

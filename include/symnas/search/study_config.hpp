@@ -17,7 +17,7 @@ struct StudyConfig {
   std::uint64_t seed = 0;
   std::string strategy = "random";
   nlohmann::json strategy_options = nlohmann::json::object();
-  nlohmann::json objective = {{"kind", "accuracy"}};    ///< see MakeObjective
+  nlohmann::json objective = {{"kind", "accuracy"}};   ///< see MakeObjective
   nlohmann::json evaluator = {{"kind", "synthetic"}};  ///< kind + options, see the CLI table
   SearchSpace space = Seed000Space();
 

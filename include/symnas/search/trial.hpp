@@ -43,8 +43,8 @@ struct TrialRecord {
   std::int64_t id = -1;  ///< 0-based, dense, in order of start
   Params params;
   TrialStatus status = TrialStatus::kRunning;
-  std::uint64_t seed = 0;  ///< the seed the evaluator got
-  std::string strategy;    ///< the strategy that proposed it
+  std::uint64_t seed = 0;                         ///< the seed the evaluator got
+  std::string strategy;                           ///< the strategy that proposed it
   std::map<std::string, double> estimated_costs;  ///< Evaluator::EstimateCosts (empty if it threw)
   EvalResult result;         ///< outcome (metrics include the estimated costs it lacks)
   ObjectiveValue objective;  ///< score, feasibility, violation, vector

@@ -18,8 +18,8 @@ double MetricValue(const EvalResult& result, const std::string& metric) {
   if (it != result.metrics.end()) return it->second;
   std::string valid = "accuracy";
   for (const auto& [name, v] : result.metrics) valid += ", " + name;
-  throw ConfigError(fmt::format("metric '{}' is not reported by the evaluator (available: {})",
-                                metric, valid));
+  throw ConfigError(
+      fmt::format("metric '{}' is not reported by the evaluator (available: {})", metric, valid));
 }
 
 ObjectiveValue Seed000Objective(double accuracy, double flops, double flops_th, double epsilon) {
@@ -40,7 +40,8 @@ double GetNumber(const nlohmann::json& config, const char* key, std::optional<do
     throw ConfigError(fmt::format("objective '{}' needs the field '{}'",
                                   config.value("kind", std::string("?")), key));
   }
-  if (!config[key].is_number()) throw ConfigError(fmt::format("objective field '{}' must be a number", key));
+  if (!config[key].is_number())
+    throw ConfigError(fmt::format("objective field '{}' must be a number", key));
   return config[key].get<double>();
 }
 
@@ -53,7 +54,8 @@ std::vector<Constraint> ParseConstraints(const nlohmann::json& j) {
       out.push_back({metric, budget.get<double>()});
     }
   } else if (j.is_array()) {
-    for (const auto& c : j) out.push_back({c.at("metric").get<std::string>(), c.at("budget").get<double>()});
+    for (const auto& c : j)
+      out.push_back({c.at("metric").get<std::string>(), c.at("budget").get<double>()});
   } else if (!j.is_null()) {
     throw ConfigError("constraints must be a mapping metric: budget");
   }
@@ -66,7 +68,8 @@ std::vector<Constraint> ParseConstraints(const nlohmann::json& j) {
 /// Total normalised violation sum(max(0, value/budget - 1)) of the constraints.
 double Violation(const EvalResult& r, const std::vector<Constraint>& constraints) {
   double total = 0.0;
-  for (const auto& c : constraints) total += std::max(0.0, MetricValue(r, c.metric) / c.budget - 1.0);
+  for (const auto& c : constraints)
+    total += std::max(0.0, MetricValue(r, c.metric) / c.budget - 1.0);
   return total;
 }
 
@@ -105,7 +108,8 @@ class ConstrainedObjective : public Objective {
       : metric_(c.value("maximise", std::string("accuracy"))),
         floor_(GetNumber(c, "infeasible_floor", -1.0)),
         constraints_(ParseConstraints(c.value("constraints", nlohmann::json()))) {
-    if (constraints_.empty()) throw ConfigError("constrained objective: give at least one constraint");
+    if (constraints_.empty())
+      throw ConfigError("constrained objective: give at least one constraint");
   }
   ObjectiveValue Evaluate(const EvalResult& r) const override {
     ObjectiveValue v;
@@ -136,7 +140,8 @@ class WeightedObjective : public Objective {
       throw ConfigError("weighted objective: give terms: [{metric, weight, scale}]");
     }
     for (const auto& t : c["terms"]) {
-      terms_.push_back({t.at("metric").get<std::string>(), t.value("weight", 1.0), t.value("scale", 1.0)});
+      terms_.push_back(
+          {t.at("metric").get<std::string>(), t.value("weight", 1.0), t.value("scale", 1.0)});
       if (terms_.back().scale == 0) throw ConfigError("weighted objective: scale must be non-zero");
     }
     constraints_ = ParseConstraints(c.value("constraints", nlohmann::json()));
@@ -179,7 +184,8 @@ class ParetoObjective : public Objective {
     }
     for (const auto& m : c["metrics"]) {
       std::string goal = m.value("goal", std::string("min"));
-      if (goal != "min" && goal != "max") throw ConfigError("pareto objective: goal must be min or max");
+      if (goal != "min" && goal != "max")
+        throw ConfigError("pareto objective: goal must be min or max");
       metrics_.push_back({m.at("name").get<std::string>(), goal == "max" ? -1.0 : 1.0});
     }
     constraints_ = ParseConstraints(c.value("constraints", nlohmann::json()));
@@ -256,7 +262,8 @@ std::unique_ptr<Objective> MakeObjective(const nlohmann::json& config) {
       try {
         return e.make(config);
       } catch (const nlohmann::json::exception& ex) {
-        throw ConfigError(fmt::format("objective '{}': {} (example: {})", kind, ex.what(), e.example));
+        throw ConfigError(
+            fmt::format("objective '{}': {} (example: {})", kind, ex.what(), e.example));
       }
     }
     valid += (valid.empty() ? "" : ", ") + std::string(e.name);

@@ -11,9 +11,12 @@ namespace symnas::search {
 
 const char* DimKindName(DimKind kind) {
   switch (kind) {
-    case DimKind::kInt: return "int";
-    case DimKind::kReal: return "real";
-    case DimKind::kCategorical: return "cat";
+    case DimKind::kInt:
+      return "int";
+    case DimKind::kReal:
+      return "real";
+    case DimKind::kCategorical:
+      return "cat";
   }
   return "unknown";
 }
@@ -106,8 +109,8 @@ std::string Dimension::DomainString() const {
     for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? ", " : "") + choices[i];
     return out + "}";
   }
-  return fmt::format("{}{} [{:.6g}, {:.6g}]", DimKindName(kind),
-                     scale == Scale::kLog ? " log" : "", low, high);
+  return fmt::format("{}{} [{:.6g}, {:.6g}]", DimKindName(kind), scale == Scale::kLog ? " log" : "",
+                     low, high);
 }
 
 nlohmann::json Dimension::ToJson() const {

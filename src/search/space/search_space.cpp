@@ -40,8 +40,7 @@ void CheckDimension(Dimension& d) {
   d.default_value = Coerce(d, d.default_value);
   if (d.past_value) d.past_value = Coerce(d, *d.past_value);
   if (!d.fixed && !d.Contains(d.default_value)) {
-    fail(fmt::format("default {} is outside {}", ValueToString(d.default_value),
-                     d.DomainString()));
+    fail(fmt::format("default {} is outside {}", ValueToString(d.default_value), d.DomainString()));
   }
 }
 
@@ -71,7 +70,8 @@ SearchSpace::SearchSpace(std::vector<Dimension> dimensions) : dimensions_(std::m
   std::set<std::string> names;
   for (auto& d : dimensions_) {
     CheckDimension(d);
-    if (!names.insert(d.name).second) throw ConfigError("dimension '" + d.name + "' declared twice");
+    if (!names.insert(d.name).second)
+      throw ConfigError("dimension '" + d.name + "' declared twice");
   }
 }
 
@@ -86,8 +86,8 @@ const Dimension& SearchSpace::At(const std::string& name) const {
   if (const Dimension* d = Find(name)) return *d;
   std::string valid;
   for (const auto& d : dimensions_) valid += (valid.empty() ? "" : ", ") + d.name;
-  throw ConfigError(fmt::format("no dimension '{}' in the search space (dimensions: {})", name,
-                                valid));
+  throw ConfigError(
+      fmt::format("no dimension '{}' in the search space (dimensions: {})", name, valid));
 }
 
 std::vector<std::string> SearchSpace::FreeNames() const {
@@ -100,7 +100,8 @@ std::vector<std::string> SearchSpace::FreeNames() const {
 
 void SearchSpace::Apply(const SpaceEdit& edit) {
   std::vector<Dimension> dims = dimensions_;
-  auto it = std::find_if(dims.begin(), dims.end(), [&](const auto& d) { return d.name == edit.name; });
+  auto it =
+      std::find_if(dims.begin(), dims.end(), [&](const auto& d) { return d.name == edit.name; });
   auto fail = [&](const std::string& why) {
     throw ConfigError(fmt::format("cannot apply '{}': {}", edit.ToString(), why));
   };
@@ -130,7 +131,8 @@ void SearchSpace::Apply(const SpaceEdit& edit) {
       if (it->kind != DimKind::kCategorical) fail("only a categorical dimension has choices");
       it->choices = edit.choices;
       if (std::find(edit.choices.begin(), edit.choices.end(), AsString(it->default_value)) ==
-              edit.choices.end() && !edit.choices.empty()) {
+              edit.choices.end() &&
+          !edit.choices.empty()) {
         it->default_value = edit.choices.front();
       }
       break;
@@ -143,7 +145,9 @@ void SearchSpace::Apply(const SpaceEdit& edit) {
       dims.push_back(std::move(d));
       break;
     }
-    case SpaceEditKind::kRemoveDimension: dims.erase(it); break;
+    case SpaceEditKind::kRemoveDimension:
+      dims.erase(it);
+      break;
     case SpaceEditKind::kFixValue: {
       if (!edit.value) fail("a fix edit needs a value");
       Value v = Coerce(*it, *edit.value);
@@ -161,7 +165,9 @@ void SearchSpace::Apply(const SpaceEdit& edit) {
       it->fixed = true;
       break;
     }
-    case SpaceEditKind::kUnfix: it->fixed = false; break;
+    case SpaceEditKind::kUnfix:
+      it->fixed = false;
+      break;
   }
   SearchSpace next(std::move(dims));  // validates
   dimensions_ = std::move(next.dimensions_);
@@ -181,10 +187,11 @@ Params SearchSpace::Sample(std::mt19937_64& rng) const {
     if (d.fixed) {
       p[d.name] = d.default_value;
     } else if (d.kind == DimKind::kCategorical) {
-      p[d.name] = d.choices[std::uniform_int_distribution<std::size_t>(0, d.choices.size() - 1)(rng)];
+      p[d.name] =
+          d.choices[std::uniform_int_distribution<std::size_t>(0, d.choices.size() - 1)(rng)];
     } else if (d.kind == DimKind::kInt && d.scale == Scale::kLinear) {
-      p[d.name] = std::uniform_int_distribution<std::int64_t>(static_cast<std::int64_t>(d.low),
-                                                             static_cast<std::int64_t>(d.high))(rng);
+      p[d.name] = std::uniform_int_distribution<std::int64_t>(
+          static_cast<std::int64_t>(d.low), static_cast<std::int64_t>(d.high))(rng);
     } else if (d.kind == DimKind::kInt) {
       double lo = std::log(d.low - 0.499), hi = std::log(d.high + 0.499);
       double v = std::exp(lo + unit(rng) * (hi - lo));
@@ -287,7 +294,8 @@ Params SearchSpace::Decode(const Eigen::VectorXd& x) const {
       p[d.name] = d.choices[static_cast<std::size_t>(best)];
       k += n;
     } else if (d.kind == DimKind::kInt) {
-      double v = d.scale == Scale::kLog ? FromUnit(d, x[k]) : d.low + Clamp(x[k], 0, 1) * (d.high - d.low);
+      double v =
+          d.scale == Scale::kLog ? FromUnit(d, x[k]) : d.low + Clamp(x[k], 0, 1) * (d.high - d.low);
       p[d.name] = static_cast<std::int64_t>(Clamp(std::llround(v), d.low, d.high));
       ++k;
     } else {

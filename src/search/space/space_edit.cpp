@@ -106,7 +106,9 @@ std::string SpaceEdit::ToString() const {
   switch (kind) {
     case SpaceEditKind::kShrinkBounds:
     case SpaceEditKind::kExpandBounds:
-    case SpaceEditKind::kShiftBounds: what = fmt::format(" -> [{:.6g}, {:.6g}]", low, high); break;
+    case SpaceEditKind::kShiftBounds:
+      what = fmt::format(" -> [{:.6g}, {:.6g}]", low, high);
+      break;
     case SpaceEditKind::kSetChoices: {
       what = " -> {";
       for (std::size_t i = 0; i < choices.size(); ++i) what += (i ? ", " : "") + choices[i];
@@ -117,9 +119,12 @@ std::string SpaceEdit::ToString() const {
       what = " " + (dimension ? dimension->DomainString() : std::string("?")) +
              (value ? ", past trials had " + ValueToString(*value) : std::string());
       break;
-    case SpaceEditKind::kFixValue: what = value ? " = " + ValueToString(*value) : ""; break;
+    case SpaceEditKind::kFixValue:
+      what = value ? " = " + ValueToString(*value) : "";
+      break;
     case SpaceEditKind::kRemoveDimension:
-    case SpaceEditKind::kUnfix: break;
+    case SpaceEditKind::kUnfix:
+      break;
   }
   std::string why = reason.action.empty() ? "" : " (" + reason.action;
   if (!why.empty() && reason.trial_id >= 0) why += fmt::format(" @ trial {}", reason.trial_id);

@@ -44,7 +44,8 @@ Params EvolutionStrategy::Mutate(const Params& parent) {
       for (const auto& c : d.choices) {
         if (c != AsString(child[d.name])) others.push_back(c);
       }
-      child[d.name] = others[std::uniform_int_distribution<std::size_t>(0, others.size() - 1)(rng())];
+      child[d.name] =
+          others[std::uniform_int_distribution<std::size_t>(0, others.size() - 1)(rng())];
       continue;
     }
     // Mutate in the unit coordinate of this dimension alone, via a one-dimension space.

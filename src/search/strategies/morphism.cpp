@@ -29,6 +29,20 @@ std::int64_t TemplateDefault(const std::string& name) {
   return 0;
 }
 
+/// Key of a candidate without the per-layer parameters its structure does not use (filters_<i>
+/// for i >= conv_blocks, units_<i> for i >= dense_layers): two candidates with the same key
+/// are the same network.
+std::string NetworkKey(const Params& p) {
+  Params used;
+  const std::int64_t blocks = GetInt(p, "conv_blocks", 2), dense = GetInt(p, "dense_layers", 1);
+  for (const auto& [name, value] : p) {
+    if (name.rfind("filters_", 0) == 0 && std::stoll(name.substr(8)) >= blocks) continue;
+    if (name.rfind("units_", 0) == 0 && std::stoll(name.substr(6)) >= dense) continue;
+    used[name] = value;
+  }
+  return ParamsKey(used);
+}
+
 }  // namespace
 
 Eigen::VectorXd MorphismStrategy::ArchFeatures(const Params& p) {
@@ -36,10 +50,12 @@ Eigen::VectorXd MorphismStrategy::ArchFeatures(const Params& p) {
   const std::int64_t dense = GetInt(p, "dense_layers", 1);
   double log_filters = 0, log_units = 0;
   for (std::int64_t i = 0; i < blocks; ++i) {
-    log_filters += std::log2(static_cast<double>(GetInt(p, "filters_" + std::to_string(i), TemplateFilters(i))));
+    log_filters += std::log2(
+        static_cast<double>(GetInt(p, "filters_" + std::to_string(i), TemplateFilters(i))));
   }
   for (std::int64_t i = 0; i < dense; ++i) {
-    log_units += std::log2(static_cast<double>(GetInt(p, "units_" + std::to_string(i), kTemplateUnits)));
+    log_units +=
+        std::log2(static_cast<double>(GetInt(p, "units_" + std::to_string(i), kTemplateUnits)));
   }
   Eigen::VectorXd f(5);
   f << blocks / 6.0, GetInt(p, "convs_per_block", 2) / 3.0, dense / 3.0,
@@ -57,7 +73,9 @@ bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& 
     bool can_conv = GetInt(p, "convs_per_block", 2) < o.value("max_convs_per_block", 3);
     if (!can_block && !can_conv) return false;
     if (can_block && (!can_conv || coin(gen) == 0)) {
-      std::int64_t last = blocks > 0 ? GetInt(p, "filters_" + std::to_string(blocks - 1), TemplateFilters(blocks - 1)) : 32;
+      std::int64_t last = blocks > 0 ? GetInt(p, "filters_" + std::to_string(blocks - 1),
+                                              TemplateFilters(blocks - 1))
+                                     : 32;
       p["conv_blocks"] = blocks + 1;
       p["filters_" + std::to_string(blocks)] = last;
     } else {
@@ -69,20 +87,24 @@ bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& 
     std::vector<std::pair<std::string, std::int64_t>> options_widen;
     for (std::int64_t i = 0; i < blocks; ++i) {
       std::string n = "filters_" + std::to_string(i);
-      if (GetInt(p, n, TemplateFilters(i)) < o.value("max_filters", 512)) options_widen.push_back({n, o.value("max_filters", 512)});
+      if (GetInt(p, n, TemplateFilters(i)) < o.value("max_filters", 512))
+        options_widen.push_back({n, o.value("max_filters", 512)});
     }
     for (std::int64_t i = 0; i < dense; ++i) {
       std::string n = "units_" + std::to_string(i);
-      if (GetInt(p, n, kTemplateUnits) < o.value("max_units", 2048)) options_widen.push_back({n, o.value("max_units", 2048)});
+      if (GetInt(p, n, kTemplateUnits) < o.value("max_units", 2048))
+        options_widen.push_back({n, o.value("max_units", 2048)});
     }
     if (options_widen.empty()) return false;
-    auto [n, cap] = options_widen[std::uniform_int_distribution<std::size_t>(0, options_widen.size() - 1)(gen)];
+    auto [n, cap] =
+        options_widen[std::uniform_int_distribution<std::size_t>(0, options_widen.size() - 1)(gen)];
     p[n] = std::min<std::int64_t>(cap, 2 * GetInt(p, n, TemplateDefault(n)));
     return true;
   }
   if (op == "add_dense") {
     if (dense >= o.value("max_dense_layers", 3)) return false;
-    std::int64_t last = dense > 0 ? GetInt(p, "units_" + std::to_string(dense - 1), kTemplateUnits) : kTemplateUnits;
+    std::int64_t last = dense > 0 ? GetInt(p, "units_" + std::to_string(dense - 1), kTemplateUnits)
+                                  : kTemplateUnits;
     p["dense_layers"] = dense + 1;
     p["units_" + std::to_string(dense)] = last;
     return true;
@@ -117,9 +139,11 @@ Params MorphismStrategy::Ask() {
   };
   std::vector<Child> children;
   int discarded = 0, attempts = 0;
-  while (static_cast<int>(children.size()) < wanted && discarded < max_regenerate && attempts < 20 * wanted) {
+  while (static_cast<int>(children.size()) < wanted && discarded < max_regenerate &&
+         attempts < 20 * wanted) {
     ++attempts;
-    const Observation* parent = ranked[std::uniform_int_distribution<std::size_t>(0, n_parents - 1)(rng())];
+    const Observation* parent =
+        ranked[std::uniform_int_distribution<std::size_t>(0, n_parents - 1)(rng())];
     Params child = space().Project(parent->params);
     std::string ops;
     const int n_ops = std::uniform_int_distribution<int>(1, 2)(rng());
@@ -127,7 +151,12 @@ Params MorphismStrategy::Ask() {
       std::string op = kOps[std::uniform_int_distribution<int>(0, 2)(rng())];
       if (Morph(op, child, rng())) ops += (ops.empty() ? "" : "+") + op;
     }
-    if (ops.empty() || Tried(child)) continue;
+    if (ops.empty()) continue;
+    const std::string key = NetworkKey(child);
+    bool duplicate = false;
+    for (const auto& o : history()) duplicate = duplicate || NetworkKey(o.params) == key;
+    for (const auto& c : children) duplicate = duplicate || NetworkKey(c.params) == key;
+    if (duplicate) continue;
     if (!WithinBudget(child)) {
       ++discarded;  // over budget: discarded and regenerated, as the paper's AutoKeras did
       continue;
@@ -161,7 +190,8 @@ Params MorphismStrategy::Ask() {
   return children[pick].params;
 }
 
-void MorphismStrategy::QueueEditsFor(const Params& child, const std::string& op, std::int64_t parent) {
+void MorphismStrategy::QueueEditsFor(const Params& child, const std::string& op,
+                                     std::int64_t parent) {
   SearchSpace grown = space();
   EditReason why{op, parent, "morphism child of trial " + std::to_string(parent)};
   auto push = [&](SpaceEdit e) {
@@ -175,8 +205,9 @@ void MorphismStrategy::QueueEditsFor(const Params& child, const std::string& op,
       const bool per_layer = name.rfind("units_", 0) == 0 || name.rfind("filters_", 0) == 0;
       std::int64_t cap = name.rfind("units_", 0) == 0 ? options().value("max_units", 2048)
                                                       : options().value("max_filters", 512);
-      Dimension added = per_layer ? Dimension::Int(name, std::min<std::int64_t>(16, v), std::max(cap, v), v)
-                                  : Dimension::Int(name, v, v, v);
+      Dimension added =
+          per_layer ? Dimension::Int(name, std::min<std::int64_t>(16, v), std::max(cap, v), v)
+                    : Dimension::Int(name, v, v, v);
       push(SpaceEdit::Add(added, Value{TemplateDefault(name)}, why));
       continue;
     }
@@ -185,7 +216,8 @@ void MorphismStrategy::QueueEditsFor(const Params& child, const std::string& op,
     d = grown.Find(name);
     if (!d->Contains(value) && d->kind != DimKind::kCategorical) {
       double v = AsDouble(value);
-      push(SpaceEdit::Bounds(SpaceEditKind::kExpandBounds, name, std::min(d->low, v), std::max(d->high, v), why));
+      push(SpaceEdit::Bounds(SpaceEditKind::kExpandBounds, name, std::min(d->low, v),
+                             std::max(d->high, v), why));
     }
   }
 }

@@ -29,7 +29,8 @@ const std::vector<StrategyEntry>& Strategies() {
         {"acq_samples", 1000, "random candidates scored by the acquisition"},
         {"acq_starts", 5, "best candidates refined by local search"}},
        &Make<BoStrategy>},
-      {"evolution", "regularised (aging) evolution, Real et al. 2019",
+      {"evolution",
+       "regularised (aging) evolution, Real et al. 2019",
        {{"population", 20, "population size P (oldest member dies each step)"},
         {"sample", 5, "tournament size S"},
         {"mutation_rate", 1.0, "expected number of mutated dimensions per child (>= 1 mutated)"}},
@@ -68,18 +69,22 @@ nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry, const nlohmann
   nlohmann::json out = nlohmann::json::object();
   for (const auto& p : entry.params) out[p.name] = p.default_value;
   if (user.is_null()) return out;
-  if (!user.is_object()) throw ConfigError(fmt::format("options of strategy '{}' must be a mapping", entry.name));
+  if (!user.is_object())
+    throw ConfigError(fmt::format("options of strategy '{}' must be a mapping", entry.name));
   for (const auto& [key, value] : user.items()) {
     if (!out.contains(key)) {
       std::string valid;
       for (const auto& p : entry.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-      throw ConfigError(fmt::format("strategy '{}' has no option '{}' (options: {})", entry.name, key,
-                                    valid.empty() ? "none" : valid));
+      throw ConfigError(fmt::format("strategy '{}' has no option '{}' (options: {})", entry.name,
+                                    key, valid.empty() ? "none" : valid));
     }
     bool same = (out[key].is_number() && value.is_number()) || out[key].type() == value.type();
-    if (!same) throw ConfigError(fmt::format("option '{}' of strategy '{}' must be like {}", key, entry.name, out[key].dump()));
+    if (!same)
+      throw ConfigError(fmt::format("option '{}' of strategy '{}' must be like {}", key, entry.name,
+                                    out[key].dump()));
     if (out[key].is_number_integer() && !value.is_number_integer()) {
-      throw ConfigError(fmt::format("option '{}' of strategy '{}' must be an integer", key, entry.name));
+      throw ConfigError(
+          fmt::format("option '{}' of strategy '{}' must be an integer", key, entry.name));
     }
     out[key] = value;
   }

@@ -59,8 +59,9 @@ std::vector<const Observation*> StrategyBase::Ranked() const {
 
 bool StrategyBase::Tried(const Params& params) const {
   std::string key = ParamsKey(space_.Project(params));
-  return std::any_of(history_.begin(), history_.end(),
-                     [&](const Observation& o) { return ParamsKey(space_.Project(o.params)) == key; });
+  return std::any_of(history_.begin(), history_.end(), [&](const Observation& o) {
+    return ParamsKey(space_.Project(o.params)) == key;
+  });
 }
 
 Params StrategyBase::SampleUntried(int attempts) {
@@ -76,8 +77,11 @@ nlohmann::json StrategyBase::Save() const {
   j["space"] = space_.ToJson();
   nlohmann::json hist = nlohmann::json::array();
   for (const auto& o : history_) {
-    hist.push_back({{"trial_id", o.trial_id}, {"params", ParamsToJson(o.params)},
-                    {"complete", o.complete}, {"score", o.score}, {"feasible", o.feasible},
+    hist.push_back({{"trial_id", o.trial_id},
+                    {"params", ParamsToJson(o.params)},
+                    {"complete", o.complete},
+                    {"score", o.score},
+                    {"feasible", o.feasible},
                     {"violation", o.violation}});
   }
   j["history"] = hist;

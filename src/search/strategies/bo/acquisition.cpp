@@ -19,8 +19,9 @@ double ExpectedImprovement(double mean, double variance, double best, double xi)
 
 std::optional<Eigen::VectorXd> MaximiseAcquisition(
     const SearchSpace& space, const std::function<double(const Eigen::VectorXd&)>& score,
-    const std::vector<Eigen::VectorXd>& incumbents, const std::function<bool(const Params&)>& reject,
-    const AcquisitionSearch& settings, std::mt19937_64& rng) {
+    const std::vector<Eigen::VectorXd>& incumbents,
+    const std::function<bool(const Params&)>& reject, const AcquisitionSearch& settings,
+    std::mt19937_64& rng) {
   struct Scored {
     double value;
     Eigen::VectorXd x;
@@ -44,7 +45,8 @@ std::optional<Eigen::VectorXd> MaximiseAcquisition(
     }
   }
   if (pool.empty()) return std::nullopt;
-  std::sort(pool.begin(), pool.end(), [](const auto& a, const auto& b) { return a.value > b.value; });
+  std::sort(pool.begin(), pool.end(),
+            [](const auto& a, const auto& b) { return a.value > b.value; });
   Scored best = pool.front();
   const int starts = std::min<int>(settings.starts, static_cast<int>(pool.size()));
   for (int s = 0; s < starts; ++s) {

@@ -30,7 +30,8 @@ struct AcquisitionSearch {
 /// `reject` is true (already tried) are skipped; empty optional if every point was rejected.
 std::optional<Eigen::VectorXd> MaximiseAcquisition(
     const SearchSpace& space, const std::function<double(const Eigen::VectorXd&)>& score,
-    const std::vector<Eigen::VectorXd>& incumbents, const std::function<bool(const Params&)>& reject,
-    const AcquisitionSearch& settings, std::mt19937_64& rng);
+    const std::vector<Eigen::VectorXd>& incumbents,
+    const std::function<bool(const Params&)>& reject, const AcquisitionSearch& settings,
+    std::mt19937_64& rng);
 
 }  // namespace symnas::search::bo

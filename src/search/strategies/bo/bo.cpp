@@ -49,8 +49,8 @@ Params BoStrategy::Ask() {
   bo::AcquisitionSearch settings;
   settings.samples = options().value("acq_samples", 1000);
   settings.starts = options().value("acq_starts", 5);
-  auto x = bo::MaximiseAcquisition(space(), ei, incumbents,
-                                   [&](const Params& p) { return Tried(p); }, settings, rng());
+  auto x = bo::MaximiseAcquisition(
+      space(), ei, incumbents, [&](const Params& p) { return Tried(p); }, settings, rng());
   if (!x) return SampleUntried();
   return space().Decode(*x);
 }
@@ -58,8 +58,9 @@ Params BoStrategy::Ask() {
 nlohmann::json BoStrategy::SaveExtra() const {
   nlohmann::json j = nlohmann::json::object();
   if (have_kernel_) {
-    j["log_lengthscales"] = std::vector<double>(kernel_.log_lengthscales.data(),
-                                                kernel_.log_lengthscales.data() + kernel_.log_lengthscales.size());
+    j["log_lengthscales"] =
+        std::vector<double>(kernel_.log_lengthscales.data(),
+                            kernel_.log_lengthscales.data() + kernel_.log_lengthscales.size());
     j["log_signal_var"] = kernel_.log_signal_var;
     j["log_noise_var"] = kernel_.log_noise_var;
   }
@@ -70,7 +71,8 @@ void BoStrategy::LoadExtra(const nlohmann::json& extra) {
   have_kernel_ = extra.contains("log_lengthscales");
   if (!have_kernel_) return;
   auto ls = extra["log_lengthscales"].get<std::vector<double>>();
-  kernel_.log_lengthscales = Eigen::Map<Eigen::VectorXd>(ls.data(), static_cast<Eigen::Index>(ls.size()));
+  kernel_.log_lengthscales =
+      Eigen::Map<Eigen::VectorXd>(ls.data(), static_cast<Eigen::Index>(ls.size()));
   kernel_.log_signal_var = extra.at("log_signal_var").get<double>();
   kernel_.log_noise_var = extra.at("log_noise_var").get<double>();
 }

@@ -10,9 +10,9 @@
 namespace symnas::search::bo {
 
 namespace {
-constexpr double kMinLogLength = -4.6, kMaxLogLength = 4.6;   // 0.01 .. 100
-constexpr double kMinLogSignal = -3.0, kMaxLogSignal = 3.0;   // 0.05 .. 20
-constexpr double kMinLogNoise = -13.8, kMaxLogNoise = 0.0;    // 1e-6 .. 1
+constexpr double kMinLogLength = -4.6, kMaxLogLength = 4.6;  // 0.01 .. 100
+constexpr double kMinLogSignal = -3.0, kMaxLogSignal = 3.0;  // 0.05 .. 20
+constexpr double kMinLogNoise = -13.8, kMaxLogNoise = 0.0;   // 1e-6 .. 1
 constexpr double kJitter = 1e-9;
 
 Eigen::VectorXd Pack(const KernelParams& p) {
@@ -31,7 +31,8 @@ KernelParams Unpack(const Eigen::VectorXd& v) {
 }
 }  // namespace
 
-void GaussianProcess::SetData(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, bool standardise) {
+void GaussianProcess::SetData(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
+                              bool standardise) {
   X_ = X;
   y_mean_ = 0.0;
   y_scale_ = 1.0;
@@ -94,7 +95,8 @@ void GaussianProcess::Fit(std::mt19937_64& rng, int restarts) {
   SetParams(Unpack(best));
 }
 
-void GaussianProcess::PredictStandardised(const Eigen::VectorXd& x, double* mean, double* variance) const {
+void GaussianProcess::PredictStandardised(const Eigen::VectorXd& x, double* mean,
+                                          double* variance) const {
   const Eigen::Index n = X_.rows();
   if (n == 0) {
     *mean = 0.0;
