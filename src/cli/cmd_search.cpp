@@ -65,6 +65,8 @@ extern "C" void OnInterrupt(int) {
 int RunSearch(const SearchArgs& a) {
   std::signal(SIGINT, OnInterrupt);
   search::StudyConfig config = EffectiveConfig(a);
+  auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
+  auto objective = search::MakeObjective(config.objective);
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
   if (auto stored = store.LoadConfig()) {
@@ -77,8 +79,6 @@ int RunSearch(const SearchArgs& a) {
   } else {
     store.SaveConfig(config.ToJson());
   }
-  auto evaluator = MakeEvaluator(config.evaluator);
-  auto objective = search::MakeObjective(config.objective);
   search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
   auto factory = [&](const search::SearchSpace& space) {
     return search::MakeStrategy(config.strategy,

@@ -188,6 +188,12 @@ class ParetoObjective : public Objective {
         throw ConfigError("pareto objective: goal must be min or max");
       metrics_.push_back({m.at("name").get<std::string>(), goal == "max" ? -1.0 : 1.0});
     }
+    if (c.contains("reference") &&
+        (!c["reference"].is_array() || c["reference"].size() != metrics_.size())) {
+      throw ConfigError(
+          "pareto objective: reference must list one number per metric (minimisation convention: "
+          "-value for a maximised metric)");
+    }
     constraints_ = ParseConstraints(c.value("constraints", nlohmann::json()));
   }
   ObjectiveValue Evaluate(const EvalResult& r) const override {
