@@ -43,10 +43,14 @@ void StrategyBase::Tell(const TrialOutcome& outcome) {
     o.violation = outcome.objective.violation;
   }
   history_.push_back(o);
+  tried_stale_ = true;
   Learn(history_.back());
 }
 
-void StrategyBase::OnSpaceChanged(const SearchSpace& space, const SpaceEdit&) { space_ = space; }
+void StrategyBase::OnSpaceChanged(const SearchSpace& space, const SpaceEdit&) {
+  space_ = space;
+  tried_stale_ = true;
+}
 
 std::vector<const Observation*> StrategyBase::Ranked() const {
   std::vector<const Observation*> out;
@@ -58,10 +62,12 @@ std::vector<const Observation*> StrategyBase::Ranked() const {
 }
 
 bool StrategyBase::Tried(const Params& params) const {
-  std::string key = ParamsKey(space_.Project(params));
-  return std::any_of(history_.begin(), history_.end(), [&](const Observation& o) {
-    return ParamsKey(space_.Project(o.params)) == key;
-  });
+  if (tried_stale_) {
+    tried_keys_.clear();
+    for (const auto& o : history_) tried_keys_.insert(ParamsKey(space_.Project(o.params)));
+    tried_stale_ = false;
+  }
+  return tried_keys_.count(ParamsKey(space_.Project(params))) > 0;
 }
 
 Params StrategyBase::SampleUntried(int attempts) {
@@ -98,6 +104,7 @@ void StrategyBase::Load(const nlohmann::json& state) {
     RngFromString(rng_, state.at("rng").get<std::string>());
     space_ = SearchSpace::FromJson(state.at("space"));
     history_.clear();
+    tried_stale_ = true;
     for (const auto& h : state.at("history")) {
       Observation o;
       o.trial_id = h.at("trial_id").get<std::int64_t>();

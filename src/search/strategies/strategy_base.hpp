@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "symnas/search/strategy.hpp"
@@ -56,6 +57,9 @@ class StrategyBase : public Strategy {
   nlohmann::json options_;
   BudgetCheck budget_check_;
   std::vector<Observation> history_;
+  /// Keys of the projected history, rebuilt lazily after Tell, an edit or Load.
+  mutable std::unordered_set<std::string> tried_keys_;
+  mutable bool tried_stale_ = true;
 };
 
 /// RNG state <-> text (for Save/Load).
