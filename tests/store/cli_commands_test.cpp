@@ -1,0 +1,126 @@
+// The search / trials / export subcommands through the real binary: error paths exit 2 with
+// "ErrorClass: message", a finished study can be listed and exported, --trials grows a study.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+#ifndef SYMNAS_BINARY
+#define SYMNAS_BINARY ""
+#endif
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string(SYMNAS_BINARY).empty()) GTEST_SKIP() << "the symnas binary is not built";
+    dir_ = fs::temp_directory_path() /
+           ("symnas_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(Config()) << "name: cli\ntrials: 6\nseed: 2\nstrategy: random\n"
+                               "objective: {kind: constrained, constraints: {flops: 1.5e6}}\n"
+                               "evaluator: {kind: synthetic, function: branin}\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Config() const { return (dir_ / "study.yaml").string(); }
+  std::string Db() const { return (dir_ / "s.db").string(); }
+
+  Result Symnas(std::vector<std::string> args) {
+    args.insert(args.begin(), SYMNAS_BINARY);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string out = (dir_ / "out.txt").string(), err = (dir_ / "err.txt").string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    Result r;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, SearchListExportAndGrow) {
+  Result r = Symnas({"search", "--config", Config(), "--study", Db()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[6/6]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("best trials"), std::string::npos);
+  Result list = Symnas({"trials", "--study", Db()});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("6 of 6 trials finished"), std::string::npos) << list.out;
+  const std::string csv = (dir_ / "t.csv").string();
+  ASSERT_EQ(Symnas({"export", "--study", Db(), "--format", "csv", "--out", csv}).code, 0);
+  std::string text = Slurp(csv);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 7);  // header + 6 trials
+  Result json = Symnas({"export", "--study", Db(), "--format", "json"});
+  ASSERT_EQ(json.code, 0);
+  EXPECT_NE(json.out.find("\"space_edits\""), std::string::npos);
+  // Rerunning the finished study does no work; a larger --trials continues it.
+  Result again = Symnas({"search", "--config", Config(), "--study", Db(), "--trials", "9"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("resuming: 6 finished trials"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("[9/9]"), std::string::npos);
+}
+
+TEST_F(CliTest, ErrorsExitWithTheirClass) {
+  Result r = Symnas({"search", "--config", Config(), "--study", Db(), "--strategy", "bayes"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("UnknownNameError: unknown strategy 'bayes'; valid names: random, bo, "
+                       "evolution, morphism"),
+            std::string::npos)
+      << r.err;
+  ASSERT_EQ(Symnas({"search", "--config", Config(), "--study", Db(), "--quiet"}).code, 0);
+  Result changed = Symnas({"search", "--config", Config(), "--study", Db(), "--strategy", "bo"});
+  EXPECT_EQ(changed.code, 2);
+  EXPECT_NE(changed.err.find("ConfigError"), std::string::npos) << changed.err;
+  std::ofstream(dir_ / "bad.yaml") << "name: x\ntrials: 3\nstrategy: [bo\n";
+  Result bad = Symnas({"search", "--config", (dir_ / "bad.yaml").string(), "--study", Db()});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("bad.yaml:"), std::string::npos) << bad.err;
+  Result missing = Symnas({"trials", "--study", (dir_ / "none.db").string()});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("StoreError: no study"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(dir_ / "none.db"));
+  std::ofstream(dir_ / "unknown_eval.yaml") << "name: x\nevaluator: {kind: cnnn}\n";
+  Result eval = Symnas({"search", "--config", (dir_ / "unknown_eval.yaml").string(), "--study",
+                        (dir_ / "e.db").string()});
+  EXPECT_EQ(eval.code, 2);
+  EXPECT_NE(eval.err.find("unknown evaluator kind 'cnnn'"), std::string::npos) << eval.err;
+  EXPECT_FALSE(fs::exists(dir_ / "e.db"));  // config errors are found before the study is made
+}
+
+}  // namespace
