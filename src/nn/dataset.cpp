@@ -71,7 +71,8 @@ Dataset LoadIdxDir(const std::string& dir, Split split) {
   const std::string prefix = split == Split::kTrain ? "train" : "t10k";
   const std::string images = prefix + "-images-idx3-ubyte";
   const std::string labels = prefix + "-labels-idx1-ubyte";
-  return ReadIdxPair(FindFile(dir, {images + ".gz", images}), FindFile(dir, {labels + ".gz", labels}));
+  const std::string images_path = FindFile(dir, {images + ".gz", images});
+  return ReadIdxPair(images_path, FindFile(dir, {labels + ".gz", labels}));
 }
 
 Dataset LoadCifarDir(const std::string& dir, Split split) {

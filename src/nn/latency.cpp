@@ -26,9 +26,10 @@ LatencyReport MeasureLatency(const Arch& arch, const LatencyOptions& o) {
   torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
   auto model = BuildModule(arch);
+  UseChannelsLast(*model);
   model->eval();
   torch::NoGradGuard no_grad;
-  auto x = torch::randn({1, arch.input.channels, arch.input.height, arch.input.width});
+  auto x = ToModelLayout(torch::randn({1, arch.input.channels, arch.input.height, arch.input.width}));
   for (int i = 0; i < o.warmup; ++i) model->forward(x);
   std::vector<double> ms;
   for (int i = 0; i < o.runs; ++i) {

@@ -56,9 +56,9 @@ EpochTrainResult TrainEpoch(torch::nn::Sequential& model, torch::optim::Optimize
   for (std::int64_t start = 0; start < n; start += arch.train.batch_size) {
     const std::int64_t bs = std::min<std::int64_t>(arch.train.batch_size, n - start);
     auto idx = order.narrow(0, start, bs);
-    auto x = train.images.index_select(0, idx);
+    auto x = ToModelLayout(train.images.index_select(0, idx));
     auto y = train.labels.index_select(0, idx);
-    if (arch.train.augment) x = Augment(x, data.flips_meaningful, rng);
+    if (arch.train.augment) x = ToModelLayout(Augment(x, data.flips_meaningful, rng));
     optimizer.zero_grad();
     auto logits = model->forward(x);
     auto loss = torch::nn::functional::cross_entropy(logits, y);
@@ -107,7 +107,7 @@ std::pair<double, double> EvaluateModule(torch::nn::Sequential& module, const Da
   const std::int64_t n = data.Size();
   for (std::int64_t start = 0; start < n; start += batch_size) {
     const std::int64_t bs = std::min<std::int64_t>(batch_size, n - start);
-    auto logits = module->forward(data.images.narrow(0, start, bs));
+    auto logits = module->forward(ToModelLayout(data.images.narrow(0, start, bs)));
     auto y = data.labels.narrow(0, start, bs);
     loss_sum += torch::nn::functional::cross_entropy(
                     logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -132,6 +132,7 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
   torch::manual_seed(options.seed);
   std::mt19937_64 rng(options.seed ^ 0x9e3779b97f4a7c15ULL);
   auto model = BuildModule(arch);
+  UseChannelsLast(*model);
   report.params = CountParameters(*model);
   auto optimizer = MakeOptimizer(arch.train, model->parameters());
   const TrainHyper& hyper = arch.train;
