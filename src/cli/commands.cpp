@@ -8,6 +8,8 @@ void AddProbCommand(CLI::App& sub, CommandRun& run);
 void AddSearchCommand(CLI::App& sub, CommandRun& run);
 void AddTrialsCommand(CLI::App& sub, CommandRun& run);
 void AddExportCommand(CLI::App& sub, CommandRun& run);
+void AddTrainCommand(CLI::App& sub, CommandRun& run);
+void AddCostCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -19,6 +21,10 @@ const std::vector<CommandEntry>& Commands() {
        &AddSearchCommand},
       {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
       {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
+      {"train", "Train one network (architecture file) on a dataset; print curves and metrics",
+       &AddTrainCommand},
+      {"cost", "Print the cost analytics (FLOPs, params, memory, size, latency) of a network",
+       &AddCostCommand},
   };
   return kCommands;
 }
