@@ -226,6 +226,9 @@ void AddValidate(CLI::App& hw, CommandRun& run) {
   s->add_option("--seed", o->seed, "sample seed")->capture_default_str();
   s->add_option("--max-test", o->max_test, "cap on evaluated cells (0 = all)")
       ->capture_default_str();
+  s->add_option("--rounds", o->predictor.rounds, "boosting rounds")->capture_default_str();
+  s->add_option("--depth", o->predictor.max_depth, "tree depth")->capture_default_str();
+  s->add_option("--eta", o->predictor.eta, "learning rate")->capture_default_str();
   s->callback([o, data, &run] {
     run = [o, data] {
       o->hw_csv = *data + "/nasbench201_hw.csv";

@@ -152,7 +152,7 @@ LayerList Nb201LayerList(const Nb201Cell& cell, const Nb201Dataset& dataset) {
   return b.Take();
 }
 
-Nb201Pruned PruneNb201Cell(const Nb201Cell& cell) {
+Nb201Pruned PruneNb201Cell(const Nb201Cell& cell, Nb201Prune mode) {
   // reach_from_input[n]: node n gets data from node 0; reaches_output[n]: node n feeds node 3.
   bool reach_from_input[4] = {true, false, false, false};
   bool reaches_output[4] = {false, false, false, true};
@@ -168,7 +168,8 @@ Nb201Pruned PruneNb201Cell(const Nb201Cell& cell) {
   }
   Nb201Pruned out{cell, reach_from_input[3]};
   for (int e = 0; e < kNb201Edges; ++e) {
-    if (!reach_from_input[kEdgeFrom[e]] || !reaches_output[kEdgeTo[e]] || !out.connected) {
+    const bool dead_input = mode == Nb201Prune::kInputAndOutput && !reach_from_input[kEdgeFrom[e]];
+    if (dead_input || !reaches_output[kEdgeTo[e]] || !out.connected) {
       out.cell.ops[e] = Nb201Op::kNone;
     }
   }
@@ -176,7 +177,7 @@ Nb201Pruned PruneNb201Cell(const Nb201Cell& cell) {
 }
 
 LayerList Nb201EffectiveLayerList(const Nb201Cell& cell, const Nb201Dataset& dataset) {
-  const Nb201Pruned pruned = PruneNb201Cell(cell);
+  const Nb201Pruned pruned = PruneNb201Cell(cell, Nb201Prune::kOutputOnly);
   if (pruned.connected) return Nb201LayerList(pruned.cell, dataset);
   LayerBuilder b(64, 1, 1);
   b.Dense("classifier", dataset.num_classes);

@@ -47,6 +47,24 @@ TEST(Nb201, HandCountedAllNoneCell) {
   EXPECT_EQ(layers.back().out_channels, 10);
 }
 
+TEST(Nb201, PruningRemovesEdgesThatDoNotFeedTheOutput) {
+  // Node 2 feeds nothing: its edges die; node 1 -> 3 stays (it feeds the output).
+  const Nb201Cell cell = ParseNb201Cell(
+      "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|none~2|");
+  const Nb201Pruned out_only = PruneNb201Cell(cell, Nb201Prune::kOutputOnly);
+  EXPECT_TRUE(out_only.connected);
+  EXPECT_EQ(out_only.cell.ToString(),
+            "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|nor_conv_3x3~1|none~2|");
+  // Node 1 gets nothing from node 0: with input pruning its outgoing edges die too, and the cell
+  // is disconnected.
+  const Nb201Cell cut = ParseNb201Cell(
+      "|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|none~2|");
+  EXPECT_TRUE(PruneNb201Cell(cut, Nb201Prune::kOutputOnly).connected == false);
+  EXPECT_EQ(PruneNb201Cell(cut, Nb201Prune::kInputAndOutput).cell.ToString(),
+            "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  EXPECT_EQ(Nb201EffectiveLayerList(cut, Nb201DatasetByName("cifar10")).size(), 1u);
+}
+
 // Every row of the published table within 1% (in fact the counter is exact on params and
 // within 0.03% on FLOPs; see docs/hw.md for the convention and the small residual).
 TEST(Nb201, MatchesPublishedFlopsAndParams) {

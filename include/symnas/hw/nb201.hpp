@@ -47,20 +47,25 @@ const char* Nb201OpName(Nb201Op op);
 /// "s1.c3.e2.conv". Each layer's flops use the NAS-Bench-201 convention (see Nb201Flops).
 LayerList Nb201LayerList(const Nb201Cell& cell, const Nb201Dataset& dataset);
 
-/// The cell a graph compiler actually runs: edges that lie on no path from node 0 to node 3
-/// (through non-`none` edges) become `none` (dead-code elimination, as TFLite does).
-/// `connected` is false when no path exists: the cell output is constant zero and the whole
-/// network folds to a constant.
+/// Which edges dead-code elimination removes.
+enum class Nb201Prune {
+  kOutputOnly,      ///< edges whose target node does not feed node 3 (graph-compiler DCE)
+  kInputAndOutput,  ///< also edges whose source node gets no data from node 0
+};
+
+/// A cell after dead-code elimination. `connected` is false when no path of non-`none` edges
+/// joins node 0 to node 3: the cell output, and so the network output, is then constant.
 struct Nb201Pruned {
   Nb201Cell cell;
   bool connected = true;
 };
 
-/// Removes the dead edges of a cell (see Nb201Pruned).
-Nb201Pruned PruneNb201Cell(const Nb201Cell& cell);
+/// Replaces the dead edges of a cell by `none` (see Nb201Prune).
+Nb201Pruned PruneNb201Cell(const Nb201Cell& cell, Nb201Prune mode);
 
-/// The network a dead-code-eliminating compiler runs: Nb201LayerList of the pruned cell, or, when
-/// the cell is disconnected, only the classifier (the rest is constant).
+/// The network a dead-code-eliminating runtime (TFLite on raspi4 / pixel3 in the NAS-Bench-201
+/// latency data) runs: Nb201LayerList of the kOutputOnly-pruned cell, or only the classifier
+/// when the cell is disconnected (the rest folds to a constant).
 LayerList Nb201EffectiveLayerList(const Nb201Cell& cell, const Nb201Dataset& dataset);
 
 /// FLOPs of one layer by the convention of the NAS-Bench-201 / NASLib tables: convolution and

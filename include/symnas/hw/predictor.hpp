@@ -20,9 +20,9 @@ class PredictorError : public Error {
 
 /// Hyper-parameters of the boosted trees.
 struct PredictorOptions {
-  int rounds = 400;         ///< boosting iterations
-  int max_depth = 4;        ///< tree depth
-  double eta = 0.05;        ///< learning rate
+  int rounds = 1500;        ///< boosting iterations
+  int max_depth = 3;        ///< tree depth
+  double eta = 0.03;        ///< learning rate
   double subsample = 0.8;   ///< row subsampling per tree
   double colsample = 0.8;   ///< feature subsampling per tree
   double min_child_weight = 1;
