@@ -68,22 +68,35 @@ int RunEstimate(const EstimateArgs& a) {
   if (a.arch.empty() == a.layers_file.empty()) {
     throw ConfigError("give exactly one of --arch (NAS-Bench-201 cell) or --layers (JSON file)");
   }
-  const LayerList layers = a.arch.empty()
-                               ? LoadLayerList(a.layers_file)
-                               : Nb201LayerList(ParseNb201Cell(a.arch), Nb201DatasetByName(a.dataset));
+  const LayerList layers =
+      a.arch.empty() ? LoadLayerList(a.layers_file)
+                     : Nb201LayerList(ParseNb201Cell(a.arch), Nb201DatasetByName(a.dataset));
   EstimatorContext ctx;
   if (!a.device.empty()) ctx.profile = LoadProfileByName(a.device, DefaultDevicesDir());
   ctx.timer = HostTimer(a.runs);
   ctx.lut_cache_path = a.lut_cache;
   ctx.predictor_model_path = a.model;
-  const auto estimator = MakeEstimator(a.estimator, ctx);
-  const CostEstimate e = estimator->Estimate(layers);
+  CostEstimate e;
+  std::string estimator_name = a.estimator;
+  if (a.estimator == "predictor" && !a.arch.empty() &&
+      LatencyPredictor::Load(a.model).feature_set() == "arch+nb201_edges") {
+    // A cell-aware model needs the cell, not only its LayerList: predict outside the registry.
+    e.latency_ms =
+        LatencyPredictor::Load(a.model).Predict({Nb201Features(ParseNb201Cell(a.arch))})[0];
+    e.analytical = true;
+    estimator_name = "predictor (nb201 cell features)";
+  } else {
+    const auto estimator = MakeEstimator(a.estimator, ctx);
+    e = estimator->Estimate(layers);
+    estimator_name = estimator->Name();
+  }
   const NetworkMetrics m = ComputeMetrics(layers, a.int8 ? Precision::kInt8 : Precision::kFp32);
-  fmt::print("layers            {}\nflops             {:.0f}\nmacs              {:.0f}\n"
-             "params            {}\npeak_memory_bytes {} ({})\nmodel_size_bytes  {} ({})\n",
-             layers.size(), m.flops, m.macs, m.params, m.peak_memory_bytes,
-             a.int8 ? "int8" : "fp32", m.model_size_bytes, a.int8 ? "int8" : "fp32");
-  fmt::print("latency_ms        {:.4f}  [{}{}]\n", e.latency_ms, estimator->Name(),
+  fmt::print(
+      "layers            {}\nflops             {:.0f}\nmacs              {:.0f}\n"
+      "params            {}\npeak_memory_bytes {} ({})\nmodel_size_bytes  {} ({})\n",
+      layers.size(), m.flops, m.macs, m.params, m.peak_memory_bytes, a.int8 ? "int8" : "fp32",
+      m.model_size_bytes, a.int8 ? "int8" : "fp32");
+  fmt::print("latency_ms        {:.4f}  [{}{}]\n", e.latency_ms, estimator_name,
              e.analytical ? ", an estimate" : fmt::format(", spread {:.2f}", e.latency_spread));
   if (e.energy_mj) fmt::print("energy_mj         {:.4f}  [estimate]\n", *e.energy_mj);
   std::vector<Budget> budgets;
@@ -99,14 +112,15 @@ int RunEstimate(const EstimateArgs& a) {
 
 // --- fit --------------------------------------------------------------------------------------
 struct FitArgs {
-  std::string device, measurements, out, dataset = "cifar10";
+  std::string device, measurements, out, dataset = "cifar10", features = "auto";
   double holdout = 0.2;
   unsigned seed = 0;
 };
 
 // Rows of a measurement CSV: `arch` (NAS-Bench-201 cell) or `layers_json` (path relative to the
 // CSV), and `latency_ms` or `lat_ms_<device>`.
-void ReadMeasurements(const FitArgs& a, FeatureRows& rows, std::vector<double>& latency) {
+// Returns the feature set used: "arch+nb201_edges" for `arch` rows unless --features arch.
+std::string ReadMeasurements(const FitArgs& a, FeatureRows& rows, std::vector<double>& latency) {
   const CsvTable t = ReadCsv(a.measurements);
   int lat = t.FindColumn("latency_ms");
   if (lat < 0) lat = t.Column("lat_ms_" + a.device);
@@ -114,21 +128,33 @@ void ReadMeasurements(const FitArgs& a, FeatureRows& rows, std::vector<double>& 
   if (arch < 0 && json < 0) {
     throw DatasetError("measurements need an 'arch' or a 'layers_json' column", {t.path, 1});
   }
+  if (a.features != "auto" && a.features != "arch" && a.features != "nb201") {
+    throw UnknownNameError(UnknownNameMessage("feature set", a.features, "auto, arch, nb201"));
+  }
+  const bool nb201 = arch >= 0 && a.features != "arch";
+  if (a.features == "nb201" && arch < 0) {
+    throw ConfigError("--features nb201 needs an 'arch' column of NAS-Bench-201 cells");
+  }
   const auto dir = std::filesystem::path(a.measurements).parent_path();
   const Nb201Dataset ds = Nb201DatasetByName(a.dataset);
   for (size_t r = 0; r < t.rows.size(); ++r) {
-    const LayerList layers =
-        arch >= 0 ? Nb201LayerList(ParseNb201Cell(t.rows[r][static_cast<size_t>(arch)]), ds)
-                  : LoadLayerList((dir / t.rows[r][static_cast<size_t>(json)]).string());
-    rows.push_back(ArchFeatures(layers));
+    if (nb201) {
+      rows.push_back(Nb201Features(ParseNb201Cell(t.rows[r][static_cast<size_t>(arch)])));
+    } else {
+      const LayerList layers =
+          arch >= 0 ? Nb201LayerList(ParseNb201Cell(t.rows[r][static_cast<size_t>(arch)]), ds)
+                    : LoadLayerList((dir / t.rows[r][static_cast<size_t>(json)]).string());
+      rows.push_back(ArchFeatures(layers));
+    }
     latency.push_back(t.Number(r, lat));
   }
+  return nb201 ? "arch+nb201_edges" : "arch";
 }
 
 int RunFit(const FitArgs& a) {
   FeatureRows rows;
   std::vector<double> latency;
-  ReadMeasurements(a, rows, latency);
+  const std::string feature_set = ReadMeasurements(a, rows, latency);
   if (rows.size() < 10) throw DatasetError("need at least 10 measurements to fit and check");
   std::vector<size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);
@@ -142,15 +168,15 @@ int RunFit(const FitArgs& a) {
     (i < n_test ? test_y : train_y).push_back(latency[order[i]]);
   }
   LatencyPredictor check;
-  check.Train(train_x, train_y, "arch");
+  check.Train(train_x, train_y, feature_set);
   const auto predicted = check.Predict(test_x);
-  fmt::print("device {}: {} measurements, held out {} (seed {})\n", a.device, rows.size(), n_test,
-             a.seed);
+  fmt::print("device {}: {} measurements, held out {} (seed {}), features {}\n", a.device,
+             rows.size(), n_test, a.seed, feature_set);
   fmt::print("held-out Kendall tau {:.4f}, MAPE {:.2f}%\n", KendallTau(test_y, predicted),
              MapePercent(test_y, predicted));
   if (!a.out.empty()) {
     LatencyPredictor full;
-    full.Train(rows, latency, "arch");
+    full.Train(rows, latency, feature_set);
     full.Save(a.out);
     fmt::print("model trained on all {} rows saved to {}\n", rows.size(), a.out);
   }
@@ -193,8 +219,9 @@ void AddEstimate(CLI::App& hw, CommandRun& run) {
   s->add_option("--model", a->model, "predictor model file (from `symnas hw fit --out`)");
   s->add_option("--lut-cache", a->lut_cache, "SQLite file of the lut estimator")
       ->capture_default_str();
-  s->add_option("--budget", a->budgets, "metric=limit (flops, params, peak_memory_bytes, "
-                                        "model_size_bytes, latency_ms, energy_mj); repeatable");
+  s->add_option("--budget", a->budgets,
+                "metric=limit (flops, params, peak_memory_bytes, "
+                "model_size_bytes, latency_ms, energy_mj); repeatable");
   s->add_flag("--int8", a->int8, "int8 weights and activations for the memory metrics");
   s->add_option("--runs", a->runs, "timed runs (measured, lut)")->capture_default_str();
   s->callback([a, &run] { run = [a] { return RunEstimate(*a); }; });
@@ -205,10 +232,13 @@ void AddFit(CLI::App& hw, CommandRun& run) {
   auto* s = hw.add_subcommand("fit", "Train the latency predictor on a measurements CSV");
   s->add_option("--device", a->device, "device name (column lat_ms_<device> if no latency_ms)")
       ->required();
-  s->add_option("--measurements", a->measurements, "CSV: arch|layers_json, latency_ms")
-      ->required();
+  s->add_option("--measurements", a->measurements, "CSV: arch|layers_json, latency_ms")->required();
   s->add_option("--out", a->out, "where to save the model trained on all rows");
   s->add_option("--dataset", a->dataset, "NAS-Bench-201 dataset of `arch` rows")
+      ->capture_default_str();
+  s->add_option("--features", a->features,
+                "auto (nb201 for arch rows), arch (LayerList only: usable by the `predictor` "
+                "estimator on any network), nb201 (cell-aware, for NAS-Bench-201 cells)")
       ->capture_default_str();
   s->add_option("--holdout", a->holdout, "fraction held out for the quality report")
       ->capture_default_str();
@@ -280,9 +310,7 @@ void AddHwCommand(CLI::App& sub, CommandRun& run) {
   s->add_option("--seed", *seed, "first seed")->capture_default_str();
   s->add_option("--runs", *runs, "timed runs per measurement")->capture_default_str();
   s->add_option("--lut-cache", *cache, "SQLite file of the table")->capture_default_str();
-  s->callback([=, &run] {
-    run = [=] { return RunLutCheck(*networks, *seed, *runs, *cache); };
-  });
+  s->callback([=, &run] { run = [=] { return RunLutCheck(*networks, *seed, *runs, *cache); }; });
 }
 
 }  // namespace symnas::cli

@@ -44,9 +44,9 @@ double CsvTable::Number(size_t r, int c) const {
     if (used == cell.size()) return v;
   } catch (const std::exception&) {
   }
-  throw DatasetError("column '" + header[static_cast<size_t>(c)] + "' holds '" + cell +
-                         "', not a number",
-                     {path, lines[r], 0});
+  throw DatasetError(
+      "column '" + header[static_cast<size_t>(c)] + "' holds '" + cell + "', not a number",
+      {path, lines[r], 0});
 }
 
 CsvTable ReadCsv(const std::string& path) {

@@ -15,8 +15,8 @@ namespace symnas::hw {
 
 namespace {
 // Energy of a measured latency: roofline's dynamic terms plus idle power over that latency.
-std::optional<double> EnergyAt(const std::optional<DeviceProfile>& profile,
-                               const LayerList& layers, double latency_ms) {
+std::optional<double> EnergyAt(const std::optional<DeviceProfile>& profile, const LayerList& layers,
+                               double latency_ms) {
   if (!profile) return std::nullopt;
   const RooflineResult r = Roofline(layers, *profile);
   return r.energy_mj - profile->idle_power_w * r.latency_ms + profile->idle_power_w * latency_ms;
@@ -138,18 +138,22 @@ std::unique_ptr<Estimator> MakePredictor(const EstimatorContext& c) {
 
 const std::vector<EstimatorEntry>& Estimators() {
   static const std::vector<EstimatorEntry> kTable = {
-      {"measured", "host latency of the whole network: batch 1, warm-up, median of N runs",
+      {"measured",
+       "host latency of the whole network: batch 1, warm-up, median of N runs",
        {{"warmup_runs", "untimed runs first", "5"},
         {"timed_runs", "timed runs, median reported", "30"},
         {"threads", "intra-op threads, fixed", "1"}},
        &MakeMeasured},
-      {"lut", "sum of per-layer host latencies, each configuration timed once and cached",
+      {"lut",
+       "sum of per-layer host latencies, each configuration timed once and cached",
        {{"lut_cache_path", "SQLite file holding table hw_layer_latency", ""}},
        &MakeLut},
-      {"roofline", "analytical estimate: per layer max(compute, memory) time from a profile",
+      {"roofline",
+       "analytical estimate: per layer max(compute, memory) time from a profile",
        {{"device", "device profile name (devices/<name>.yaml)", ""}},
        &MakeRoofline},
-      {"predictor", "learned latency model (XGBoost) trained by `symnas hw fit`",
+      {"predictor",
+       "learned latency model (XGBoost) trained by `symnas hw fit`",
        {{"predictor_model_path", "model file written by `symnas hw fit --out`", ""}},
        &MakePredictor},
   };
@@ -162,8 +166,7 @@ std::string EstimatorNames() {
   return names;
 }
 
-std::unique_ptr<Estimator> MakeEstimator(const std::string& name,
-                                         const EstimatorContext& context) {
+std::unique_ptr<Estimator> MakeEstimator(const std::string& name, const EstimatorContext& context) {
   for (const auto& e : Estimators()) {
     if (name == e.name) return e.make(context);
   }

@@ -11,11 +11,11 @@ namespace symnas::hw {
 
 namespace {
 constexpr int kOpKinds = 10;  // LayerOp values
-const char* const kStageFields[] = {"macs",  "params", "traffic", "conv1x1", "conv3x3",
+const char* const kStageFields[] = {"macs",  "params", "traffic", "conv1x1",     "conv3x3",
                                     "convk", "pools",  "adds",    "elementwise", "hw"};
 constexpr int kStageFieldCount = sizeof(kStageFields) / sizeof(kStageFields[0]);
-const char* const kTotals[] = {"log_macs", "log_params", "log_peak_bytes", "layers", "depth",
-                               "log_traffic", "log_roofline_work"};
+const char* const kTotals[] = {"log_macs", "log_params",  "log_peak_bytes",   "layers",
+                               "depth",    "log_traffic", "log_roofline_work"};
 constexpr int kTotalCount = sizeof(kTotals) / sizeof(kTotals[0]);
 
 double Log1p(double x) { return std::log1p(std::max(0.0, x)); }

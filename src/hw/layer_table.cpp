@@ -70,8 +70,7 @@ std::optional<Timing> LayerLatencyTable::Find(const std::string& config,
   return t;
 }
 
-void LayerLatencyTable::Put(const std::string& config, const std::string& timer,
-                            const Timing& t) {
+void LayerLatencyTable::Put(const std::string& config, const std::string& timer, const Timing& t) {
   Statement s(db_,
               "INSERT OR REPLACE INTO hw_layer_latency (config, timer, median_ms, p10_ms, p90_ms, "
               "runs) VALUES (?, ?, ?, ?, ?, ?)",

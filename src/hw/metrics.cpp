@@ -69,8 +69,8 @@ std::vector<Budget> DeviceBudgets(const DeviceProfile& profile) {
     budgets.push_back({"peak_memory_bytes", static_cast<double>(*profile.sram_bytes),
                        profile.name + " sram_bytes"});
   } else {
-    budgets.push_back({"peak_memory_bytes", static_cast<double>(profile.ram_bytes),
-                       profile.name + " ram_bytes"});
+    budgets.push_back(
+        {"peak_memory_bytes", static_cast<double>(profile.ram_bytes), profile.name + " ram_bytes"});
   }
   if (profile.flash_bytes) {
     budgets.push_back({"model_size_bytes", static_cast<double>(*profile.flash_bytes),
@@ -96,8 +96,8 @@ std::vector<BudgetViolation> CheckBudgets(const std::vector<Budget>& budgets,
 
 std::string Describe(const BudgetViolation& v) {
   const std::string why = v.budget.why.empty() ? "" : " (" + v.budget.why + ")";
-  if (v.missing) return fmt::format("{} not computed; budget {:g}{}", v.budget.metric,
-                                    v.budget.limit, why);
+  if (v.missing)
+    return fmt::format("{} not computed; budget {:g}{}", v.budget.metric, v.budget.limit, why);
   return fmt::format("{} = {:g} > {:g}{}", v.budget.metric, v.value, v.budget.limit, why);
 }
 

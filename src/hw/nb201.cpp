@@ -12,8 +12,8 @@
 namespace symnas::hw {
 
 namespace {
-constexpr const char* kOpNames[kNb201Ops] = {"none", "skip_connect", "nor_conv_1x1",
-                                             "nor_conv_3x3", "avg_pool_3x3"};
+constexpr const char* kOpNames[kNb201Ops] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3",
+                                             "avg_pool_3x3"};
 // Edge e joins node kEdgeFrom[e] to node kEdgeTo[e], in the order of the cell string.
 constexpr int kEdgeFrom[kNb201Edges] = {0, 0, 1, 0, 1, 2};
 constexpr int kEdgeTo[kNb201Edges] = {1, 2, 2, 3, 3, 3};
@@ -94,8 +94,7 @@ std::string Nb201Cell::ToString() const {
   std::string s = "|";
   for (int e = 0; e < kNb201Edges; ++e) {
     if (e > 0 && kEdgeTo[e] != kEdgeTo[e - 1]) s += "+|";
-    s += std::string(kOpNames[static_cast<int>(ops[e])]) + "~" + std::to_string(kEdgeFrom[e]) +
-         "|";
+    s += std::string(kOpNames[static_cast<int>(ops[e])]) + "~" + std::to_string(kEdgeFrom[e]) + "|";
   }
   return s;
 }

@@ -126,8 +126,10 @@ void LatencyPredictor::Save(const std::string& path) const {
 
 LatencyPredictor LatencyPredictor::Load(const std::string& path) {
   if (!std::filesystem::exists(path)) {
-    throw PredictorError("predictor model file '" + path + "' does not exist; train one with "
-                         "`symnas hw fit --out " + path + "`");
+    throw PredictorError("predictor model file '" + path +
+                         "' does not exist; train one with "
+                         "`symnas hw fit --out " +
+                         path + "`");
   }
   LatencyPredictor p;
   auto booster = std::make_unique<Booster>();
@@ -137,8 +139,7 @@ LatencyPredictor LatencyPredictor::Load(const std::string& path) {
   Check(XGBoosterGetAttr(booster->handle, "symnas_feature_set", &value, &found), "get attribute");
   if (!found) throw PredictorError("'" + path + "' is not a symnas latency model (no metadata)");
   p.feature_set_ = value;
-  Check(XGBoosterGetAttr(booster->handle, "symnas_num_features", &value, &found),
-        "get attribute");
+  Check(XGBoosterGetAttr(booster->handle, "symnas_num_features", &value, &found), "get attribute");
   if (!found) throw PredictorError("'" + path + "' lacks symnas_num_features");
   p.num_features_ = std::stoi(value);
   p.booster_ = std::move(booster);

@@ -71,8 +71,7 @@ std::string HostProfileYaml(const HostProbe& p) {
       "peak_gflops: {:.2f}\n"
       "# Best of 6 memcpy of 64 MiB, counting bytes read + written.\n"
       "memory_bandwidth_gbps: {:.2f}\n",
-      fmt::gmtime(std::chrono::system_clock::to_time_t(now)), p.gemm_gflops,
-      p.copy_bandwidth_gbps);
+      fmt::gmtime(std::chrono::system_clock::to_time_t(now)), p.gemm_gflops, p.copy_bandwidth_gbps);
   if (p.layer_overhead_us > 0) {
     y += fmt::format(
         "# Median libtorch time of a ReLU on 1 element (dispatch overhead per layer).\n"
@@ -85,7 +84,8 @@ std::string HostProfileYaml(const HostProbe& p) {
       "# Physical memory (sysconf _SC_PHYS_PAGES x _SC_PAGE_SIZE).\n"
       "ram_bytes: {}\n"
       "# Energy cannot be measured from user space here: a typical desktop/server core figure,\n"
-      "# ~15 W per active core / measured GFLOP/s, and Horowitz ISSCC 2014 DRAM energy (160 pJ/B).\n"
+      "# ~15 W per active core / measured GFLOP/s, and Horowitz ISSCC 2014 DRAM energy (160 "
+      "pJ/B).\n"
       "energy_pj_per_flop: {:.1f}\n"
       "energy_pj_per_byte: 160\n"
       "idle_power_w: 0\n",

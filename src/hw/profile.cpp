@@ -37,8 +37,8 @@ double ReadNumber(const YAML::Node& root, const std::string& key, const std::str
   }
   if (value < 0 || (must_be_positive && value == 0)) {
     throw ConfigError("field '" + key + "' must be " +
-                          (must_be_positive ? std::string("positive") : "non-negative") +
-                          ", got " + node.as<std::string>(),
+                          (must_be_positive ? std::string("positive") : "non-negative") + ", got " +
+                          node.as<std::string>(),
                       At(file, node));
   }
   return value;
@@ -69,8 +69,7 @@ DeviceProfile ParseProfile(const std::string& yaml_text, const std::string& file
   p.peak_gflops = ReadNumber(root, "peak_gflops", file_label, true, 0, true);
   p.memory_bandwidth_gbps = ReadNumber(root, "memory_bandwidth_gbps", file_label, true, 0, true);
   p.layer_overhead_us = ReadNumber(root, "layer_overhead_us", file_label, false, 0, false);
-  p.ram_bytes =
-      static_cast<std::int64_t>(ReadNumber(root, "ram_bytes", file_label, true, 0, true));
+  p.ram_bytes = static_cast<std::int64_t>(ReadNumber(root, "ram_bytes", file_label, true, 0, true));
   p.sram_bytes = ReadBytes(root, "sram_bytes", file_label);
   p.flash_bytes = ReadBytes(root, "flash_bytes", file_label);
   p.energy_pj_per_flop = ReadNumber(root, "energy_pj_per_flop", file_label, true, 0, false);

@@ -39,8 +39,8 @@ double WorkFlops(const LayerSpec& layer) {
 double TrafficBytes(const LayerSpec& layer) {
   if (IsView(layer)) return 0;
   const double inputs = static_cast<double>(layer.InputElements()) * std::max(1, layer.num_inputs);
-  return 4.0 * (inputs + static_cast<double>(layer.OutputElements()) +
-                static_cast<double>(layer.params));
+  return 4.0 *
+         (inputs + static_cast<double>(layer.OutputElements()) + static_cast<double>(layer.params));
 }
 
 RooflineResult Roofline(const LayerList& layers, const DeviceProfile& profile) {
@@ -56,8 +56,9 @@ RooflineResult Roofline(const LayerList& layers, const DeviceProfile& profile) {
     const double overhead_ms = IsView(layer) ? 0 : profile.layer_overhead_us * 1e-3;
     r.latency_ms = std::max(r.compute_ms, r.memory_ms) + overhead_ms;
     // pJ -> mJ: 1e-9.
-    r.energy_mj = (r.work_flops * profile.energy_pj_per_flop +
-                   r.traffic_bytes * profile.energy_pj_per_byte) * 1e-9;
+    r.energy_mj =
+        (r.work_flops * profile.energy_pj_per_flop + r.traffic_bytes * profile.energy_pj_per_byte) *
+        1e-9;
     result.latency_ms += r.latency_ms;
     result.energy_mj += r.energy_mj;
     result.layers.push_back(r);

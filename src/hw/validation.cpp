@@ -39,8 +39,8 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
       }
     }
   }
-  const double denom = std::sqrt((concordant + discordant + ties_a) *
-                                 (concordant + discordant + ties_b));
+  const double denom =
+      std::sqrt((concordant + discordant + ties_a) * (concordant + discordant + ties_b));
   return denom > 0 ? (concordant - discordant) / denom : 0;
 }
 
@@ -55,6 +55,18 @@ double MapePercent(const std::vector<double>& actual, const std::vector<double>&
   return 100.0 * sum / static_cast<double>(actual.size());
 }
 
+double MedianApePercent(const std::vector<double>& actual, const std::vector<double>& predicted) {
+  if (actual.size() != predicted.size() || actual.empty()) {
+    throw ConfigError("median APE needs two non-empty series of equal length");
+  }
+  std::vector<double> ape;
+  for (size_t i = 0; i < actual.size(); ++i) {
+    ape.push_back(std::abs(predicted[i] - actual[i]) / std::abs(actual[i]));
+  }
+  std::nth_element(ape.begin(), ape.begin() + ape.size() / 2, ape.end());
+  return 100.0 * ape[ape.size() / 2];
+}
+
 std::vector<double> Nb201Features(const Nb201Cell& cell) {
   const Nb201Dataset cifar10 = Nb201DatasetByName("cifar10");
   std::vector<double> f = ArchFeatures(Nb201LayerList(cell, cifar10));
@@ -65,6 +77,9 @@ std::vector<double> Nb201Features(const Nb201Cell& cell) {
       ArchFeatures(both.connected ? Nb201LayerList(both.cell, cifar10) : LayerList{});
   f.insert(f.end(), live.begin(), live.end());
   f.push_back(both.connected ? 1.0 : 0.0);
+  const bool output_fed = cell.ops[3] != Nb201Op::kNone || cell.ops[4] != Nb201Op::kNone ||
+                          cell.ops[5] != Nb201Op::kNone;
+  f.push_back(output_fed ? 1.0 : 0.0);
   for (Nb201Op op : cell.ops) {
     for (int k = 0; k < kNb201Ops; ++k) f.push_back(static_cast<int>(op) == k ? 1.0 : 0.0);
   }
@@ -88,23 +103,30 @@ std::vector<T> Pick(const std::vector<T>& all, const std::vector<size_t>& idx) {
   return out;
 }
 
+// Scores predictions of the test cells; `connected[i]` flags test cell i as connected.
 QualityRow Score(const std::string& device, const std::string& estimator,
                  const std::string& profile, int train_size, const std::vector<double>& actual,
-                 const std::vector<double>& predicted) {
-  return {device,        estimator,
-          profile,       train_size,
-          static_cast<int>(actual.size()), KendallTau(actual, predicted),
-          MapePercent(actual, predicted)};
+                 const std::vector<double>& predicted, const std::vector<bool>& connected) {
+  QualityRow row{device, estimator, profile, train_size, static_cast<int>(actual.size())};
+  row.kendall_tau = KendallTau(actual, predicted);
+  row.mape_percent = MapePercent(actual, predicted);
+  row.median_ape_percent = MedianApePercent(actual, predicted);
+  std::vector<double> a, p;
+  for (size_t i = 0; i < actual.size(); ++i) {
+    if (connected[i]) a.push_back(actual[i]), p.push_back(predicted[i]);
+  }
+  row.mape_connected_percent = a.empty() ? 0 : MapePercent(a, p);
+  return row;
 }
 
 // Roofline rows: raw profile latency and the same scaled by exp(median log ratio) on train.
 void AddRooflineRows(const std::string& device, const std::string& profile_name,
                      const std::vector<double>& roofline_ms, const std::vector<double>& latency,
                      const std::vector<size_t>& train, const std::vector<size_t>& test,
-                     std::vector<QualityRow>& rows) {
+                     const std::vector<bool>& connected, std::vector<QualityRow>& rows) {
   const std::vector<double> actual = Pick(latency, test);
   const std::vector<double> raw = Pick(roofline_ms, test);
-  rows.push_back(Score(device, "roofline (profile)", profile_name, 0, actual, raw));
+  rows.push_back(Score(device, "roofline (profile)", profile_name, 0, actual, raw, connected));
   std::vector<double> log_ratio;
   for (size_t i : train) log_ratio.push_back(std::log(latency[i] / roofline_ms[i]));
   std::nth_element(log_ratio.begin(), log_ratio.begin() + log_ratio.size() / 2, log_ratio.end());
@@ -112,7 +134,7 @@ void AddRooflineRows(const std::string& device, const std::string& profile_name,
   std::vector<double> scaled = raw;
   for (double& v : scaled) v *= scale;
   rows.push_back(Score(device, fmt::format("roofline (x{:.3g} fitted)", scale), profile_name,
-                       static_cast<int>(train.size()), actual, scaled));
+                       static_cast<int>(train.size()), actual, scaled, connected));
 }
 }  // namespace
 
@@ -138,6 +160,10 @@ std::vector<QualityRow> ValidateNb201(const Nb201ValidationOptions& options) {
   if (options.max_test > 0 && test.size() > static_cast<size_t>(options.max_test)) {
     test.resize(static_cast<size_t>(options.max_test));
   }
+  std::vector<bool> connected;
+  for (size_t i : test) {
+    connected.push_back(PruneNb201Cell(cells[i], Nb201Prune::kInputAndOutput).connected);
+  }
   std::vector<QualityRow> rows;
   for (size_t c = 0; c < table.header.size(); ++c) {
     const std::string& col = table.header[c];
@@ -149,7 +175,7 @@ std::vector<QualityRow> ValidateNb201(const Nb201ValidationOptions& options) {
     predictor.Train(Pick(features, train), Pick(latency, train), "arch+nb201_edges",
                     options.predictor);
     rows.push_back(Score(device, "predictor", "", options.train_size, Pick(latency, test),
-                         predictor.Predict(Pick(features, test))));
+                         predictor.Predict(Pick(features, test)), connected));
     std::string profile_name = ProfileForNb201Device(device);
     if (profile_name.empty()) profile_name = "edge_cpu";
     const DeviceProfile profile = LoadProfileByName(profile_name, options.devices_dir);
@@ -165,22 +191,24 @@ std::vector<QualityRow> ValidateNb201(const Nb201ValidationOptions& options) {
     const bool use_effective = KendallTau(train_latency, Pick(effective_ms, train)) >
                                KendallTau(train_latency, Pick(full_ms, train));
     AddRooflineRows(device, profile_name + (use_effective ? " eff." : " full"),
-                    use_effective ? effective_ms : full_ms, latency, train, test, rows);
+                    use_effective ? effective_ms : full_ms, latency, train, test, connected, rows);
   }
   return rows;
 }
 
 std::string FormatQualityTable(const std::vector<QualityRow>& rows) {
-  std::string out = fmt::format("| {:<12} | {:<26} | {:<15} | {:>5} | {:>6} | {:>7} | {:>8} |\n",
-                                "device", "estimator", "roofline net", "train", "test", "tau",
-                                "MAPE %");
-  out += "|" + std::string(14, '-') + "|" + std::string(28, '-') + "|" + std::string(17, '-') +
-         "|" + std::string(7, '-') + "|" + std::string(8, '-') + "|" + std::string(9, '-') + "|" +
-         std::string(10, '-') + "|\n";
+  std::string out = fmt::format(
+      "| {:<12} | {:<26} | {:<15} | {:>5} | {:>6} | {:>7} | {:>8} | {:>8} | {:>10} |\n", "device",
+      "estimator", "roofline net", "train", "test", "tau", "MAPE %", "MdAPE %", "MAPE conn.");
+  out +=
+      "|--------------|----------------------------|-----------------|------:|-------:|"
+      "--------:|---------:|---------:|-----------:|\n";
   for (const QualityRow& r : rows) {
-    out += fmt::format("| {:<12} | {:<26} | {:<15} | {:>5} | {:>6} | {:>7.4f} | {:>8.2f} |\n",
-                       r.device, r.estimator, r.profile.empty() ? "-" : r.profile, r.train_size,
-                       r.test_size, r.kendall_tau, r.mape_percent);
+    out += fmt::format(
+        "| {:<12} | {:<26} | {:<15} | {:>5} | {:>6} | {:>7.4f} | {:>8.2f} | {:>8.2f} | {:>10.2f} "
+        "|\n",
+        r.device, r.estimator, r.profile.empty() ? "-" : r.profile, r.train_size, r.test_size,
+        r.kendall_tau, r.mape_percent, r.median_ape_percent, r.mape_connected_percent);
   }
   return out;
 }

@@ -34,9 +34,9 @@ TEST(Nb201, RejectsBadCells) {
 
 TEST(Nb201, HandCountedAllNoneCell) {
   // Only the skeleton remains: stem, two residual blocks, last BN, classifier.
-  const LayerList layers = Nb201LayerList(
-      ParseNb201Cell("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
-      Nb201DatasetByName("cifar10"));
+  const LayerList layers =
+      Nb201LayerList(ParseNb201Cell("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+                     Nb201DatasetByName("cifar10"));
   std::int64_t params = 0;
   for (const auto& l : layers) params += l.params;
   const std::int64_t expected = (27 * 16 + 32) + (16 * 32 * 9 + 64 + 32 * 32 * 9 + 64 + 16 * 32) +
@@ -57,8 +57,8 @@ TEST(Nb201, PruningRemovesEdgesThatDoNotFeedTheOutput) {
             "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|nor_conv_3x3~1|none~2|");
   // Node 1 gets nothing from node 0: with input pruning its outgoing edges die too, and the cell
   // is disconnected.
-  const Nb201Cell cut = ParseNb201Cell(
-      "|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|none~2|");
+  const Nb201Cell cut =
+      ParseNb201Cell("|none~0|+|none~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|none~2|");
   EXPECT_TRUE(PruneNb201Cell(cut, Nb201Prune::kOutputOnly).connected == false);
   EXPECT_EQ(PruneNb201Cell(cut, Nb201Prune::kInputAndOutput).cell.ToString(),
             "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
@@ -68,15 +68,15 @@ TEST(Nb201, PruningRemovesEdgesThatDoNotFeedTheOutput) {
 // Every row of the published table within 1% (in fact the counter is exact on params and
 // within 0.03% on FLOPs; see docs/hw.md for the convention and the small residual).
 TEST(Nb201, MatchesPublishedFlopsAndParams) {
-  const CsvTable t = ReadCsv(std::string(SYMNAS_SOURCE_DIR) +
-                             "/tests/hw/data/nasbench201_flops_params.csv");
+  const CsvTable t =
+      ReadCsv(std::string(SYMNAS_SOURCE_DIR) + "/tests/hw/data/nasbench201_flops_params.csv");
   const int ds = t.Column("dataset"), arch = t.Column("arch");
   const int flops_col = t.Column("flops_M"), params_col = t.Column("params_M");
   ASSERT_EQ(t.rows.size(), 3u * 491u);
   double worst_flops = 0, worst_params = 0;
   for (size_t r = 0; r < t.rows.size(); ++r) {
-    const LayerList layers = Nb201LayerList(ParseNb201Cell(t.rows[r][arch]),
-                                            Nb201DatasetByName(t.rows[r][ds]));
+    const LayerList layers =
+        Nb201LayerList(ParseNb201Cell(t.rows[r][arch]), Nb201DatasetByName(t.rows[r][ds]));
     const NetworkMetrics m = ComputeMetrics(layers);
     const double flops_m = m.flops / 1e6, params_m = static_cast<double>(m.params) / 1e6;
     // The table exceeds our count by a constant 1,088 FLOPs (32x32) / 576 (16x16) whatever

@@ -15,10 +15,10 @@ namespace symnas::hw {
 
 /// What an estimator says about one network at batch 1.
 struct CostEstimate {
-  double latency_ms = 0;                ///< estimated or measured latency
-  std::optional<double> energy_mj;      ///< energy per inference, when the estimator models it
-  double latency_spread = 0;            ///< measured: (p90 - p10) / median; 0 otherwise
-  bool analytical = false;              ///< true for model-based estimates (roofline, predictor)
+  double latency_ms = 0;            ///< estimated or measured latency
+  std::optional<double> energy_mj;  ///< energy per inference, when the estimator models it
+  double latency_spread = 0;        ///< measured: (p90 - p10) / median; 0 otherwise
+  bool analytical = false;          ///< true for model-based estimates (roofline, predictor)
 };
 
 /// One cost estimator. Implementations may cache (lut) and may be slow (measured).
@@ -33,10 +33,10 @@ class Estimator {
 
 /// Everything a factory may need; each estimator says which parts it requires.
 struct EstimatorContext {
-  std::optional<DeviceProfile> profile;     ///< roofline (and energy of lut/measured)
-  std::shared_ptr<NetworkTimer> timer;      ///< measured, lut (libtorch: MakeTorchTimer)
-  std::string lut_cache_path;               ///< lut: SQLite file holding the per-layer table
-  std::string predictor_model_path;         ///< predictor: a model saved by LatencyPredictor
+  std::optional<DeviceProfile> profile;  ///< roofline (and energy of lut/measured)
+  std::shared_ptr<NetworkTimer> timer;   ///< measured, lut (libtorch: MakeTorchTimer)
+  std::string lut_cache_path;            ///< lut: SQLite file holding the per-layer table
+  std::string predictor_model_path;      ///< predictor: a model saved by LatencyPredictor
 };
 
 /// One parameter of an estimator, for --help and docs.
@@ -59,8 +59,7 @@ const std::vector<EstimatorEntry>& Estimators();
 
 /// Builds an estimator by name; UnknownNameError listing the names, ConfigError when the
 /// context lacks what the estimator requires (e.g. a timer without libtorch).
-std::unique_ptr<Estimator> MakeEstimator(const std::string& name,
-                                         const EstimatorContext& context);
+std::unique_ptr<Estimator> MakeEstimator(const std::string& name, const EstimatorContext& context);
 
 /// "measured, lut, roofline, predictor".
 std::string EstimatorNames();

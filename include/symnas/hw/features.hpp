@@ -16,8 +16,9 @@ inline constexpr int kFeatureStages = 4;
 const std::vector<std::string>& ArchFeatureNames();
 
 /// Features of a network. A stage starts at the first layer whose feature map is smaller than
-/// every earlier one (stride or pooling; global pooling excluded). Per stage: MACs, params, element traffic, conv 1x1 / 3x3 /
-/// other counts, pools, adds, normalisation + activation layers, and the stage's resolution.
+/// every earlier one (stride or pooling; global pooling excluded). Per stage: MACs, params, element
+/// traffic, conv 1x1 / 3x3 / other counts, pools, adds, normalisation + activation layers, and the
+/// stage's resolution.
 std::vector<double> ArchFeatures(const LayerList& layers);
 
 }  // namespace symnas::hw

@@ -20,9 +20,9 @@ int BytesPer(Precision precision);
 
 /// The static cost metrics of one network at batch 1.
 struct NetworkMetrics {
-  double flops = 0;                 ///< sum of LayerSpec::flops
-  double macs = 0;                  ///< sum of LayerSpec::macs
-  std::int64_t params = 0;          ///< trainable parameters
+  double flops = 0;                    ///< sum of LayerSpec::flops
+  double macs = 0;                     ///< sum of LayerSpec::macs
+  std::int64_t params = 0;             ///< trainable parameters
   std::int64_t peak_memory_bytes = 0;  ///< largest live activation set, see PeakActivationBytes
   std::int64_t model_size_bytes = 0;   ///< params x bytes of the weight precision
 };

@@ -20,13 +20,13 @@ class PredictorError : public Error {
 
 /// Hyper-parameters of the boosted trees.
 struct PredictorOptions {
-  int rounds = 1500;        ///< boosting iterations
-  int max_depth = 3;        ///< tree depth
-  double eta = 0.03;        ///< learning rate
-  double subsample = 0.8;   ///< row subsampling per tree
-  double colsample = 0.8;   ///< feature subsampling per tree
+  int rounds = 1500;       ///< boosting iterations
+  int max_depth = 3;       ///< tree depth
+  double eta = 0.03;       ///< learning rate
+  double subsample = 0.8;  ///< row subsampling per tree
+  double colsample = 0.8;  ///< feature subsampling per tree
   double min_child_weight = 1;
-  int seed = 0;             ///< XGBoost seed (training is deterministic given it)
+  int seed = 0;  ///< XGBoost seed (training is deterministic given it)
 };
 
 /// A row-major feature matrix: rows[i] is one network's features.

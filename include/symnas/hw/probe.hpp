@@ -8,7 +8,7 @@ namespace symnas::hw {
 
 /// Measured host figures.
 struct HostProbe {
-  double gemm_gflops = 0;       ///< best of several 512x512 fp32 GEMMs, 1 thread
+  double gemm_gflops = 0;          ///< best of several 512x512 fp32 GEMMs, 1 thread
   double copy_bandwidth_gbps = 0;  ///< best of several 64 MiB copies (read + write bytes)
   double layer_overhead_us = 0;    ///< libtorch dispatch of a tiny layer (0 when not measured)
   long long ram_bytes = 0;         ///< physical memory (sysconf)

@@ -11,18 +11,18 @@ namespace symnas::hw {
 
 /// What the cost models know about one device. Units are in the field names.
 struct DeviceProfile {
-  std::string name;         ///< e.g. "raspi4"
-  std::string description;  ///< one line
-  std::string source_file;  ///< the YAML file it came from ("" if built in code)
-  double peak_gflops = 0;   ///< fp32 peak compute, GFLOP/s (1 MAC = 2 FLOP)
-  double memory_bandwidth_gbps = 0;  ///< sustained main-memory bandwidth, GB/s
-  double layer_overhead_us = 0;      ///< fixed cost per layer (dispatch / kernel launch), us
-  std::int64_t ram_bytes = 0;        ///< main memory (DRAM or on-chip SRAM) for activations
+  std::string name;                         ///< e.g. "raspi4"
+  std::string description;                  ///< one line
+  std::string source_file;                  ///< the YAML file it came from ("" if built in code)
+  double peak_gflops = 0;                   ///< fp32 peak compute, GFLOP/s (1 MAC = 2 FLOP)
+  double memory_bandwidth_gbps = 0;         ///< sustained main-memory bandwidth, GB/s
+  double layer_overhead_us = 0;             ///< fixed cost per layer (dispatch / kernel launch), us
+  std::int64_t ram_bytes = 0;               ///< main memory (DRAM or on-chip SRAM) for activations
   std::optional<std::int64_t> sram_bytes;   ///< on-chip SRAM limit (microcontrollers)
   std::optional<std::int64_t> flash_bytes;  ///< flash for weights (microcontrollers)
-  double energy_pj_per_flop = 0;     ///< dynamic energy per FLOP, pJ
-  double energy_pj_per_byte = 0;     ///< energy per byte moved to/from main memory, pJ
-  double idle_power_w = 0;           ///< static power while the network runs, W
+  double energy_pj_per_flop = 0;            ///< dynamic energy per FLOP, pJ
+  double energy_pj_per_byte = 0;            ///< energy per byte moved to/from main memory, pJ
+  double idle_power_w = 0;                  ///< static power while the network runs, W
 };
 
 /// Parses one profile file. Throws ConfigError with file:line for a missing or invalid field

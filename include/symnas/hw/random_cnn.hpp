@@ -9,7 +9,7 @@ namespace symnas::hw {
 /// Shape limits of the generated networks.
 struct RandomCnnOptions {
   int input_channels = 1;
-  int input_hw = 28;     ///< Fashion-MNIST sized by default
+  int input_hw = 28;  ///< Fashion-MNIST sized by default
   int min_blocks = 2;
   int max_blocks = 6;
   int max_channels = 64;

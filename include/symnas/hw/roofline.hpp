@@ -12,12 +12,12 @@ namespace symnas::hw {
 
 /// The roofline view of one layer.
 struct RooflineLayer {
-  double work_flops = 0;   ///< arithmetic work: 2 per MAC + element-wise ops
+  double work_flops = 0;     ///< arithmetic work: 2 per MAC + element-wise ops
   double traffic_bytes = 0;  ///< fp32 inputs + outputs + weights moved to/from main memory
-  double compute_ms = 0;   ///< work_flops / peak
-  double memory_ms = 0;    ///< traffic_bytes / bandwidth
-  double latency_ms = 0;   ///< max(compute_ms, memory_ms) + layer overhead
-  double energy_mj = 0;    ///< dynamic energy of this layer (no static term)
+  double compute_ms = 0;     ///< work_flops / peak
+  double memory_ms = 0;      ///< traffic_bytes / bandwidth
+  double latency_ms = 0;     ///< max(compute_ms, memory_ms) + layer overhead
+  double energy_mj = 0;      ///< dynamic energy of this layer (no static term)
 };
 
 /// The whole network.

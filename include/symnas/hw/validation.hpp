@@ -17,6 +17,9 @@ double KendallTau(const std::vector<double>& a, const std::vector<double>& b);
 /// Mean absolute percentage error of `predicted` against `actual`, in percent.
 double MapePercent(const std::vector<double>& actual, const std::vector<double>& predicted);
 
+/// Median absolute percentage error, in percent.
+double MedianApePercent(const std::vector<double>& actual, const std::vector<double>& predicted);
+
 /// One line of the quality table.
 struct QualityRow {
   std::string device;     ///< column suffix in the CSV, e.g. "raspi4"
@@ -26,15 +29,17 @@ struct QualityRow {
   int test_size = 0;
   double kendall_tau = 0;
   double mape_percent = 0;
+  double median_ape_percent = 0;      ///< median absolute percentage error
+  double mape_connected_percent = 0;  ///< MAPE over cells whose output depends on the input
 };
 
 /// Options of the NAS-Bench-201 validation.
 struct Nb201ValidationOptions {
-  std::string hw_csv;        ///< nasbench201_hw.csv (index, arch, ..., lat_ms_<device>...)
-  std::string devices_dir;   ///< profiles for roofline
-  int train_size = 500;      ///< cells used for training (seeded sample)
+  std::string hw_csv;       ///< nasbench201_hw.csv (index, arch, ..., lat_ms_<device>...)
+  std::string devices_dir;  ///< profiles for roofline
+  int train_size = 500;     ///< cells used for training (seeded sample)
   unsigned seed = 0;
-  int max_test = 0;          ///< 0 = every remaining cell; else a seeded subset (tests)
+  int max_test = 0;  ///< 0 = every remaining cell; else a seeded subset (tests)
   PredictorOptions predictor;
 };
 
@@ -50,7 +55,8 @@ std::string ProfileForNb201Device(const std::string& device);
 /// effective network (Nb201EffectiveLayerList).
 std::vector<QualityRow> ValidateNb201(const Nb201ValidationOptions& options);
 
-/// Fixed-width text table of the rows (device, estimator, train, test, tau, MAPE).
+/// Markdown table of the rows (device, estimator, roofline network, train, test, tau, MAPE,
+/// median APE, MAPE on connected cells).
 std::string FormatQualityTable(const std::vector<QualityRow>& rows);
 
 }  // namespace symnas::hw

@@ -2,10 +2,10 @@
 // Padding is recovered from the shapes: out = (in + 2p - k) / s + 1.
 #include "symnas/hw/torch_timer.hpp"
 
+#include <fmt/core.h>
 #include <torch/torch.h>
 
 #include <chrono>
-#include <fmt/core.h>
 
 #include "symnas/common/error.hpp"
 
@@ -24,7 +24,8 @@ int Padding(const LayerSpec& l) {
 }
 
 torch::nn::AnyModule Activation(const LayerSpec& l) {
-  if (l.activation.empty() || l.activation == "relu") return torch::nn::AnyModule(torch::nn::ReLU());
+  if (l.activation.empty() || l.activation == "relu")
+    return torch::nn::AnyModule(torch::nn::ReLU());
   if (l.activation == "elu") return torch::nn::AnyModule(torch::nn::ELU());
   if (l.activation == "selu") return torch::nn::AnyModule(torch::nn::SELU());
   if (l.activation == "swish" || l.activation == "silu") {
@@ -47,7 +48,8 @@ torch::nn::AnyModule Module(const LayerSpec& l) {
                                           .groups(l.groups)
                                           .bias(l.bias)));
     case LayerOp::kDense:
-      return nn::AnyModule(nn::Linear(nn::LinearOptions(l.in_channels, l.out_channels).bias(l.bias)));
+      return nn::AnyModule(
+          nn::Linear(nn::LinearOptions(l.in_channels, l.out_channels).bias(l.bias)));
     case LayerOp::kMaxPool:
       return nn::AnyModule(
           nn::MaxPool2d(nn::MaxPool2dOptions(l.kernel).stride(l.stride).padding(Padding(l))));
@@ -155,9 +157,9 @@ void CheckSequential(const LayerList& layers) {
     if (i == 0) continue;
     const LayerSpec& prev = layers[i - 1];
     const bool dense = l.op == LayerOp::kDense;
-    const bool chained = dense ? l.in_channels == prev.OutputElements()
-                               : l.in_channels == prev.out_channels && l.in_h == prev.out_h &&
-                                     l.in_w == prev.out_w;
+    const bool chained =
+        dense ? l.in_channels == prev.OutputElements()
+              : l.in_channels == prev.out_channels && l.in_h == prev.out_h && l.in_w == prev.out_w;
     if (!chained) {
       throw ArchError(fmt::format("layer '{}' does not take the output of '{}' ({}x{}x{})", l.name,
                                   prev.name, prev.out_channels, prev.out_h, prev.out_w));
