@@ -29,13 +29,15 @@ namespace symnas::cli {
 namespace {
 using namespace symnas::hw;
 
-std::shared_ptr<NetworkTimer> HostTimer(int runs) {
+std::shared_ptr<NetworkTimer> HostTimer(int runs, bool cpu_clock = false) {
 #ifdef SYMNAS_HW_HAVE_TORCH
   TimingOptions o;
   o.timed_runs = runs;
+  o.thread_cpu_clock = cpu_clock;
   return MakeTorchTimer(o);
 #else
   (void)runs;
+  (void)cpu_clock;
   return nullptr;
 #endif
 }
@@ -45,7 +47,7 @@ struct EstimateArgs {
   std::string estimator = "roofline", device, arch, layers_file, dataset = "cifar10", model,
               lut_cache = "symnas_lut.sqlite";
   std::vector<std::string> budgets;
-  bool int8 = false;
+  bool int8 = false, cpu_clock = false;
   int runs = 30;
 };
 
@@ -73,7 +75,7 @@ int RunEstimate(const EstimateArgs& a) {
                      : Nb201LayerList(ParseNb201Cell(a.arch), Nb201DatasetByName(a.dataset));
   EstimatorContext ctx;
   if (!a.device.empty()) ctx.profile = LoadProfileByName(a.device, DefaultDevicesDir());
-  ctx.timer = HostTimer(a.runs);
+  ctx.timer = HostTimer(a.runs, a.cpu_clock);
   ctx.lut_cache_path = a.lut_cache;
   ctx.predictor_model_path = a.model;
   CostEstimate e;
@@ -184,9 +186,9 @@ int RunFit(const FitArgs& a) {
 }
 
 // --- lut-check --------------------------------------------------------------------------------
-int RunLutCheck(int networks, unsigned seed, int runs, const std::string& cache) {
+int RunLutCheck(int networks, unsigned seed, int runs, const std::string& cache, bool cpu_clock) {
   EstimatorContext ctx;
-  ctx.timer = HostTimer(runs);
+  ctx.timer = HostTimer(runs, cpu_clock);
   ctx.lut_cache_path = cache;
   const auto measured = MakeEstimator("measured", ctx);
   const auto lut = MakeEstimator("lut", ctx);
@@ -224,6 +226,7 @@ void AddEstimate(CLI::App& hw, CommandRun& run) {
                 "model_size_bytes, latency_ms, energy_mj); repeatable");
   s->add_flag("--int8", a->int8, "int8 weights and activations for the memory metrics");
   s->add_option("--runs", a->runs, "timed runs (measured, lut)")->capture_default_str();
+  s->add_flag("--cpu-clock", a->cpu_clock, "time with the thread CPU clock (loaded machines)");
   s->callback([a, &run] { run = [a] { return RunEstimate(*a); }; });
 }
 
@@ -305,12 +308,16 @@ void AddHwCommand(CLI::App& sub, CommandRun& run) {
   auto seed = std::make_shared<unsigned>(0);
   auto runs = std::make_shared<int>(30);
   auto cache = std::make_shared<std::string>("symnas_lut.sqlite");
+  auto cpu_clock = std::make_shared<bool>(false);
   auto* s = sub.add_subcommand("lut-check", "Compare lut with measured on random CNNs (libtorch)");
   s->add_option("--networks", *networks, "how many random CNNs")->capture_default_str();
   s->add_option("--seed", *seed, "first seed")->capture_default_str();
   s->add_option("--runs", *runs, "timed runs per measurement")->capture_default_str();
   s->add_option("--lut-cache", *cache, "SQLite file of the table")->capture_default_str();
-  s->callback([=, &run] { run = [=] { return RunLutCheck(*networks, *seed, *runs, *cache); }; });
+  s->add_flag("--cpu-clock", *cpu_clock, "time with the thread CPU clock (loaded machines)");
+  s->callback([=, &run] {
+    run = [=] { return RunLutCheck(*networks, *seed, *runs, *cache, *cpu_clock); };
+  });
 }
 
 }  // namespace symnas::cli

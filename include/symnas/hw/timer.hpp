@@ -26,6 +26,9 @@ struct TimingOptions {
   int warmup_runs = 5;
   int timed_runs = 30;
   int threads = 1;
+  /// Time with the calling thread's CPU clock instead of the wall clock: time the thread is
+  /// preempted by other processes is not counted. Needs threads == 1 (all work on this thread).
+  bool thread_cpu_clock = false;
 };
 
 /// Times networks and layers on the host.
