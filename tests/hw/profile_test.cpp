@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "symnas/common/error.hpp"
+#include "symnas/hw/probe.hpp"
 
 namespace symnas::hw {
 namespace {
@@ -41,6 +42,20 @@ TEST(Profile, EveryShippedProfileLoads) {
   ASSERT_TRUE(mcu.sram_bytes && mcu.flash_bytes);
   EXPECT_EQ(*mcu.sram_bytes, 320 * 1024);
   EXPECT_EQ(*mcu.flash_bytes, 1024 * 1024);
+}
+
+TEST(Profile, ProbeWritesAValidProfile) {
+  HostProbe probe;
+  probe.gemm_gflops = 12.5;
+  probe.copy_bandwidth_gbps = 8.25;
+  probe.layer_overhead_us = 3;
+  probe.ram_bytes = 1LL << 33;
+  const DeviceProfile p = ParseProfile(HostProfileYaml(probe), "host.yaml");
+  EXPECT_EQ(p.name, "host");
+  EXPECT_DOUBLE_EQ(p.peak_gflops, 12.5);
+  EXPECT_DOUBLE_EQ(p.memory_bandwidth_gbps, 8.25);
+  EXPECT_DOUBLE_EQ(p.layer_overhead_us, 3);
+  EXPECT_EQ(p.ram_bytes, 1LL << 33);
 }
 
 TEST(Profile, MissingFieldIsConfigErrorWithLocation) {
