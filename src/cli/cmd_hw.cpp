@@ -98,8 +98,18 @@ int RunEstimate(const EstimateArgs& a) {
       "params            {}\npeak_memory_bytes {} ({})\nmodel_size_bytes  {} ({})\n",
       layers.size(), m.flops, m.macs, m.params, m.peak_memory_bytes, a.int8 ? "int8" : "fp32",
       m.model_size_bytes, a.int8 ? "int8" : "fp32");
-  fmt::print("latency_ms        {:.4f}  [{}{}]\n", e.latency_ms, estimator_name,
-             e.analytical ? ", an estimate" : fmt::format(", spread {:.2f}", e.latency_spread));
+  const bool host_timed = a.estimator == "measured" || a.estimator == "lut";
+  const std::string how = e.analytical ? ", an estimate"
+                          : a.estimator == "measured"
+                              ? fmt::format(", this host, spread {:.2f}", e.latency_spread)
+                              : ", this host";
+  fmt::print("latency_ms        {:.4f}  [{}{}]\n", e.latency_ms, estimator_name, how);
+  if (host_timed && ctx.profile && ctx.profile->name != "host") {
+    fmt::print(
+        "note              latency is this host's; energy and device budgets use "
+        "profile '{}'\n",
+        ctx.profile->name);
+  }
   if (e.energy_mj) fmt::print("energy_mj         {:.4f}  [estimate]\n", *e.energy_mj);
   std::vector<Budget> budgets;
   for (const auto& text : a.budgets) budgets.push_back(ParseBudget(text));

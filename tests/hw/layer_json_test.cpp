@@ -1,4 +1,6 @@
 // LayerList JSON round trip and CSV reader error paths.
+#include "symnas/hw/layer_json.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,7 +8,6 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/hw/csv.hpp"
-#include "symnas/hw/layer_json.hpp"
 #include "symnas/hw/random_cnn.hpp"
 
 namespace symnas::hw {
@@ -31,8 +32,7 @@ TEST(LayerJson, BadInputIsArchError) {
   EXPECT_THROW(LayerListFromJson("{", "x.json"), ArchError);
   EXPECT_THROW(LayerListFromJson("{\"nets\": []}", "x.json"), ArchError);
   try {
-    LayerListFromJson(R"({"layers": [{"op": "conv3d", "in": [1,2,2], "out": [1,2,2]}]})",
-                      "x.json");
+    LayerListFromJson(R"({"layers": [{"op": "conv3d", "in": [1,2,2], "out": [1,2,2]}]})", "x.json");
     FAIL();
   } catch (const ArchError& e) {
     EXPECT_NE(e.message().find("conv2d"), std::string::npos);  // lists valid ops
