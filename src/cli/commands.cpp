@@ -10,6 +10,7 @@ void AddTrialsCommand(CLI::App& sub, CommandRun& run);
 void AddExportCommand(CLI::App& sub, CommandRun& run);
 void AddTrainCommand(CLI::App& sub, CommandRun& run);
 void AddCostCommand(CLI::App& sub, CommandRun& run);
+void AddHwCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -25,6 +26,8 @@ const std::vector<CommandEntry>& Commands() {
        &AddTrainCommand},
       {"cost", "Print the cost analytics (FLOPs, params, memory, size, latency) of a network",
        &AddCostCommand},
+      {"hw", "Hardware cost models: estimate, fit, validate-nb201, probe, lut-check",
+       &AddHwCommand},
   };
   return kCommands;
 }

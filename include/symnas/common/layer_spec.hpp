@@ -41,6 +41,7 @@ struct LayerSpec {
   double macs = 0;         ///< multiply-accumulates
   double flops = 0;        ///< floating-point operations, by the convention of cost.hpp
   std::int64_t params = 0; ///< trainable parameters
+  int num_inputs = 1;      ///< kAdd: number of tensors summed (added by hw)
 
   std::int64_t InputElements() const {
     return static_cast<std::int64_t>(in_channels) * in_h * in_w;

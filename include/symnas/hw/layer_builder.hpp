@@ -1,0 +1,59 @@
+// Builds LayerSpecs with their shapes, MACs, params and FLOPs filled in, so that code producing a
+// LayerList (the NAS-Bench-201 cell, the random CNNs of the LUT check, tests) agrees on them.
+#pragma once
+
+#include <string>
+
+#include "symnas/common/layer_spec.hpp"
+
+namespace symnas::hw {
+
+/// Appends layers to a LayerList while tracking the current tensor shape (C, H, W).
+class LayerBuilder {
+ public:
+  /// Starts from an input of `channels` x `h` x `w`.
+  LayerBuilder(int channels, int h, int w);
+
+  /// Square convolution, padding (kernel-1)/2, optional bias. Throws ArchError on a bad shape.
+  LayerBuilder& Conv(const std::string& name, int out_channels, int kernel, int stride = 1,
+                     int groups = 1, bool bias = false);
+  /// Batch norm with affine parameters (2 params per channel).
+  LayerBuilder& BatchNorm(const std::string& name);
+  /// Element-wise activation (relu, elu, selu, swish).
+  LayerBuilder& Activation(const std::string& name, const std::string& kind = "relu");
+  /// Average pool; padding (kernel-1)/2 when `same`, else 0.
+  LayerBuilder& AvgPool(const std::string& name, int kernel, int stride, bool same);
+  /// Max pool; padding (kernel-1)/2 when `same`, else 0.
+  LayerBuilder& MaxPool(const std::string& name, int kernel, int stride, bool same);
+  /// Global average pool to C x 1 x 1.
+  LayerBuilder& GlobalAvgPool(const std::string& name);
+  /// Flatten to C*H*W x 1 x 1.
+  LayerBuilder& Flatten(const std::string& name);
+  /// Fully connected layer with bias.
+  LayerBuilder& Dense(const std::string& name, int out_features);
+  /// Element-wise sum of `inputs` tensors of the current shape (a cell node, a residual).
+  LayerBuilder& Add(const std::string& name, int inputs);
+  /// Identity at inference.
+  LayerBuilder& Dropout(const std::string& name);
+
+  /// Moves the current shape without emitting a layer (to start a parallel branch).
+  LayerBuilder& SetShape(int channels, int h, int w);
+  int channels() const { return c_; }
+  int height() const { return h_; }
+  int width() const { return w_; }
+
+  /// The layers built so far.
+  const LayerList& layers() const { return layers_; }
+  /// Hands the layers over.
+  LayerList Take() { return std::move(layers_); }
+
+ private:
+  LayerSpec Start(LayerOp op, const std::string& name) const;
+  LayerBuilder& Pool(LayerOp op, const std::string& name, int kernel, int stride, bool same);
+  LayerBuilder& Push(LayerSpec layer);
+
+  LayerList layers_;
+  int c_, h_, w_;
+};
+
+}  // namespace symnas::hw
