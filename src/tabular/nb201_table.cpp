@@ -21,8 +21,7 @@ constexpr const char* kHeader =
     "lat_ms_pixel3,lat_ms_fpga,lat_ms_gold_6226,lat_ms_titan_rtx_1";
 
 template <std::size_t N>
-int FindName(const std::array<const char*, N>& names, const std::string& name,
-             const char* kind) {
+int FindName(const std::array<const char*, N>& names, const std::string& name, const char* kind) {
   std::string valid;
   for (std::size_t i = 0; i < N; ++i) {
     if (name == names[i]) return static_cast<int>(i);
@@ -82,9 +81,10 @@ Nb201Ops ParseNb201Arch(const std::string& arch) {
   for (int node = 1; node <= 3; ++node) {
     if (node > 1) {
       if (arch.compare(pos, 2, "|+") != 0) {
-        throw ConfigError(fmt::format("NAS-Bench-201 architecture '{}': expected '+' between "
-                                      "nodes at character {}",
-                                      arch, pos + 1));
+        throw ConfigError(
+            fmt::format("NAS-Bench-201 architecture '{}': expected '+' between "
+                        "nodes at character {}",
+                        arch, pos + 1));
       }
       pos += 2;
     }
@@ -95,8 +95,8 @@ Nb201Ops ParseNb201Arch(const std::string& arch) {
       }
       std::size_t tilde = arch.find('~', pos);
       if (tilde == std::string::npos) {
-        throw ConfigError(fmt::format("NAS-Bench-201 architecture '{}': edge {} has no '~src'",
-                                      arch, edge));
+        throw ConfigError(
+            fmt::format("NAS-Bench-201 architecture '{}': edge {} has no '~src'", arch, edge));
       }
       std::string name = arch.substr(pos + 1, tilde - pos - 1);
       int op = -1;
@@ -104,10 +104,10 @@ Nb201Ops ParseNb201Arch(const std::string& arch) {
         if (kNb201OpNames[k] == name) op = k;
       }
       if (op < 0) {
-        throw ConfigError(fmt::format(
-            "NAS-Bench-201 architecture '{}': unknown operation '{}' (valid: none, "
-            "skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3)",
-            arch, name));
+        throw ConfigError(
+            fmt::format("NAS-Bench-201 architecture '{}': unknown operation '{}' (valid: none, "
+                        "skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3)",
+                        arch, name));
       }
       if (tilde + 1 >= arch.size() || arch[tilde + 1] != static_cast<char>('0' + src)) {
         throw ConfigError(fmt::format(
@@ -118,8 +118,8 @@ Nb201Ops ParseNb201Arch(const std::string& arch) {
     }
   }
   if (arch.substr(pos) != "|") {
-    throw ConfigError(fmt::format("NAS-Bench-201 architecture '{}': trailing text '{}'", arch,
-                                  arch.substr(pos)));
+    throw ConfigError(
+        fmt::format("NAS-Bench-201 architecture '{}': trailing text '{}'", arch, arch.substr(pos)));
   }
   return ops;
 }
@@ -139,8 +139,7 @@ Nb201Table Nb201Table::Load(const std::string& csv_path) {
   std::string line;
   if (std::getline(in, line)) StripCarriageReturn(line);
   if (line != kHeader) {
-    throw DatasetError(fmt::format("unexpected header, expected '{}'", kHeader),
-                       {csv_path, 1, 0});
+    throw DatasetError(fmt::format("unexpected header, expected '{}'", kHeader), {csv_path, 1, 0});
   }
   Nb201Table table;
   table.entries_.resize(kNb201Cells);
@@ -184,17 +183,17 @@ Nb201Table Nb201Table::Load(const std::string& csv_path) {
     ++rows;
   }
   if (rows != kNb201Cells) {
-    throw DatasetError(fmt::format("{} rows, expected all {} cells (truncated file?)", rows,
-                                   kNb201Cells),
-                       {csv_path, line_no, 0});
+    throw DatasetError(
+        fmt::format("{} rows, expected all {} cells (truncated file?)", rows, kNb201Cells),
+        {csv_path, line_no, 0});
   }
   return table;
 }
 
 const Nb201Entry& Nb201Table::At(int index) const {
   if (index < 0 || index >= static_cast<int>(entries_.size())) {
-    throw ConfigError(fmt::format("NAS-Bench-201 index {} out of range [0, {})", index,
-                                  entries_.size()));
+    throw ConfigError(
+        fmt::format("NAS-Bench-201 index {} out of range [0, {})", index, entries_.size()));
   }
   return entries_[index];
 }

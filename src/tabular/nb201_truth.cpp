@@ -7,16 +7,15 @@
 namespace symnas::tabular {
 namespace {
 
-AccLatPoint PointOf(const Nb201Table& table, int index, Nb201Dataset dataset,
-                    Nb201Device device) {
+AccLatPoint PointOf(const Nb201Table& table, int index, Nb201Dataset dataset, Nb201Device device) {
   return {table.AccuracyPercent(index, dataset), table.LatencyMs(index, device), index};
 }
 
 }  // namespace
 
 std::optional<ConstrainedOptimum> TrueConstrainedOptimum(const Nb201Table& table,
-                                                         Nb201Dataset dataset,
-                                                         Nb201Device device, double budget_ms) {
+                                                         Nb201Dataset dataset, Nb201Device device,
+                                                         double budget_ms) {
   std::optional<ConstrainedOptimum> best;
   for (const auto& entry : table.entries()) {
     AccLatPoint p = PointOf(table, entry.index, dataset, device);
@@ -78,8 +77,7 @@ double Hypervolume2D(const std::vector<AccLatPoint>& points, const AccLatPoint& 
   std::vector<AccLatPoint> front = ParetoFront2D(std::move(inside));
   double volume = 0.0;
   for (std::size_t i = 0; i < front.size(); ++i) {
-    double next_latency =
-        i + 1 < front.size() ? front[i + 1].latency_ms : reference.latency_ms;
+    double next_latency = i + 1 < front.size() ? front[i + 1].latency_ms : reference.latency_ms;
     volume += (next_latency - front[i].latency_ms) * (front[i].accuracy - reference.accuracy);
   }
   return volume;

@@ -193,8 +193,8 @@ TEST(Nb201TruthTest, NormalisedHypervolumeReachesOneOnTheTrueFront) {
   auto front = TrueParetoFront(table, Nb201Dataset::kCifar10, Nb201Device::kPixel3);
   std::vector<int> indices = {1, 2};
   for (const auto& p : front) indices.push_back(p.index);
-  auto curve = NormalisedHypervolumeCurve(table, Nb201Dataset::kCifar10, Nb201Device::kPixel3,
-                                          indices);
+  auto curve =
+      NormalisedHypervolumeCurve(table, Nb201Dataset::kCifar10, Nb201Device::kPixel3, indices);
   ASSERT_EQ(curve.size(), indices.size());
   for (std::size_t i = 1; i < curve.size(); ++i) EXPECT_GE(curve[i], curve[i - 1]);
   EXPECT_LT(curve[1], 1.0);

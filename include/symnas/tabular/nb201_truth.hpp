@@ -27,8 +27,8 @@ struct ConstrainedOptimum {
 /// Highest accuracy among cells with latency <= budget_ms (ties: lower latency, then lower
 /// index); nullopt when no cell meets the budget. Exact: scans all 15,625 cells.
 std::optional<ConstrainedOptimum> TrueConstrainedOptimum(const Nb201Table& table,
-                                                         Nb201Dataset dataset,
-                                                         Nb201Device device, double budget_ms);
+                                                         Nb201Dataset dataset, Nb201Device device,
+                                                         double budget_ms);
 
 /// The non-dominated subset of `points` (no other point has accuracy >= and latency <= with one
 /// strict), sorted by latency ascending; of points equal in both objectives one is kept.
@@ -61,7 +61,6 @@ ConstrainedCurve ScoreConstrainedRun(const Nb201Table& table, Nb201Dataset datas
 
 /// Hypervolume of the front found after each evaluation, divided by the true front's.
 std::vector<double> NormalisedHypervolumeCurve(const Nb201Table& table, Nb201Dataset dataset,
-                                               Nb201Device device,
-                                               const std::vector<int>& indices);
+                                               Nb201Device device, const std::vector<int>& indices);
 
 }  // namespace symnas::tabular
