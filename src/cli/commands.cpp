@@ -11,6 +11,7 @@ void AddExportCommand(CLI::App& sub, CommandRun& run);
 void AddTrainCommand(CLI::App& sub, CommandRun& run);
 void AddCostCommand(CLI::App& sub, CommandRun& run);
 void AddHwCommand(CLI::App& sub, CommandRun& run);
+void AddBenchCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -28,6 +29,8 @@ const std::vector<CommandEntry>& Commands() {
        &AddCostCommand},
       {"hw", "Hardware cost models: estimate, fit, validate-nb201, probe, lut-check",
        &AddHwCommand},
+      {"bench", "Benchmarks against peers (nasbench201: tabular comparison with Optuna)",
+       &AddBenchCommand},
   };
   return kCommands;
 }

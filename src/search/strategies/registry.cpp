@@ -4,6 +4,7 @@
 #include "bo/bo.hpp"
 #include "evolution.hpp"
 #include "morphism.hpp"
+#include "nsga2.hpp"
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
@@ -48,6 +49,13 @@ const std::vector<StrategyEntry>& Strategies() {
         {"max_filters", 512, "limit of widening a conv block"},
         {"max_units", 2048, "limit of widening a dense layer"}},
        &Make<MorphismStrategy>},
+      {"nsga2",
+       "NSGA-II (Deb et al. 2002): constrained non-dominated sorting and crowding distance over "
+       "the objective vector (use with the pareto objective)",
+       {{"population", 50, "population size N (survivors selected after every N trials)"},
+        {"crossover_prob", 0.9, "probability of uniform crossover of two parents"},
+        {"mutation_prob", -1.0, "per-dimension mutation probability (-1: 1/d)"}},
+       &Make<Nsga2Strategy>},
   };
   return kStrategies;
 }

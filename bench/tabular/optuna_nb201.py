@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Optuna 3.1 peer for `symnas bench nasbench201`: runs TPE (constrained task) and NSGA-II
+(Pareto task) on the NAS-Bench-201 table and prints, per run, the sequence of evaluated cell
+indices as JSON. symnas scores these sequences with the same code it scores its own runs with,
+so both tools are measured by one yardstick.
+
+Input: ../shared/data/nasbench201_hw.csv (index, arch, <dataset>_test_acc, lat_ms_<device>).
+Output (stdout or --out): {"runs": [{"tool": "optuna", "strategy": "tpe"|"nsga2", "task": ...,
+  "device": ..., "dataset": ..., "budget_ms": ..., "seed": ..., "indices": [...],
+  "seconds": ...}]}
+"""
+import argparse
+import csv
+import json
+import sys
+import time
+
+import optuna
+
+OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+# Edge e of the cell (target node <- source node), in the order of the architecture string.
+EDGES = [(1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2)]
+DEVICES = ["raspi4", "pixel3", "fpga", "gold_6226", "titan_rtx"]
+DATASETS = ["cifar10", "cifar100", "imagenet16"]
+
+
+def arch_key(ops):
+    """The NAS-Bench-201 string of six edge operations."""
+    o = ops
+    return f"|{o[0]}~0|+|{o[1]}~0|{o[2]}~1|+|{o[3]}~0|{o[4]}~1|{o[5]}~2|"
+
+
+def load_table(path, dataset, device):
+    """Returns {arch string: (index, accuracy %, latency ms)}."""
+    acc_col = f"{dataset}_test_acc"
+    lat_col = "lat_ms_titan_rtx_1" if device == "titan_rtx" else f"lat_ms_{device}"
+    table = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            table[row["arch"]] = (int(row["index"]), float(row[acc_col]), float(row[lat_col]))
+    if len(table) != 15625:
+        sys.exit(f"optuna_nb201.py: {path} has {len(table)} cells, expected 15625")
+    return table
+
+
+def suggest_cell(trial, table):
+    ops = [trial.suggest_categorical(f"edge_{e}", OPS) for e in range(len(EDGES))]
+    return table[arch_key(ops)]
+
+
+def run_constrained(table, budget_ms, evals, seed):
+    """TPE maximising accuracy subject to latency <= budget (Optuna's constraints_func)."""
+    indices = []
+
+    def objective(trial):
+        index, acc, lat = suggest_cell(trial, table)
+        indices.append(index)
+        trial.set_user_attr("violation", lat - budget_ms)
+        return acc
+
+    sampler = optuna.samplers.TPESampler(
+        seed=seed, constraints_func=lambda t: [t.user_attrs["violation"]])
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(objective, n_trials=evals)
+    return indices
+
+
+def run_pareto(table, evals, seed, population):
+    """NSGA-II on (maximise accuracy, minimise latency)."""
+    indices = []
+
+    def objective(trial):
+        index, acc, lat = suggest_cell(trial, table)
+        indices.append(index)
+        return acc, lat
+
+    sampler = optuna.samplers.NSGAIISampler(seed=seed, population_size=population)
+    study = optuna.create_study(directions=["maximize", "minimize"], sampler=sampler)
+    study.optimize(objective, n_trials=evals)
+    return indices
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", required=True, help="path to nasbench201_hw.csv")
+    ap.add_argument("--task", choices=["constrained", "pareto"], required=True)
+    ap.add_argument("--device", choices=DEVICES, required=True)
+    ap.add_argument("--dataset", choices=DATASETS, default="cifar10")
+    ap.add_argument("--budget-ms", type=float, default=0.0, help="latency budget (constrained)")
+    ap.add_argument("--evals", type=int, default=200)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--population", type=int, default=50, help="NSGA-II population size")
+    ap.add_argument("--out", help="write JSON here instead of stdout")
+    args = ap.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    table = load_table(args.data, args.dataset, args.device)
+    runs = []
+    for seed in args.seeds:
+        start = time.perf_counter()
+        if args.task == "constrained":
+            indices = run_constrained(table, args.budget_ms, args.evals, seed)
+            strategy = "tpe"
+        else:
+            indices = run_pareto(table, args.evals, seed, args.population)
+            strategy = "nsga2"
+        runs.append({"tool": "optuna", "strategy": strategy, "task": args.task,
+                     "device": args.device, "dataset": args.dataset,
+                     "budget_ms": args.budget_ms, "seed": seed, "indices": indices,
+                     "seconds": time.perf_counter() - start})
+    text = json.dumps({"optuna_version": optuna.__version__, "runs": runs})
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

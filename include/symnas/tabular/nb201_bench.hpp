@@ -1,0 +1,86 @@
+// `symnas bench nasbench201`: runs symnas strategies and the Optuna peer on the NAS-Bench-201
+// table with the same budgets, evaluation counts and seeds, and scores every run with the same
+// code (nb201_truth.hpp): evaluations to reach the true constrained optimum, regret, and
+// normalised hypervolume against the exact front.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "symnas/tabular/nb201_table.hpp"
+
+namespace symnas::tabular {
+
+/// What to run.
+struct Nb201BenchConfig {
+  std::string data_path;  ///< nasbench201_hw.csv
+  Nb201Dataset dataset = Nb201Dataset::kCifar10;
+  std::vector<Nb201Device> devices;
+  /// Latency budgets as quantiles of each device's latency distribution over all cells (so one
+  /// setting means the same tightness on every device); ignored when budgets_ms is set.
+  std::vector<double> budget_quantiles = {0.1, 0.3, 0.5};
+  std::vector<double> budgets_ms;  ///< absolute budgets, applied to every device
+  int constrained_evals = 200;
+  int pareto_evals = 500;
+  int seeds = 20;
+  std::uint64_t first_seed = 0;
+  std::vector<std::string> constrained_strategies = {"random", "evolution"};
+  std::vector<std::string> pareto_strategies = {"random", "nsga2"};
+  bool run_constrained = true;
+  bool run_pareto = true;
+  bool optuna = true;                       ///< run the Optuna 3.1 peer side by side
+  std::string python = "/usr/bin/python3";  ///< Debian's python with python3-optuna
+  std::string optuna_script;                ///< bench/tabular/optuna_nb201.py
+  int optuna_population = 50;               ///< NSGA-II population, the same on both sides
+};
+
+/// One search run: the cells it evaluated, in order.
+struct Nb201Run {
+  std::string tool;      ///< symnas or optuna
+  std::string strategy;  ///< random, evolution, bo, nsga2, tpe, ...
+  std::string task;      ///< constrained or pareto
+  Nb201Device device = Nb201Device::kRaspi4;
+  double budget_ms = 0.0;  ///< constrained task only
+  std::uint64_t seed = 0;
+  std::vector<int> indices;
+  double seconds = 0.0;  ///< wall time of the search itself (look-ups are free)
+};
+
+/// bench/tabular/optuna_nb201.py and bench/tabular/plot.py of this source tree.
+std::string DefaultOptunaScriptPath();
+std::string DefaultPlotScriptPath();
+
+/// Quantile q in [0, 1] of `values` (linear interpolation between order statistics, numpy's
+/// default); an infinite neighbour gives infinity (censored runs). NaN for no values.
+double Quantile(std::vector<double> values, double q);
+
+/// The latency budgets of one device under the config.
+std::vector<double> BudgetsFor(const Nb201Table& table, const Nb201BenchConfig& config,
+                               Nb201Device device);
+
+/// Runs one symnas strategy for `evals` evaluations; task "constrained" maximises accuracy
+/// subject to latency_ms <= budget_ms, task "pareto" maximises accuracy and minimises latency.
+Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device device,
+                   const std::string& task, const std::string& strategy, double budget_ms,
+                   int evals, std::uint64_t seed, int population);
+
+/// Runs the Optuna peer script for all seeds of one setting; ConfigError if it fails (with
+/// its output and how to install the peer).
+std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
+                                Nb201Device device, double budget_ms);
+
+/// Every run of the config, symnas and (if enabled) Optuna; prints progress to stderr.
+std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config);
+
+/// Scores the runs: per task, device, budget and strategy, the median and quartiles of
+/// evaluations to the true optimum, of final regret, and of normalised hypervolume at
+/// checkpoints, plus per-evaluation median curves for plots.
+nlohmann::json SummariseNb201Runs(const Nb201Table& table, const Nb201BenchConfig& config,
+                                  const std::vector<Nb201Run>& runs);
+
+/// Markdown tables of a summary (what the README shows).
+std::string Nb201SummaryMarkdown(const nlohmann::json& summary);
+
+}  // namespace symnas::tabular

@@ -1,0 +1,51 @@
+// NAS-Bench-201 as a search problem: the `nasbench201` space (six edges, five operations each)
+// and an Evaluator that looks cells up in the table, so every symnas strategy runs on it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "symnas/search/evaluator.hpp"
+#include "symnas/search/space.hpp"
+#include "symnas/tabular/nb201_table.hpp"
+
+namespace symnas::tabular {
+
+/// Six categorical dimensions edge_0 .. edge_5 (edge order of the architecture string), each
+/// over the five operations; default nor_conv_3x3 everywhere.
+search::SearchSpace Nb201Space();
+
+/// The operations a candidate of Nb201Space stands for; ConfigError naming a missing edge or
+/// an unknown operation.
+Nb201Ops OpsFromParams(const search::Params& params);
+/// The candidate of Nb201Space for these operations.
+search::Params ParamsFromOps(const Nb201Ops& ops);
+
+/// Table look-up evaluator. Metrics: latency_ms (measured on the chosen device); accuracy is
+/// the table's 200-epoch test accuracy of the chosen dataset divided by 100 (the table has no
+/// separate validation accuracy: the benchmark searches and scores on the same figure, as
+/// HW-NAS-Bench comparisons do). Each evaluation is charged `seconds_per_eval` of simulated
+/// time.
+class Nb201Evaluator : public search::Evaluator {
+ public:
+  Nb201Evaluator(const Nb201Table& table, Nb201Dataset dataset, Nb201Device device,
+                 double seconds_per_eval = 1.0)
+      : table_(table), dataset_(dataset), device_(device), seconds_per_eval_(seconds_per_eval) {}
+
+  /// Latency is a measurement of the device, known without training.
+  std::map<std::string, double> EstimateCosts(const search::Params& params) override;
+  search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override;
+
+  /// Number of Evaluate calls so far.
+  std::int64_t evaluations() const { return evaluations_; }
+
+ private:
+  const Nb201Table& table_;
+  Nb201Dataset dataset_;
+  Nb201Device device_;
+  double seconds_per_eval_;
+  std::int64_t evaluations_ = 0;
+};
+
+}  // namespace symnas::tabular

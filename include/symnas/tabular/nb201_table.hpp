@@ -1,0 +1,89 @@
+// The NAS-Bench-201 table with measured device latencies: reads nasbench201_hw.csv (15,625
+// cells) and answers look-ups by cell index or by the six edge operations.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace symnas::tabular {
+
+/// Edges of the NAS-Bench-201 cell, in the order of the architecture string:
+/// 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2.
+inline constexpr int kNb201Edges = 6;
+/// Candidate operations of every edge.
+inline constexpr int kNb201Ops = 5;
+/// Operation names, indexed by operation id (the table's notation).
+inline constexpr std::array<std::string_view, kNb201Ops> kNb201OpNames = {
+    "none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+/// Number of cells: 5^6.
+inline constexpr int kNb201Cells = 15625;
+
+/// The six operation ids of one cell (invariant: each in [0, kNb201Ops)).
+using Nb201Ops = std::array<std::uint8_t, kNb201Edges>;
+
+/// The datasets with 200-epoch accuracies in the table.
+enum class Nb201Dataset { kCifar10, kCifar100, kImageNet16 };
+/// The devices with measured latency (titan_rtx is batch 1).
+enum class Nb201Device { kRaspi4, kPixel3, kFpga, kGold6226, kTitanRtx };
+
+inline constexpr std::array<Nb201Dataset, 3> kNb201Datasets = {
+    Nb201Dataset::kCifar10, Nb201Dataset::kCifar100, Nb201Dataset::kImageNet16};
+inline constexpr std::array<Nb201Device, 5> kNb201Devices = {
+    Nb201Device::kRaspi4, Nb201Device::kPixel3, Nb201Device::kFpga, Nb201Device::kGold6226,
+    Nb201Device::kTitanRtx};
+
+/// cifar10, cifar100, imagenet16.
+const char* Nb201DatasetName(Nb201Dataset dataset);
+/// raspi4, pixel3, fpga, gold_6226, titan_rtx.
+const char* Nb201DeviceName(Nb201Device device);
+/// Inverse of the name functions; an unknown name throws UnknownNameError listing valid names.
+Nb201Dataset ParseNb201Dataset(const std::string& name);
+Nb201Device ParseNb201Device(const std::string& name);
+
+/// "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|" for six operation ids.
+std::string Nb201ArchString(const Nb201Ops& ops);
+/// Inverse of Nb201ArchString; a malformed string throws ConfigError saying what is wrong.
+Nb201Ops ParseNb201Arch(const std::string& arch);
+/// Base-5 code of the operations (a bijection onto [0, kNb201Cells)); not the table index.
+int Nb201OpsCode(const Nb201Ops& ops);
+
+/// One row of the table.
+struct Nb201Entry {
+  int index = 0;  ///< NAS-Bench-201 index
+  Nb201Ops ops{};
+  std::array<double, 3> test_accuracy{};  ///< percent, by Nb201Dataset
+  std::array<double, 5> latency_ms{};     ///< by Nb201Device
+};
+
+/// All 15,625 cells, indexed by NAS-Bench-201 index.
+class Nb201Table {
+ public:
+  /// Reads the CSV; a missing file, a bad header, a malformed row or a wrong row count throws
+  /// DatasetError naming the file, line and problem.
+  static Nb201Table Load(const std::string& csv_path);
+
+  std::size_t size() const { return entries_.size(); }
+  const Nb201Entry& At(int index) const;
+  /// Index of the cell with these operations.
+  int IndexOf(const Nb201Ops& ops) const { return index_by_code_[Nb201OpsCode(ops)]; }
+  double AccuracyPercent(int index, Nb201Dataset dataset) const {
+    return At(index).test_accuracy[static_cast<int>(dataset)];
+  }
+  double LatencyMs(int index, Nb201Device device) const {
+    return At(index).latency_ms[static_cast<int>(device)];
+  }
+  const std::vector<Nb201Entry>& entries() const { return entries_; }
+
+ private:
+  std::vector<Nb201Entry> entries_;
+  std::vector<int> index_by_code_;
+};
+
+/// The path of the table shipped in the repository (data/nasbench201/nasbench201_hw.csv),
+/// or $SYMNAS_NB201_CSV when set.
+std::string DefaultNb201CsvPath();
+
+}  // namespace symnas::tabular

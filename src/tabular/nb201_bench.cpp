@@ -1,0 +1,181 @@
+// Runs and scores the NAS-Bench-201 comparison (symnas strategies vs the Optuna peer).
+#include "symnas/tabular/nb201_bench.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <future>
+#include <memory>
+
+#include "symnas/common/error.hpp"
+#include "symnas/search/objective.hpp"
+#include "symnas/search/strategy.hpp"
+#include "symnas/tabular/nb201_search.hpp"
+#include "symnas/tabular/nb201_truth.hpp"
+
+namespace symnas::tabular {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+nlohmann::json ObjectiveConfig(const std::string& task, double budget_ms) {
+  if (task == "constrained") {
+    return {{"kind", "constrained"},
+            {"constraints", {{{"metric", "latency_ms"}, {"budget", budget_ms}}}}};
+  }
+  return {{"kind", "pareto"},
+          {"metrics",
+           {{{"name", "accuracy"}, {"goal", "max"}}, {{"name", "latency_ms"}, {"goal", "min"}}}}};
+}
+
+}  // namespace
+
+std::string DefaultOptunaScriptPath() {
+  return std::string(SYMNAS_SOURCE_DIR) + "/bench/tabular/optuna_nb201.py";
+}
+std::string DefaultPlotScriptPath() {
+  return std::string(SYMNAS_SOURCE_DIR) + "/bench/tabular/plot.py";
+}
+
+std::vector<double> BudgetsFor(const Nb201Table& table, const Nb201BenchConfig& config,
+                               Nb201Device device) {
+  if (!config.budgets_ms.empty()) return config.budgets_ms;
+  std::vector<double> latencies;
+  for (const auto& entry : table.entries()) latencies.push_back(entry.latency_ms[int(device)]);
+  std::vector<double> budgets;
+  for (double q : config.budget_quantiles) {
+    if (q <= 0.0 || q >= 1.0) {
+      throw ConfigError(fmt::format("budget quantile {} must lie in (0, 1)", q));
+    }
+    // Rounded to 4 significant digits so the budget reads well and is the same on both sides.
+    double b = Quantile(latencies, q);
+    budgets.push_back(std::stod(fmt::format("{:.4g}", b)));
+  }
+  return budgets;
+}
+
+Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device device,
+                   const std::string& task, const std::string& strategy, double budget_ms,
+                   int evals, std::uint64_t seed, int population) {
+  auto start = std::chrono::steady_clock::now();
+  Nb201Evaluator evaluator(table, dataset, device);
+  auto objective = search::MakeObjective(ObjectiveConfig(task, budget_ms));
+  search::StrategyContext context;
+  context.space = Nb201Space();
+  context.seed = seed;
+  if (strategy == "nsga2" || strategy == "evolution") {
+    context.options = {{"population", strategy == "nsga2" ? population : 20}};
+  }
+  auto searcher = search::MakeStrategy(strategy, context);
+  search::SearchSpace space = context.space;
+  Nb201Run run{"symnas", strategy, task, device, budget_ms, seed, {}, 0.0};
+  for (int e = 0; e < evals; ++e) {
+    search::Params params = searcher->Ask();
+    for (const auto& edit : searcher->TakeSpaceEdits()) {
+      space.Apply(edit);
+      searcher->OnSpaceChanged(space, edit);
+    }
+    search::TrialOutcome outcome;
+    outcome.trial_id = e;
+    outcome.params = params;
+    outcome.result = evaluator.Evaluate(params, seed);
+    outcome.objective = objective->Evaluate(outcome.result);
+    run.indices.push_back(outcome.result.details.at("index").get<int>());
+    searcher->Tell(outcome);
+    for (const auto& edit : searcher->TakeSpaceEdits()) {
+      space.Apply(edit);
+      searcher->OnSpaceChanged(space, edit);
+    }
+  }
+  run.seconds = Seconds(start);
+  return run;
+}
+
+std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
+                                Nb201Device device, double budget_ms) {
+  std::string seeds;
+  for (int s = 0; s < config.seeds; ++s) seeds += fmt::format(" {}", config.first_seed + s);
+  std::string command = fmt::format(
+      "'{}' '{}' --data '{}' --task {} --device {} --dataset {} --budget-ms {} --evals {} "
+      "--population {} --seeds{} 2>&1",
+      config.python, config.optuna_script, config.data_path, task, Nb201DeviceName(device),
+      Nb201DatasetName(config.dataset), budget_ms,
+      task == "constrained" ? config.constrained_evals : config.pareto_evals,
+      config.optuna_population, seeds);
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw ConfigError("cannot start the Optuna peer: " + command);
+  std::string output;
+  char buffer[65536];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
+  int status = pclose(pipe.release());
+  // The JSON document is the last line; warnings may precede it.
+  std::size_t brace = output.rfind("\n{");
+  std::string json_text = output.substr(brace == std::string::npos ? 0 : brace + 1);
+  nlohmann::json doc = nlohmann::json::parse(json_text, nullptr, false);
+  if (status != 0 || doc.is_discarded() || !doc.contains("runs")) {
+    throw ConfigError(fmt::format(
+        "the Optuna peer failed (exit status {}); install python3-optuna (scripts/setup.sh) or "
+        "pass --no-optuna. Command: {}\nOutput:\n{}",
+        status, command, output.substr(0, 2000)));
+  }
+  std::vector<Nb201Run> runs;
+  for (const auto& r : doc["runs"]) {
+    runs.push_back({"optuna", r.at("strategy").get<std::string>(), task, device, budget_ms,
+                    r.at("seed").get<std::uint64_t>(), r.at("indices").get<std::vector<int>>(),
+                    r.at("seconds").get<double>()});
+  }
+  return runs;
+}
+
+std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config) {
+  std::vector<Nb201Run> runs;
+  struct Setting {
+    std::string task;
+    Nb201Device device;
+    double budget_ms;
+  };
+  std::vector<Setting> settings;
+  for (Nb201Device device : config.devices) {
+    if (config.run_constrained) {
+      for (double b : BudgetsFor(table, config, device))
+        settings.push_back({"constrained", device, b});
+    }
+    if (config.run_pareto) settings.push_back({"pareto", device, 0.0});
+  }
+  // The Optuna peer runs in child processes (on the second core) while symnas runs here.
+  auto peer_thread = std::async(std::launch::async, [&] {
+    std::vector<Nb201Run> out;
+    for (const auto& s : settings) {
+      if (!config.optuna) break;
+      auto r = RunOptuna(config, s.task, s.device, s.budget_ms);
+      out.insert(out.end(), r.begin(), r.end());
+    }
+    return out;
+  });
+  for (const auto& s : settings) {
+    const auto& strategies =
+        s.task == "constrained" ? config.constrained_strategies : config.pareto_strategies;
+    int evals = s.task == "constrained" ? config.constrained_evals : config.pareto_evals;
+    for (const auto& strategy : strategies) {
+      auto start = std::chrono::steady_clock::now();
+      for (int k = 0; k < config.seeds; ++k) {
+        runs.push_back(RunSymnas(table, config.dataset, s.device, s.task, strategy, s.budget_ms,
+                                 evals, config.first_seed + k, config.optuna_population));
+      }
+      fmt::print(stderr,
+                 "  {:<11} {:<9} budget {:>8.4g} ms  {:<10} {} seeds x {} evals: {:.1f} s\n",
+                 s.task, Nb201DeviceName(s.device), s.budget_ms, strategy, config.seeds, evals,
+                 Seconds(start));
+    }
+  }
+  auto peer_runs = peer_thread.get();
+  runs.insert(runs.end(), peer_runs.begin(), peer_runs.end());
+  return runs;
+}
+
+}  // namespace symnas::tabular

@@ -1,0 +1,68 @@
+// The nasbench201 search space and the table look-up evaluator.
+#include "symnas/tabular/nb201_search.hpp"
+
+#include <fmt/core.h>
+
+#include "symnas/common/error.hpp"
+
+namespace symnas::tabular {
+
+search::SearchSpace Nb201Space() {
+  std::vector<std::string> ops(kNb201OpNames.begin(), kNb201OpNames.end());
+  std::vector<search::Dimension> dims;
+  for (int edge = 0; edge < kNb201Edges; ++edge) {
+    dims.push_back(
+        search::Dimension::Categorical(fmt::format("edge_{}", edge), ops, "nor_conv_3x3"));
+  }
+  return search::SearchSpace(std::move(dims));
+}
+
+Nb201Ops OpsFromParams(const search::Params& params) {
+  Nb201Ops ops{};
+  for (int edge = 0; edge < kNb201Edges; ++edge) {
+    std::string name = fmt::format("edge_{}", edge);
+    auto it = params.find(name);
+    if (it == params.end()) {
+      throw ConfigError("NAS-Bench-201 candidate has no '" + name + "' (needs edge_0..edge_5)");
+    }
+    const std::string& label = search::AsString(it->second);
+    int op = -1;
+    for (int k = 0; k < kNb201Ops; ++k) {
+      if (kNb201OpNames[k] == label) op = k;
+    }
+    if (op < 0) {
+      throw ConfigError(
+          fmt::format("NAS-Bench-201 candidate: {} = '{}' is not an operation "
+                      "(none, skip_connect, nor_conv_1x1, nor_conv_3x3, "
+                      "avg_pool_3x3)",
+                      name, label));
+    }
+    ops[edge] = static_cast<std::uint8_t>(op);
+  }
+  return ops;
+}
+
+search::Params ParamsFromOps(const Nb201Ops& ops) {
+  search::Params params;
+  for (int edge = 0; edge < kNb201Edges; ++edge) {
+    params[fmt::format("edge_{}", edge)] = std::string(kNb201OpNames[ops[edge]]);
+  }
+  return params;
+}
+
+std::map<std::string, double> Nb201Evaluator::EstimateCosts(const search::Params& params) {
+  return {{"latency_ms", table_.LatencyMs(table_.IndexOf(OpsFromParams(params)), device_)}};
+}
+
+search::EvalResult Nb201Evaluator::Evaluate(const search::Params& params, std::uint64_t) {
+  ++evaluations_;
+  search::EvalResult result;
+  int index = table_.IndexOf(OpsFromParams(params));
+  result.accuracy = table_.AccuracyPercent(index, dataset_) / 100.0;
+  result.metrics["latency_ms"] = table_.LatencyMs(index, device_);
+  result.wall_seconds = seconds_per_eval_;
+  result.details = {{"index", index}, {"arch", Nb201ArchString(table_.At(index).ops)}};
+  return result;
+}
+
+}  // namespace symnas::tabular
