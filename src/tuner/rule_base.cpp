@@ -107,23 +107,6 @@ std::vector<std::string> Arguments(const std::string& term, std::string& functor
   return args;
 }
 
-/// Removes blanks outside quotes.
-std::string Compact(const std::string& text) {
-  std::string out;
-  char quote = '\0';
-  for (char c : text) {
-    if (quote != '\0') {
-      if (c == quote) quote = '\0';
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (IsBlank(c)) {
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 std::string Trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return "";
@@ -158,10 +141,10 @@ std::string HeadOf(const std::string& clause_text, std::string& annotation, std:
   const std::size_t colons = FindTopLevel(head, "::");
   annotation.clear();
   if (colons != std::string::npos) {
-    annotation = Compact(head.substr(0, colons));
+    annotation = CompactTerm(head.substr(0, colons));
     head = Trim(head.substr(colons + 2));
   }
-  return Compact(head);
+  return CompactTerm(head);
 }
 
 std::string KeyOf(const std::string& clause_text) {
@@ -186,6 +169,22 @@ double ParseWeight(const std::string& text, const Clause& clause) {
 }
 
 }  // namespace
+
+std::string CompactTerm(const std::string& text) {
+  std::string out;
+  char quote = '\0';
+  for (char c : text) {
+    if (quote != '\0') {
+      if (c == quote) quote = '\0';
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 
 std::vector<Clause> SplitClauses(const std::string& text, const std::string& file_name) {
   std::vector<Clause> clauses;
@@ -295,8 +294,8 @@ void RuleBase::AddClause(const Clause& clause, std::map<std::string, bool>& repl
   }
   if (clause.key == ":-") {
     const bool seen = std::any_of(clauses_.begin(), clauses_.end(),
-                                  [&](const Clause& c) { return Compact(c.text) ==
-                                                                Compact(clause.text); });
+                                  [&](const Clause& c) { return CompactTerm(c.text) ==
+                                                                CompactTerm(clause.text); });
     if (!seen) clauses_.push_back(clause);
     return;
   }

@@ -30,7 +30,4 @@ struct LfiResult {
 /// written t(W)::atom, with the given interpretations.
 LfiResult Learn(const std::string& model, const std::vector<Interpretation>& interpretations);
 
-/// Removes blanks outside quotes: the canonical text of an atom in the tuner.
-std::string CompactTerm(const std::string& text);
-
 }  // namespace symnas::tuner

@@ -36,6 +36,9 @@ struct TuningRule {
   SourceLocation location;
 };
 
+/// Removes blanks outside quotes: the canonical text of an atom in the tuner.
+std::string CompactTerm(const std::string& text);
+
 /// Splits program text into clauses (comments dropped). RuleError on an unterminated clause,
 /// quote or comment, with its location in `file_name`.
 std::vector<Clause> SplitClauses(const std::string& text, const std::string& file_name);
