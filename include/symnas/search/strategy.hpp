@@ -1,0 +1,104 @@
+// The ask/tell interface every search strategy implements, the context it is built with, and the
+// one explicit table of strategies (random, bo, evolution, morphism).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "symnas/search/objective.hpp"
+#include "symnas/search/space.hpp"
+#include "symnas/search/trial.hpp"
+#include "symnas/search/types.hpp"
+
+namespace symnas::search {
+
+/// What a strategy is told after a trial ends.
+struct TrialOutcome {
+  std::int64_t trial_id = -1;
+  Params params;
+  TrialStatus status = TrialStatus::kComplete;  ///< kComplete or kFailed
+  ObjectiveValue objective;  ///< meaningful only when status == kComplete
+  EvalResult result;         ///< the raw evaluation (curves, metrics, error)
+};
+
+/// Verdict of a budget check on a candidate before it is trained.
+struct BudgetVerdict {
+  bool within_budget = true;
+  std::string reason;  ///< why not: "flops 1.3e+07 > budget 1e+07", or the ArchError text
+};
+
+/// Checks a candidate's estimated costs against the study's budgets (the driver builds it from
+/// Evaluator::EstimateCosts and the objective's constraints). Never throws: an invalid
+/// candidate is a verdict with within_budget = false.
+using BudgetCheck = std::function<BudgetVerdict(const Params&)>;
+
+/// Everything a strategy is built from.
+struct StrategyContext {
+  SearchSpace space;       ///< the current space (after any replayed edits)
+  std::uint64_t seed = 0;  ///< all randomness derives from it
+  nlohmann::json options = nlohmann::json::object();  ///< table defaults merged with the user's
+  BudgetCheck budget_check;  ///< may be empty: every candidate is within budget
+};
+
+/// A search strategy. The driver owns the loop: Ask -> evaluate -> Tell, and tells the strategy
+/// about every space edit. Invariants: Ask returns a candidate that space().Contains(); the same
+/// seed and the same sequence of calls give the same candidates; Load(Save()) restores a
+/// strategy that then behaves exactly as the saved one would have.
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  /// The registry name, e.g. "bo".
+  virtual std::string name() const = 0;
+  /// Proposes the next candidate.
+  virtual Params Ask() = 0;
+  /// Learns from a finished trial (complete or failed). Candidates may come from elsewhere
+  /// (replayed or user-supplied trials): a strategy must accept any params.
+  virtual void Tell(const TrialOutcome& outcome) = 0;
+  /// The space changed by `edit`; `space` is the new space. Past observations must be kept.
+  virtual void OnSpaceChanged(const SearchSpace& space, const SpaceEdit& edit) = 0;
+  /// Edits the strategy itself wants applied (the symbolic tuner's actions after a Tell; the
+  /// morphism strategy's growth of the space after an Ask). The driver calls it after every Ask
+  /// and every Tell, applies and records the edits in order, and calls OnSpaceChanged for each.
+  /// A candidate returned by Ask must lie in the space once the edits taken after it are applied.
+  virtual std::vector<SpaceEdit> TakeSpaceEdits() { return {}; }
+  /// Notes on the last told trial (diagnoses, actions, rule weights) for the store. Default none.
+  virtual TrialAnnotations TakeAnnotations() { return {}; }
+  /// Complete state for resume (JSON, no binary).
+  virtual nlohmann::json Save() const = 0;
+  /// Restores a state produced by Save() of the same strategy kind; StoreError if malformed.
+  virtual void Load(const nlohmann::json& state) = 0;
+};
+
+/// One tunable option of a strategy.
+struct StrategyParam {
+  const char* name;
+  nlohmann::json default_value;
+  const char* description;
+};
+
+/// One line of the strategy table.
+struct StrategyEntry {
+  const char* name;
+  const char* description;
+  std::vector<StrategyParam> params;
+  std::unique_ptr<Strategy> (*make)(const StrategyContext& context);
+};
+
+/// The explicit table of strategies.
+const std::vector<StrategyEntry>& Strategies();
+/// The entry called `name`; UnknownNameError listing every valid name otherwise.
+const StrategyEntry& FindStrategy(const std::string& name);
+/// Comma-separated list of the registered names.
+std::string StrategyNames();
+/// The entry's defaults overridden by `user_options`; ConfigError for an unknown option (with
+/// the valid ones) or a value whose JSON type differs from the default's.
+nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry,
+                                      const nlohmann::json& user_options);
+/// Looks up `name`, resolves context.options against its defaults and builds the strategy.
+std::unique_ptr<Strategy> MakeStrategy(const std::string& name, StrategyContext context);
+
+}  // namespace symnas::search

@@ -1,0 +1,97 @@
+// The study store: one SQLite file per study (WAL mode, one transaction per call) holding the
+// config, every trial, every space edit, strategy snapshots and the tuner's tables (diagnoses,
+// actions, rule weights). Implements search::StudyRecorder so the driver can resume from it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "symnas/search/driver.hpp"
+#include "symnas/search/space.hpp"
+#include "symnas/search/trial.hpp"
+
+struct sqlite3;
+
+namespace symnas::store {
+
+/// Version of the schema written by this build (table `meta`, key `schema_version`).
+inline constexpr int kSchemaVersion = 1;
+
+/// A stored diagnosis row.
+struct DiagnosisRow {
+  std::int64_t trial_id = -1;
+  search::Diagnosis diagnosis;
+};
+/// A stored action row.
+struct ActionRow {
+  std::int64_t trial_id = -1;
+  search::ActionRecord action;
+};
+/// A stored set of learned rule weights (after trial `trial_id`).
+struct RuleWeightsRow {
+  std::int64_t trial_id = -1;
+  std::map<std::string, double> weights;
+};
+
+/// An open study database. Not thread-safe; one writer process at a time (SQLite locking).
+class StudyStore : public search::StudyRecorder {
+ public:
+  /// Opens or creates the study file; StoreError if it cannot be opened, is not a symnas study,
+  /// or has a newer schema version.
+  explicit StudyStore(const std::string& path);
+  ~StudyStore() override;
+  StudyStore(const StudyStore&) = delete;
+  StudyStore& operator=(const StudyStore&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  /// The study configuration (JSON of search::StudyConfig plus the initial space); stored once.
+  void SaveConfig(const nlohmann::json& config);
+  std::optional<nlohmann::json> LoadConfig();
+
+  // search::StudyRecorder
+  std::vector<search::TrialRecord> LoadTrials() override;
+  std::vector<search::SpaceEdit> LoadSpaceEdits() override;
+  std::optional<nlohmann::json> LoadStrategyState() override;
+  void BeginTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
+                  const nlohmann::json& strategy_state) override;
+  void FinishTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
+                   const search::TrialAnnotations& annotations,
+                   const nlohmann::json& strategy_state) override;
+  void MarkInterrupted(std::int64_t trial_id, const std::string& error) override;
+
+  /// Records a space edit outside a trial (e.g. a user edit before the first trial).
+  void RecordSpaceEdit(const search::SpaceEdit& edit);
+  /// Tuner tables, readable by any later part.
+  std::vector<DiagnosisRow> LoadDiagnoses();
+  std::vector<ActionRow> LoadActions();
+  std::vector<RuleWeightsRow> LoadRuleWeights();
+  /// Free key -> JSON values for parts that need a little study-level state.
+  void PutValue(const std::string& key, const nlohmann::json& value);
+  std::optional<nlohmann::json> GetValue(const std::string& key);
+
+  /// `PRAGMA integrity_check` result: "ok" when the file is sound.
+  std::string IntegrityCheck();
+
+ private:
+  void Exec(const std::string& sql);
+  void CreateSchema();
+  void InsertEdit(const search::SpaceEdit& edit);
+  void InsertState(std::int64_t trial_id, const nlohmann::json& state);
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+/// All trials as CSV: one row per trial, parameters and metrics as columns (union over trials,
+/// sorted), curves omitted. RFC 4180 quoting.
+std::string TrialsToCsv(const std::vector<search::TrialRecord>& trials);
+/// All trials, space edits and config as one JSON document.
+nlohmann::json StudyToJson(StudyStore& store);
+
+}  // namespace symnas::store

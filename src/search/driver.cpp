@@ -1,0 +1,218 @@
+// The study loop with resume: replays edits and the strategy snapshot, re-runs an interrupted
+// trial, then ask -> estimate costs -> evaluate -> objective -> tell -> record until N trials.
+#include "symnas/search/driver.hpp"
+
+#include <fmt/core.h>
+#include <fmt/ostream.h>
+
+#include <chrono>
+#include <deque>
+#include <ostream>
+
+#include "symnas/common/error.hpp"
+
+namespace symnas::search {
+
+namespace {
+
+double NowUnixSeconds() {
+  using namespace std::chrono;
+  return duration_cast<duration<double>>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string Clock(double seconds) {
+  auto s = static_cast<long long>(seconds);
+  return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+}  // namespace
+
+void MemoryRecorder::BeginTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
+                                const nlohmann::json& strategy_state) {
+  if (trial.id != static_cast<std::int64_t>(trials_.size())) {
+    throw StoreError(fmt::format("trial id {} is not the next id {}", trial.id, trials_.size()));
+  }
+  trials_.push_back(trial);
+  edits_.insert(edits_.end(), edits.begin(), edits.end());
+  state_ = strategy_state;
+}
+
+void MemoryRecorder::FinishTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
+                                 const TrialAnnotations& annotations,
+                                 const nlohmann::json& strategy_state) {
+  if (trial.id < 0 || trial.id >= static_cast<std::int64_t>(trials_.size())) {
+    throw StoreError(fmt::format("no trial {} to finish", trial.id));
+  }
+  trials_[static_cast<std::size_t>(trial.id)] = trial;
+  edits_.insert(edits_.end(), edits.begin(), edits.end());
+  annotations_.push_back(annotations);
+  state_ = strategy_state;
+}
+
+void MemoryRecorder::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
+  auto& t = trials_.at(static_cast<std::size_t>(trial_id));
+  t.status = TrialStatus::kFailed;
+  t.interrupted = true;
+  t.result.status = TrialStatus::kFailed;
+  t.result.error = error;
+}
+
+std::uint64_t TrialSeed(std::uint64_t study_seed, std::int64_t trial_id) {
+  // SplitMix64 (Steele et al. 2014) of the study seed mixed with the trial number.
+  std::uint64_t z = study_seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(trial_id + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+BudgetCheck MakeBudgetCheck(Evaluator& evaluator, std::vector<Constraint> constraints) {
+  return [&evaluator, constraints](const Params& params) -> BudgetVerdict {
+    std::map<std::string, double> costs;
+    try {
+      costs = evaluator.EstimateCosts(params);
+    } catch (const Error& e) {
+      return {false, e.what()};
+    }
+    for (const auto& c : constraints) {
+      auto it = costs.find(c.metric);
+      if (it != costs.end() && it->second > c.budget) {
+        return {false, fmt::format("{} {:.4g} > budget {:.4g}", c.metric, it->second, c.budget)};
+      }
+    }
+    return {true, ""};
+  };
+}
+
+Driver::Driver(SearchSpace initial_space, StrategyFactory make_strategy, Evaluator& evaluator,
+               const Objective& objective, StudyRecorder& recorder, DriverOptions options)
+    : space_(std::move(initial_space)),
+      make_strategy_(std::move(make_strategy)),
+      evaluator_(evaluator),
+      objective_(objective),
+      recorder_(recorder),
+      options_(std::move(options)) {}
+
+StudyOutcome Driver::Run() {
+  start_unix_s_ = NowUnixSeconds();
+  StudyOutcome out;
+  for (const auto& edit : recorder_.LoadSpaceEdits()) space_.Apply(edit);
+  std::vector<TrialRecord> trials = recorder_.LoadTrials();
+  std::unique_ptr<Strategy> strategy = make_strategy_(space_);
+  if (auto state = recorder_.LoadStrategyState()) {
+    strategy->Load(*state);
+  } else {
+    for (const auto& t : trials) {
+      if (t.status != TrialStatus::kRunning && !t.interrupted) {
+        strategy->Tell({t.id, t.params, t.status, t.objective, t.result});
+      }
+    }
+  }
+  // A running trial was interrupted by a crash: never counted; its candidate is re-run first.
+  std::deque<Params> rerun;
+  for (auto& t : trials) {
+    if (t.status != TrialStatus::kRunning) continue;
+    recorder_.MarkInterrupted(t.id, "interrupted: the process ended before the trial finished");
+    t.status = TrialStatus::kFailed;
+    t.interrupted = true;
+    rerun.push_back(t.params);
+    ++out.interrupted_trials;
+  }
+  out.resumed_trials = CountFinished(trials);
+  if (options_.progress && (out.resumed_trials > 0 || out.interrupted_trials > 0)) {
+    fmt::print(*options_.progress, "resuming: {} finished trials, {} interrupted (re-run)\n",
+               out.resumed_trials, out.interrupted_trials);
+  }
+  while (CountFinished(trials) < options_.trials) {
+    Params params;
+    std::vector<SpaceEdit> ask_edits;
+    if (!rerun.empty()) {
+      params = rerun.front();
+      rerun.pop_front();
+    } else {
+      params = strategy->Ask();
+      ask_edits = strategy->TakeSpaceEdits();
+      for (const auto& e : ask_edits) {
+        space_.Apply(e);
+        strategy->OnSpaceChanged(space_, e);
+      }
+    }
+    TrialRecord t;
+    t.id = static_cast<std::int64_t>(trials.size());
+    t.params = params;
+    t.seed = TrialSeed(options_.seed, CountFinished(trials));
+    t.strategy = options_.strategy_name.empty() ? strategy->name() : options_.strategy_name;
+    t.started_unix_s = NowUnixSeconds();
+    recorder_.BeginTrial(t, ask_edits, strategy->Save());
+    trials.push_back(t);
+    trials.back() = RunTrial(t, *strategy);
+    PrintProgress(trials.back(), CountFinished(trials), trials);
+  }
+  if (options_.progress) {
+    fmt::print(*options_.progress, "\nbest trials ({}):\n{}", objective_.Describe(),
+               FormatTrialsTable(trials, 5));
+  }
+  out.trials = std::move(trials);
+  out.space = space_;
+  return out;
+}
+
+TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
+  const Params& params = t.params;
+  try {
+    space_.Validate(params);
+    t.estimated_costs = evaluator_.EstimateCosts(params);
+    t.result = evaluator_.Evaluate(params, t.seed);
+    if (t.result.status == TrialStatus::kRunning) {
+      t.result.status = TrialStatus::kFailed;
+      t.result.error = "the evaluator returned status 'running'";
+    }
+  } catch (const Error& e) {
+    t.result = EvalResult{};
+    t.result.status = TrialStatus::kFailed;
+    t.result.error = e.what();
+  } catch (const std::exception& e) {  // e.g. std::bad_alloc, a libtorch c10::Error
+    t.result = EvalResult{};
+    t.result.status = TrialStatus::kFailed;
+    t.result.error = std::string("InternalError: ") + e.what();
+  }
+  for (const auto& [name, value] : t.estimated_costs) t.result.metrics.emplace(name, value);
+  t.status = t.result.status;
+  if (t.status == TrialStatus::kComplete) {
+    try {
+      t.objective = objective_.Evaluate(t.result);
+    } catch (const Error& e) {  // a misconfigured objective ends the study, trial recorded
+      t.status = t.result.status = TrialStatus::kFailed;
+      t.result.error = e.what();
+      t.finished_unix_s = NowUnixSeconds();
+      recorder_.FinishTrial(t, {}, {}, strategy.Save());
+      throw;
+    }
+  }
+  t.finished_unix_s = NowUnixSeconds();
+  strategy.Tell({t.id, t.params, t.status, t.objective, t.result});
+  std::vector<SpaceEdit> edits = strategy.TakeSpaceEdits();
+  for (const auto& e : edits) {
+    space_.Apply(e);
+    strategy.OnSpaceChanged(space_, e);
+  }
+  recorder_.FinishTrial(t, edits, strategy.TakeAnnotations(), strategy.Save());
+  return t;
+}
+
+void Driver::PrintProgress(const TrialRecord& t, std::int64_t done,
+                           const std::vector<TrialRecord>& trials) const {
+  if (!options_.progress) return;
+  std::string what = t.status == TrialStatus::kComplete
+                         ? fmt::format("score {:.4f} acc {:.4f} {}", t.objective.score,
+                                       t.result.accuracy, t.objective.feasible ? "feasible" : "INFEASIBLE")
+                         : "FAILED: " + t.result.error.substr(0, 80);
+  std::int64_t best = BestTrialIndex(trials);
+  std::string best_text = best < 0 ? "none" : fmt::format("{:.4f} (#{}{})",
+      trials[static_cast<std::size_t>(best)].objective.score, trials[static_cast<std::size_t>(best)].id,
+      trials[static_cast<std::size_t>(best)].objective.feasible ? "" : ", infeasible");
+  fmt::print(*options_.progress, "[{}/{}] trial {} {} | best {} | elapsed {}\n", done,
+             options_.trials, t.id, what, best_text, Clock(NowUnixSeconds() - start_unix_s_));
+  options_.progress->flush();
+}
+
+}  // namespace symnas::search

@@ -1,0 +1,31 @@
+// `bo`: Gaussian-process Bayesian optimisation over the encoded search space. Keeps every past
+// observation across space edits: old candidates are re-encoded in the current space (missing
+// dimensions take their past value, out-of-range values stay outside the cube).
+#pragma once
+
+#include "../strategy_base.hpp"
+#include "gp.hpp"
+
+namespace symnas::search {
+
+/// GP-BO with Matérn 5/2 ARD, LML-fitted hyper-parameters and expected improvement.
+/// Steps per Ask: (1) fewer than initial_random completed trials: random; (2) encode every
+/// observation in the current space; failed trials get the worst completed score; (3) fit the
+/// GP (warm start from the last fit + `restarts` random starts); (4) maximise EI over untried
+/// candidates; (5) fall back to random when every candidate was tried.
+class BoStrategy : public StrategyBase {
+ public:
+  explicit BoStrategy(const StrategyContext& context);
+  std::string name() const override { return "bo"; }
+  Params Ask() override;
+
+ protected:
+  nlohmann::json SaveExtra() const override;
+  void LoadExtra(const nlohmann::json& extra) override;
+
+ private:
+  bo::KernelParams kernel_;
+  bool have_kernel_ = false;
+};
+
+}  // namespace symnas::search

@@ -1,0 +1,95 @@
+// The one explicit table of search strategies: name, description, options with defaults.
+#include <fmt/core.h>
+
+#include "bo/bo.hpp"
+#include "evolution.hpp"
+#include "morphism.hpp"
+#include "random.hpp"
+#include "symnas/common/error.hpp"
+#include "symnas/search/strategy.hpp"
+
+namespace symnas::search {
+
+namespace {
+template <typename T>
+std::unique_ptr<Strategy> Make(const StrategyContext& context) {
+  return std::make_unique<T>(context);
+}
+}  // namespace
+
+const std::vector<StrategyEntry>& Strategies() {
+  static const std::vector<StrategyEntry> kStrategies = {
+      {"random", "uniform random sampling of the current space", {}, &Make<RandomStrategy>},
+      {"bo",
+       "Gaussian-process BO: Matern 5/2 ARD kernel fitted by max. marginal likelihood, expected "
+       "improvement optimised by multi-start search; keeps all observations across space edits",
+       {{"initial_random", 5, "random candidates before the GP is used"},
+        {"xi", 0.01, "exploration margin of expected improvement"},
+        {"restarts", 5, "random restarts of the hyper-parameter fit"},
+        {"acq_samples", 1000, "random candidates scored by the acquisition"},
+        {"acq_starts", 5, "best candidates refined by local search"}},
+       &Make<BoStrategy>},
+      {"evolution", "regularised (aging) evolution, Real et al. 2019",
+       {{"population", 20, "population size P (oldest member dies each step)"},
+        {"sample", 5, "tournament size S"},
+        {"mutation_rate", 1.0, "expected number of mutated dimensions per child (>= 1 mutated)"}},
+       &Make<EvolutionStrategy>},
+      {"morphism",
+       "seed-000 comparator: AutoKeras-style network morphism (deepen, widen, add dense) of the "
+       "best networks, guided by BO; over-budget candidates are discarded and regenerated",
+       {{"initial_random", 3, "random candidates before morphing starts"},
+        {"parents", 3, "number of best networks morphs start from"},
+        {"candidates", 30, "morphed candidates scored by the GP per step"},
+        {"max_regenerate", 50, "over-budget candidates discarded before giving up"},
+        {"max_conv_blocks", 6, "limit of deepening (conv_blocks)"},
+        {"max_convs_per_block", 3, "limit of deepening (convs_per_block)"},
+        {"max_dense_layers", 3, "limit of add_dense"},
+        {"max_filters", 512, "limit of widening a conv block"},
+        {"max_units", 2048, "limit of widening a dense layer"}},
+       &Make<MorphismStrategy>},
+  };
+  return kStrategies;
+}
+
+std::string StrategyNames() {
+  std::string names;
+  for (const auto& e : Strategies()) names += (names.empty() ? "" : ", ") + std::string(e.name);
+  return names;
+}
+
+const StrategyEntry& FindStrategy(const std::string& name) {
+  for (const auto& e : Strategies()) {
+    if (name == e.name) return e;
+  }
+  throw UnknownNameError(UnknownNameMessage("strategy", name, StrategyNames()));
+}
+
+nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry, const nlohmann::json& user) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& p : entry.params) out[p.name] = p.default_value;
+  if (user.is_null()) return out;
+  if (!user.is_object()) throw ConfigError(fmt::format("options of strategy '{}' must be a mapping", entry.name));
+  for (const auto& [key, value] : user.items()) {
+    if (!out.contains(key)) {
+      std::string valid;
+      for (const auto& p : entry.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
+      throw ConfigError(fmt::format("strategy '{}' has no option '{}' (options: {})", entry.name, key,
+                                    valid.empty() ? "none" : valid));
+    }
+    bool same = (out[key].is_number() && value.is_number()) || out[key].type() == value.type();
+    if (!same) throw ConfigError(fmt::format("option '{}' of strategy '{}' must be like {}", key, entry.name, out[key].dump()));
+    if (out[key].is_number_integer() && !value.is_number_integer()) {
+      throw ConfigError(fmt::format("option '{}' of strategy '{}' must be an integer", key, entry.name));
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+std::unique_ptr<Strategy> MakeStrategy(const std::string& name, StrategyContext context) {
+  const StrategyEntry& entry = FindStrategy(name);
+  context.options = ResolveStrategyOptions(entry, context.options);
+  return entry.make(context);
+}
+
+}  // namespace symnas::search

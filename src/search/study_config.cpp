@@ -1,0 +1,212 @@
+// Study configs in YAML: generic YAML -> JSON conversion with locations in errors, the space
+// mapping (dimensions, a built-in base space), and StudyConfig <-> JSON.
+#include "symnas/search/study_config.hpp"
+
+#include <fmt/core.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "symnas/common/error.hpp"
+#include "symnas/search/synthetic.hpp"
+
+namespace symnas::search {
+
+namespace {
+
+SourceLocation Where(const YAML::Node& node, const std::string& file) {
+  return {file, node.Mark().line + 1, node.Mark().column + 1};
+}
+
+nlohmann::json Scalar(const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return s;  // quoted: always a string
+  std::int64_t i = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+  if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) return i;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (!s.empty() && end == s.c_str() + s.size()) return d;
+  if (s == "true" || s == "True" || s == "yes") return true;
+  if (s == "false" || s == "False" || s == "no") return false;
+  if (s == "~" || s == "null") return nullptr;
+  return s;
+}
+
+nlohmann::json ToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: return Scalar(node);
+    case YAML::NodeType::Sequence: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& child : node) a.push_back(ToJson(child));
+      return a;
+    }
+    case YAML::NodeType::Map: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& kv : node) o[kv.first.as<std::string>()] = ToJson(kv.second);
+      return o;
+    }
+    default: return nullptr;
+  }
+}
+
+SearchSpace BaseSpace(const std::string& name, const SourceLocation& where) {
+  if (name == "seed000") return Seed000Space();
+  if (name.rfind("synthetic:", 0) == 0) {
+    try {
+      return FindSyntheticFunction(name.substr(10)).space();
+    } catch (const Error& e) {
+      throw ConfigError(e.message(), where);
+    }
+  }
+  throw ConfigError("unknown base space '" + name + "' (seed000 or synthetic:<function>)", where);
+}
+
+Dimension ParseDimension(const std::string& name, const YAML::Node& node, const std::string& file) {
+  const SourceLocation where = Where(node, file);
+  if (!node.IsMap()) throw ConfigError("dimension '" + name + "' must be a mapping {type, low, high, default}", where);
+  nlohmann::json j = ToJson(node);
+  static const std::set<std::string> kKeys = {"type", "low", "high", "log", "default", "choices", "value"};
+  for (const auto& [key, v] : j.items()) {
+    if (!kKeys.count(key)) {
+      throw ConfigError(fmt::format("dimension '{}': unknown key '{}' (keys: type, low, high, log, default, "
+                                    "choices, value)", name, key), where);
+    }
+  }
+  try {
+    if (j.contains("value")) {
+      const auto& v = j["value"];
+      Value value = v.is_string() ? Value{v.get<std::string>()}
+                    : v.is_number_integer() ? Value{v.get<std::int64_t>()} : Value{v.get<double>()};
+      return Dimension::Fixed(name, value);
+    }
+    nlohmann::json dj = j;
+    dj["name"] = name;
+    if (!dj.contains("type")) dj["type"] = dj.contains("choices") ? "cat" : "real";
+    if (!dj.contains("default")) {
+      dj["default"] = dj.contains("choices") ? dj["choices"][0] : dj.value("low", nlohmann::json(0));
+    }
+    Dimension d = Dimension::FromJson(dj);
+    return SearchSpace({d}).dimensions().front();  // validates
+  } catch (const ConfigError& e) {
+    throw ConfigError(e.message(), where);
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(fmt::format("dimension '{}': {}", name, e.what()), where);
+  }
+}
+
+SearchSpace ParseSpaceNode(const YAML::Node& node, const std::string& file) {
+  if (node.IsScalar()) return BaseSpace(node.Scalar(), Where(node, file));
+  if (!node.IsMap()) throw ConfigError("space must be a base name or a mapping of dimensions", Where(node, file));
+  std::vector<Dimension> dims;
+  if (node["base"]) dims = BaseSpace(node["base"].as<std::string>(), Where(node["base"], file)).dimensions();
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    if (name == "base") continue;
+    Dimension d = ParseDimension(name, kv.second, file);
+    auto it = std::find_if(dims.begin(), dims.end(), [&](const auto& x) { return x.name == name; });
+    if (it != dims.end()) {
+      *it = d;
+    } else {
+      dims.push_back(d);
+    }
+  }
+  try {
+    return SearchSpace(std::move(dims));
+  } catch (const ConfigError& e) {
+    throw ConfigError(e.message(), Where(node, file));
+  }
+}
+
+}  // namespace
+
+nlohmann::json StudyConfig::ToJson() const {
+  return {{"name", name},           {"trials", trials},       {"seed", seed},
+          {"strategy", strategy},   {"strategy_options", strategy_options},
+          {"objective", objective}, {"evaluator", evaluator}, {"space", space.ToJson()}};
+}
+
+StudyConfig StudyConfig::FromJson(const nlohmann::json& j) {
+  try {
+    StudyConfig c;
+    c.name = j.at("name").get<std::string>();
+    c.trials = j.at("trials").get<std::int64_t>();
+    c.seed = j.at("seed").get<std::uint64_t>();
+    c.strategy = j.at("strategy").get<std::string>();
+    c.strategy_options = j.value("strategy_options", nlohmann::json::object());
+    c.objective = j.at("objective");
+    c.evaluator = j.at("evaluator");
+    c.space = SearchSpace::FromJson(j.at("space"));
+    return c;
+  } catch (const nlohmann::json::exception& e) {
+    throw StoreError(std::string("malformed study config JSON: ") + e.what());
+  }
+}
+
+SearchSpace ParseSpaceYaml(const std::string& yaml_text, const std::string& file_name) {
+  try {
+    return ParseSpaceNode(YAML::Load(yaml_text), file_name);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(e.msg, {file_name, e.mark.line + 1, e.mark.column + 1});
+  }
+}
+
+StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(e.msg, {file, e.mark.line + 1, e.mark.column + 1});
+  }
+  if (!root.IsMap()) throw ConfigError("a study config must be a YAML mapping", {file, 1, 1});
+  StudyConfig c;
+  static const std::set<std::string> kKeys = {"name", "trials", "seed", "strategy", "strategy_options",
+                                              "objective", "evaluator", "space"};
+  try {
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>();
+      const SourceLocation where = Where(kv.first, file);
+      if (!kKeys.count(key)) {
+        throw ConfigError("unknown key '" + key + "' (keys: name, trials, seed, strategy, strategy_options, "
+                          "objective, evaluator, space)", where);
+      }
+      if (key == "space") continue;
+      nlohmann::json v = ToJson(kv.second);
+      auto need = [&](bool ok, const char* what) {
+        if (!ok) throw ConfigError(fmt::format("'{}' must be {}", key, what), Where(kv.second, file));
+      };
+      if (key == "name") need(v.is_string(), "a string"), c.name = v.get<std::string>();
+      if (key == "trials") need(v.is_number_integer() && v.get<std::int64_t>() > 0, "a positive integer"),
+          c.trials = v.get<std::int64_t>();
+      if (key == "seed") need(v.is_number_integer() && v.get<std::int64_t>() >= 0, "a non-negative integer"),
+          c.seed = v.get<std::uint64_t>();
+      if (key == "strategy") need(v.is_string(), "a strategy name"), c.strategy = v.get<std::string>();
+      if (key == "strategy_options") need(v.is_object(), "a mapping"), c.strategy_options = v;
+      if (key == "objective") need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.objective = v;
+      if (key == "evaluator") need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.evaluator = v;
+    }
+    if (root["space"]) {
+      c.space = ParseSpaceNode(root["space"], file);
+    } else if (c.evaluator.value("kind", "") == "synthetic") {
+      c.space = FindSyntheticFunction(c.evaluator.value("function", std::string("branin"))).space();
+    }
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(e.msg, {file, e.mark.line + 1, e.mark.column + 1});
+  } catch (const UnknownNameError& e) {
+    throw ConfigError(e.message(), {file, 0, 0});
+  }
+  return c;
+}
+
+StudyConfig LoadStudyConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read the study config '" + path + "' (check the path)");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseStudyConfig(text.str(), path);
+}
+
+}  // namespace symnas::search

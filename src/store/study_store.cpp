@@ -1,0 +1,274 @@
+// StudyStore: opening (WAL, FULL sync, schema version check), trials, edits, snapshots, tuner
+// tables and the key-value table, each write in one transaction.
+#include "symnas/store/study_store.hpp"
+
+#include <fmt/core.h>
+#include <sqlite3.h>
+
+#include "schema.sql.hpp"
+#include "sqlite_util.hpp"
+#include "symnas/common/error.hpp"
+
+namespace symnas::store {
+
+using search::TrialRecord;
+using search::TrialStatus;
+
+StudyStore::StudyStore(const std::string& path) : path_(path) {
+  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(fmt::format("cannot open study '{}': {} (check the directory exists and is writable)", path, msg));
+  }
+  try {
+    sqlite3_busy_timeout(db_, 10000);
+    Statement wal(db_, "PRAGMA journal_mode=WAL");
+    if (wal.Step() && wal.Text(0) != "wal") {
+      throw StoreError(fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
+    }
+    Exec("PRAGMA synchronous=FULL");
+    Exec("PRAGMA foreign_keys=ON");
+    CreateSchema();
+  } catch (const StoreError& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(fmt::format("'{}' is not a usable symnas study: {}", path, e.message()));
+  }
+}
+
+StudyStore::~StudyStore() {
+  if (db_) sqlite3_close(db_);
+}
+
+void StudyStore::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) throw StoreError(fmt::format("SQL failed: {} ({})", msg, sql.substr(0, 60)));
+}
+
+void StudyStore::CreateSchema() {
+  Transaction tx(db_);
+  Exec(kSchemaSql);
+  Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (get.Step()) {
+    int version = std::stoi(get.Text(0));
+    if (version > kSchemaVersion) {
+      throw StoreError(fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
+                                   version, kSchemaVersion));
+    }
+  } else {
+    Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('writer', 'symnas 0.1.0')");
+    put.Bind(1, std::to_string(kSchemaVersion)).Run();
+  }
+  tx.Commit();
+}
+
+void StudyStore::SaveConfig(const nlohmann::json& config) {
+  Transaction tx(db_);
+  Statement(db_, "INSERT OR REPLACE INTO study(id, config_json) VALUES (1, ?)").Bind(1, config.dump()).Run();
+  tx.Commit();
+}
+
+std::optional<nlohmann::json> StudyStore::LoadConfig() {
+  Statement s(db_, "SELECT config_json FROM study WHERE id = 1");
+  if (!s.Step()) return std::nullopt;
+  return nlohmann::json::parse(s.Text(0));
+}
+
+namespace {
+
+constexpr const char* kTrialColumns =
+    "id, status, interrupted, seed, strategy, params_json, estimated_costs_json, accuracy, "
+    "test_accuracy, score, feasible, violation, objective_vector_json, metrics_json, curves_json, "
+    "details_json, error, wall_seconds, started_unix_s, finished_unix_s";
+
+void BindTrial(Statement& s, const TrialRecord& t) {
+  const auto& r = t.result;
+  const bool complete = t.status == TrialStatus::kComplete;
+  nlohmann::json curves = {{"train_loss", r.curves.train_loss}, {"train_acc", r.curves.train_acc},
+                           {"val_loss", r.curves.val_loss}, {"val_acc", r.curves.val_acc}};
+  s.Bind(1, t.id).Bind(2, std::string(search::TrialStatusName(t.status)))
+      .Bind(3, std::int64_t{t.interrupted}).Bind(4, std::to_string(t.seed)).Bind(5, t.strategy)
+      .Bind(6, search::ParamsToJson(t.params).dump()).Bind(7, nlohmann::json(t.estimated_costs).dump());
+  if (complete) {
+    s.Bind(8, r.accuracy).Bind(9, r.test_accuracy).Bind(10, t.objective.score)
+        .Bind(11, std::int64_t{t.objective.feasible}).Bind(12, t.objective.violation);
+  } else {
+    for (int i = 8; i <= 12; ++i) s.BindNull(i);
+  }
+  s.Bind(13, nlohmann::json(t.objective.vector).dump()).Bind(14, nlohmann::json(r.metrics).dump())
+      .Bind(15, curves.dump()).Bind(16, r.details.dump()).Bind(17, r.error).Bind(18, r.wall_seconds)
+      .Bind(19, t.started_unix_s).Bind(20, t.finished_unix_s);
+}
+
+TrialRecord ReadTrial(const Statement& s) {
+  TrialRecord t;
+  t.id = s.Int(0);
+  t.status = search::TrialStatusFromName(s.Text(1));
+  t.interrupted = s.Int(2) != 0;
+  t.seed = std::stoull(s.Text(3));
+  t.strategy = s.Text(4);
+  t.params = search::ParamsFromJson(nlohmann::json::parse(s.Text(5)));
+  t.estimated_costs = nlohmann::json::parse(s.Text(6)).get<std::map<std::string, double>>();
+  auto& r = t.result;
+  r.status = t.status;
+  if (!s.IsNull(7)) r.accuracy = s.Double(7);
+  if (!s.IsNull(8)) r.test_accuracy = s.Double(8);
+  if (!s.IsNull(9)) t.objective.score = s.Double(9);
+  if (!s.IsNull(10)) t.objective.feasible = s.Int(10) != 0;
+  if (!s.IsNull(11)) t.objective.violation = s.Double(11);
+  t.objective.vector = nlohmann::json::parse(s.Text(12)).get<std::vector<double>>();
+  r.metrics = nlohmann::json::parse(s.Text(13)).get<std::map<std::string, double>>();
+  auto curves = nlohmann::json::parse(s.Text(14));
+  r.curves.train_loss = curves.value("train_loss", std::vector<double>{});
+  r.curves.train_acc = curves.value("train_acc", std::vector<double>{});
+  r.curves.val_loss = curves.value("val_loss", std::vector<double>{});
+  r.curves.val_acc = curves.value("val_acc", std::vector<double>{});
+  r.details = nlohmann::json::parse(s.Text(15));
+  r.error = s.Text(16);
+  r.wall_seconds = s.Double(17);
+  t.started_unix_s = s.Double(18);
+  t.finished_unix_s = s.Double(19);
+  return t;
+}
+
+}  // namespace
+
+std::vector<TrialRecord> StudyStore::LoadTrials() {
+  std::vector<TrialRecord> out;
+  Statement s(db_, fmt::format("SELECT {} FROM trials ORDER BY id", kTrialColumns));
+  try {
+    while (s.Step()) out.push_back(ReadTrial(s));
+  } catch (const nlohmann::json::exception& e) {
+    throw StoreError(fmt::format("study '{}': malformed trial row: {}", path_, e.what()));
+  }
+  return out;
+}
+
+std::vector<search::SpaceEdit> StudyStore::LoadSpaceEdits() {
+  std::vector<search::SpaceEdit> out;
+  Statement s(db_, "SELECT edit_json FROM space_edits ORDER BY seq");
+  while (s.Step()) out.push_back(search::SpaceEdit::FromJson(nlohmann::json::parse(s.Text(0))));
+  return out;
+}
+
+std::optional<nlohmann::json> StudyStore::LoadStrategyState() {
+  Statement s(db_, "SELECT state_json FROM strategy_states ORDER BY seq DESC LIMIT 1");
+  if (!s.Step()) return std::nullopt;
+  return nlohmann::json::parse(s.Text(0));
+}
+
+void StudyStore::InsertEdit(const search::SpaceEdit& e) {
+  Statement s(db_, "INSERT INTO space_edits(trial_id, kind, name, action, edit_json) VALUES (?, ?, ?, ?, ?)");
+  s.Bind(1, e.reason.trial_id).Bind(2, std::string(search::SpaceEditKindName(e.kind))).Bind(3, e.name)
+      .Bind(4, e.reason.action).Bind(5, e.ToJson().dump()).Run();
+}
+
+void StudyStore::InsertState(std::int64_t trial_id, const nlohmann::json& state) {
+  Statement(db_, "INSERT INTO strategy_states(trial_id, state_json) VALUES (?, ?)")
+      .Bind(1, trial_id).Bind(2, state.dump()).Run();
+  Statement(db_, "DELETE FROM strategy_states WHERE seq < (SELECT MAX(seq) FROM strategy_states)").Run();
+}
+
+void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
+                            const nlohmann::json& strategy_state) {
+  Transaction tx(db_);
+  Statement next(db_, "SELECT COALESCE(MAX(id) + 1, 0) FROM trials");
+  next.Step();
+  if (next.Int(0) != trial.id) {
+    throw StoreError(fmt::format("study '{}': trial id {} is not the next id {}", path_, trial.id, next.Int(0)));
+  }
+  Statement s(db_, fmt::format("INSERT INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kTrialColumns));
+  BindTrial(s, trial);
+  s.Run();
+  for (const auto& e : edits) InsertEdit(e);
+  InsertState(trial.id, strategy_state);
+  tx.Commit();
+}
+
+void StudyStore::FinishTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
+                             const search::TrialAnnotations& notes, const nlohmann::json& strategy_state) {
+  Transaction tx(db_);
+  Statement s(db_, fmt::format("REPLACE INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kTrialColumns));
+  BindTrial(s, trial);
+  s.Run();
+  for (const auto& e : edits) InsertEdit(e);
+  for (const auto& d : notes.diagnoses) {
+    Statement(db_, "INSERT INTO diagnoses(trial_id, problem, probability, details_json) VALUES (?, ?, ?, ?)")
+        .Bind(1, trial.id).Bind(2, d.problem).Bind(3, d.probability).Bind(4, d.details.dump()).Run();
+  }
+  for (const auto& a : notes.actions) {
+    Statement(db_, "INSERT INTO actions(trial_id, action, probability, applied, details_json) VALUES (?, ?, ?, ?, ?)")
+        .Bind(1, trial.id).Bind(2, a.action).Bind(3, a.probability).Bind(4, std::int64_t{a.applied})
+        .Bind(5, a.details.dump()).Run();
+  }
+  for (const auto& [rule, weight] : notes.rule_weights) {
+    Statement(db_, "INSERT INTO rule_weights(trial_id, rule, weight) VALUES (?, ?, ?)")
+        .Bind(1, trial.id).Bind(2, rule).Bind(3, weight).Run();
+  }
+  InsertState(trial.id, strategy_state);
+  tx.Commit();
+}
+
+void StudyStore::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
+  Transaction tx(db_);
+  Statement s(db_, "UPDATE trials SET status = 'failed', interrupted = 1, error = ? WHERE id = ? AND status = 'running'");
+  s.Bind(1, error).Bind(2, trial_id).Run();
+  tx.Commit();
+}
+
+void StudyStore::RecordSpaceEdit(const search::SpaceEdit& edit) {
+  Transaction tx(db_);
+  InsertEdit(edit);
+  tx.Commit();
+}
+
+std::vector<DiagnosisRow> StudyStore::LoadDiagnoses() {
+  std::vector<DiagnosisRow> out;
+  Statement s(db_, "SELECT trial_id, problem, probability, details_json FROM diagnoses ORDER BY id");
+  while (s.Step()) out.push_back({s.Int(0), {s.Text(1), s.Double(2), nlohmann::json::parse(s.Text(3))}});
+  return out;
+}
+
+std::vector<ActionRow> StudyStore::LoadActions() {
+  std::vector<ActionRow> out;
+  Statement s(db_, "SELECT trial_id, action, probability, applied, details_json FROM actions ORDER BY id");
+  while (s.Step()) out.push_back({s.Int(0), {s.Text(1), s.Double(2), s.Int(3) != 0, nlohmann::json::parse(s.Text(4))}});
+  return out;
+}
+
+std::vector<RuleWeightsRow> StudyStore::LoadRuleWeights() {
+  std::vector<RuleWeightsRow> out;
+  Statement s(db_, "SELECT trial_id, rule, weight FROM rule_weights ORDER BY trial_id, id");
+  while (s.Step()) {
+    if (out.empty() || out.back().trial_id != s.Int(0)) out.push_back({s.Int(0), {}});
+    out.back().weights[s.Text(1)] = s.Double(2);
+  }
+  return out;
+}
+
+void StudyStore::PutValue(const std::string& key, const nlohmann::json& value) {
+  Transaction tx(db_);
+  Statement(db_, "INSERT OR REPLACE INTO kv(key, value_json) VALUES (?, ?)").Bind(1, key).Bind(2, value.dump()).Run();
+  tx.Commit();
+}
+
+std::optional<nlohmann::json> StudyStore::GetValue(const std::string& key) {
+  Statement s(db_, "SELECT value_json FROM kv WHERE key = ?");
+  s.Bind(1, key);
+  if (!s.Step()) return std::nullopt;
+  return nlohmann::json::parse(s.Text(0));
+}
+
+std::string StudyStore::IntegrityCheck() {
+  Statement s(db_, "PRAGMA integrity_check");
+  std::string out;
+  while (s.Step()) out += (out.empty() ? "" : "\n") + s.Text(0);
+  return out;
+}
+
+}  // namespace symnas::store
