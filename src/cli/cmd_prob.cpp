@@ -1,0 +1,80 @@
+// `symnas prob FILE.pl` (exact inference) and `symnas prob lfi MODEL.pl EVIDENCE.ev` (learning
+// from interpretations). Errors print as "ERROR<TAB>Class<TAB>message" and exit non-zero.
+#include <fmt/core.h>
+
+#include <cstdio>
+
+#include "commands.hpp"
+#include "symnas/logic/inference.hpp"
+#include "symnas/logic/lfi.hpp"
+#include "symnas/logic/program.hpp"
+
+namespace symnas::cli {
+
+namespace {
+
+int PrintError(const symnas::Error& e) {
+  fmt::print("ERROR\t{}\t{}\n", e.class_name(), e.what());
+  std::fflush(stdout);
+  return 1;
+}
+
+struct ProbArgs {
+  std::string file;
+  std::string model;
+  std::string evidence;
+  bool print_model = false;
+  int max_iterations = 10000;
+  double min_improvement = 1e-10;
+  unsigned seed = 0;
+  bool ground_all = false;
+};
+
+}  // namespace
+
+void AddProbCommand(CLI::App& sub, CommandRun& run) {
+  auto args = std::make_shared<ProbArgs>();
+  sub.add_option("file", args->file, "ProbLog program with query/1 and evidence/1,2 facts");
+  CLI::App* lfi = sub.add_subcommand("lfi", "Learn t(...) parameters from interpretations (EM)");
+  lfi->add_option("model", args->model, "model program with t(...) parameters")->required();
+  lfi->add_option("evidence", args->evidence, "interpretations separated by '---' lines")
+      ->required();
+  lfi->add_flag("--model", args->print_model, "print the learned program instead of weights");
+  lfi->add_option("--max-iterations", args->max_iterations, "EM iteration limit (10000)");
+  lfi->add_option("--min-improvement", args->min_improvement, "stopping tolerance (1e-10)");
+  lfi->add_option("--seed", args->seed, "seed for t(_) random start values");
+  lfi->add_flag("--ground-all", args->ground_all,
+                "count every grounding of a learnable clause, not only the relevant ones");
+  sub.require_subcommand(0, 1);
+  run = [args, lfi, &sub]() -> int {
+    try {
+      if (lfi->parsed()) {
+        logic::Program model = logic::Program::FromFile(args->model);
+        auto examples = logic::ReadInterpretationsFile(args->evidence);
+        logic::LfiOptions options;
+        options.max_iterations = args->max_iterations;
+        options.min_improvement = args->min_improvement;
+        options.seed = args->seed;
+        options.ground_all_tunables = args->ground_all;
+        logic::LfiResult result = logic::LearnParameters(model, examples, options);
+        if (args->print_model) {
+          fmt::print("{}", result.learned_program);
+        } else {
+          fmt::print("{}", logic::FormatLfiResult(result));
+        }
+        return 0;
+      }
+      if (args->file.empty()) {
+        fmt::print(stderr, "{}\n", sub.help());
+        return 2;
+      }
+      logic::Program program = logic::Program::FromFile(args->file);
+      fmt::print("{}", logic::FormatAnswers(logic::Infer(program)));
+      return 0;
+    } catch (const symnas::Error& e) {
+      return PrintError(e);
+    }
+  };
+}
+
+}  // namespace symnas::cli

@@ -1,0 +1,56 @@
+// Tokenizer of the ProbLog dialect: text -> tokens with 1-based line/column (internal header).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace symnas::logic {
+
+enum class TokenKind : std::uint8_t {
+  kAtom,        ///< name, symbol-char sequence, quoted atom, or solo char (! ;)
+  kVar,         ///< variable name
+  kInt,         ///< integer literal
+  kFloat,       ///< float literal
+  kString,      ///< double-quoted string
+  kPunct,       ///< ( ) [ ] { } , |
+  kEnd,         ///< the clause-ending '.'
+  kEof,
+};
+
+struct Token {
+  TokenKind kind = TokenKind::kEof;
+  std::string text;           ///< atom name (unquoted), var name, punct char, number text
+  bool quoted = false;        ///< atom written in quotes (never an operator)
+  bool layout_before = true;  ///< whitespace or comment right before the token
+  std::int64_t int_value = 0;
+  double float_value = 0.0;
+  int line = 1;
+  int column = 1;
+};
+
+/// Reads tokens one at a time; throws ParseError for malformed literals.
+class Lexer {
+ public:
+  Lexer(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
+  Token Next();
+  const std::string& file() const { return file_; }
+
+ private:
+  char Peek(std::size_t ahead = 0) const {
+    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+  }
+  void Advance();
+  bool SkipLayout();  // returns true if anything was skipped
+  Token ReadNumber(Token tok);
+  Token ReadQuoted(Token tok, char quote);
+  [[noreturn]] void Fail(const std::string& message, int line, int column) const;
+
+  std::string_view text_;
+  std::string file_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  int column_ = 1;
+};
+
+}  // namespace symnas::logic

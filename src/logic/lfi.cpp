@@ -1,0 +1,259 @@
+// LFI by EM: model + interpretations -> learned t(...) weights (see lfi.hpp for the steps).
+#include "symnas/logic/lfi.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+
+#include "symnas/logic/bdd.hpp"
+#include "symnas/logic/errors.hpp"
+#include "symnas/logic/formula.hpp"
+#include "symnas/logic/ground.hpp"
+#include "symnas/logic/parser.hpp"
+#include "symnas/logic/wmc.hpp"
+
+namespace symnas::logic {
+
+std::vector<Interpretation> ParseInterpretations(std::string_view text,
+                                                 const std::string& file_name) {
+  const Symbols& sym = Symbols::Get();
+  std::vector<Interpretation> out;
+  std::string chunk;
+  int chunk_line = 1, line_no = 0;
+  auto flush = [&](bool force) {
+    TermArena arena;
+    // Pad with newlines so error locations keep the file's line numbers.
+    std::string padded(static_cast<std::size_t>(chunk_line - 1), '\n');
+    padded += chunk;
+    Interpretation interp;
+    for (const ParsedClause& c : ParseProgramText(padded, file_name, arena)) {
+      const Term* t = c.term;
+      if (t->Is(sym.evidence, 2)) {
+        const Term* v = t->args[1];
+        if (!v->IsAtom(sym.true_) && !v->IsAtom(sym.false_)) {
+          throw ParseError("evidence/2 expects true or false", {file_name, c.line, c.column});
+        }
+        interp.push_back({ToString(t->args[0]), v->IsAtom(sym.true_)});
+      } else if (t->Is(sym.evidence, 1)) {
+        interp.push_back({ToString(t->args[0]), true});
+      } else {
+        throw ParseError("expected evidence(Atom, true|false), got '" + ToString(t) + "'",
+                         {file_name, c.line, c.column});
+      }
+    }
+    if (force || !interp.empty()) out.push_back(std::move(interp));
+    chunk.clear();
+  };
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    if (line.substr(0, 3) == "---") {
+      flush(true);
+      chunk_line = line_no + 1;
+    } else {
+      chunk += line;
+      chunk += '\n';
+    }
+    pos = end + 1;
+  }
+  flush(false);
+  return out;
+}
+
+std::vector<Interpretation> ReadInterpretationsFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read evidence file '" + path + "'", SourceLocation{path});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseInterpretations(buffer.str(), path);
+}
+
+namespace {
+
+// What one ground instance of a learnable head contributes: BDD roots of
+// (head chosen & body & evidence) and (body & evidence).
+struct Contribution {
+  int tunable = 0;
+  BddManager::Ref chosen_body_evidence = BddManager::kFalse;
+  BddManager::Ref body_evidence = BddManager::kFalse;
+};
+
+// One interpretation compiled once; each EM iteration only re-weights it.
+struct CompiledExample {
+  GroundProgram gp;
+  std::unique_ptr<BddManager> manager = std::make_unique<BddManager>();
+  BddVarMap vars;
+  BddManager::Ref evidence = BddManager::kTrue;
+  std::vector<Contribution> contributions;
+};
+
+bool CompileExample(const Program& model, const Interpretation& interp, const LfiOptions& options,
+                    const std::vector<double>& values, CompiledExample& ex) {
+  Program p = model;
+  p.ClearQueriesAndEvidence();
+  for (const auto& [atom, value] : interp) p.AddEvidence(atom, value);
+  GroundOptions go;
+  go.tunable_values = values;
+  go.record_group_bodies = true;
+  go.ground_all_tunables = options.ground_all_tunables;
+  try {
+    ex.gp = Ground(p, go);
+  } catch (const InconsistentEvidenceError&) {
+    return false;  // ProbLog ignores such an example
+  }
+  std::vector<Lit> roots;
+  for (const GroundEvidence& e : ex.gp.evidence) roots.push_back(e.value ? e.node : -e.node);
+  std::vector<int> learnable_groups;
+  for (std::size_t g = 0; g < ex.gp.groups.size(); ++g) {
+    const ChoiceGroup& group = ex.gp.groups[g];
+    bool learnable = false;
+    for (int t : group.tunable) learnable = learnable || t >= 0;
+    if (!learnable) continue;
+    learnable_groups.push_back(static_cast<int>(g));
+    roots.push_back(group.body_node);
+  }
+  std::vector<Lit> mapped, acyclic_roots;
+  LogicFormula formula = BuildFormula(ex.gp, roots, mapped);
+  LogicFormula acyclic = BreakCycles(formula, mapped, acyclic_roots);
+  BddCompiler compiler(acyclic, *ex.manager, ex.vars);
+  std::size_t ne = ex.gp.evidence.size();
+  for (std::size_t i = 0; i < ne; ++i) {
+    ex.evidence = ex.manager->And(ex.evidence, compiler.Compile(acyclic_roots[i]));
+  }
+  if (ex.evidence == BddManager::kFalse) return false;
+  for (std::size_t k = 0; k < learnable_groups.size(); ++k) {
+    int g = learnable_groups[k];
+    const ChoiceGroup& group = ex.gp.groups[static_cast<std::size_t>(g)];
+    BddManager::Ref body = compiler.Compile(acyclic_roots[ne + k]);
+    BddManager::Ref body_ev = ex.manager->And(body, ex.evidence);
+    for (std::size_t h = 0; h < group.tunable.size(); ++h) {
+      if (group.tunable[h] < 0) continue;
+      Contribution c;
+      c.tunable = group.tunable[h];
+      c.body_evidence = body_ev;
+      c.chosen_body_evidence =
+          ex.manager->And(compiler.Choice(g, static_cast<int>(h)), body_ev);
+      ex.contributions.push_back(c);
+    }
+  }
+  return true;
+}
+
+// The fixed probability mass of each clause's non-learnable heads (numbers only).
+double FixedMass(const Clause& c) {
+  double mass = 0.0;
+  for (std::size_t h = 0; h < c.heads.size(); ++h) {
+    if (c.tunable[h] >= 0) continue;
+    const Term* p = c.probs[h];
+    if (p->kind == TermKind::kInt) mass += static_cast<double>(p->int_value);
+    else if (p->kind == TermKind::kFloat) mass += p->float_value;
+  }
+  return mass;
+}
+
+void NormalizeAds(const Program& model, std::vector<double>& values) {
+  for (const Clause& c : model.clauses()) {
+    if (c.heads.size() < 2) continue;
+    double sum = 0.0;
+    bool any = false;
+    for (int t : c.tunable) {
+      if (t >= 0) {
+        sum += values[static_cast<std::size_t>(t)];
+        any = true;
+      }
+    }
+    if (!any || sum <= 0.0) continue;
+    double scale = (1.0 - FixedMass(c)) / sum;
+    for (int t : c.tunable) {
+      if (t >= 0) values[static_cast<std::size_t>(t)] *= scale;
+    }
+  }
+}
+
+}  // namespace
+
+LfiResult LearnParameters(const Program& model, const std::vector<Interpretation>& examples,
+                          const LfiOptions& options) {
+  std::vector<double> values = model.tunable_values();
+  std::mt19937_64 rng(options.seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  bool any_random = false;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (model.tunables()[k].random_start) {
+      values[k] = uniform(rng);
+      any_random = true;
+    }
+  }
+  if (any_random) NormalizeAds(model, values);
+
+  std::vector<CompiledExample> compiled;
+  compiled.reserve(examples.size());
+  for (const Interpretation& interp : examples) {
+    CompiledExample ex;
+    if (CompileExample(model, interp, options, values, ex)) compiled.push_back(std::move(ex));
+  }
+
+  LfiResult result;
+  double prev_score = -1e10;
+  double delta = 1000.0;
+  while (result.iterations < options.max_iterations &&
+         (delta < 0 || delta > options.min_improvement)) {
+    ++result.iterations;
+    std::vector<double> numerator(values.size(), 0.0), denominator(values.size(), 0.0);
+    double log_likelihood = 0.0;
+    int used = 0;
+    for (CompiledExample& ex : compiled) {
+      auto weights = ProbabilityWeights(ex.gp, ex.vars, &values);
+      auto counts = WeightedCountAll<ProbabilitySemiring>(*ex.manager, weights);
+      double p_evidence = counts[ex.evidence];
+      if (!(p_evidence > 0.0)) continue;  // "Ignoring example"
+      ++used;
+      log_likelihood += std::log(p_evidence);
+      for (const Contribution& c : ex.contributions) {
+        auto k = static_cast<std::size_t>(c.tunable);
+        numerator[k] += counts[c.chosen_body_evidence] / p_evidence;
+        denominator[k] += counts[c.body_evidence] / p_evidence;
+      }
+    }
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      values[k] = denominator[k] <= 1e-15 ? 0.0 : numerator[k] / denominator[k];
+    }
+    NormalizeAds(model, values);
+    double score = 0.0;
+    for (double v : values) {
+      if (v > 0.0) score += std::log(v);
+    }
+    delta = score - prev_score;
+    prev_score = score;
+    result.log_likelihood = log_likelihood;
+    result.used_examples = used;
+  }
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    result.weights.push_back({model.tunables()[k].key, values[k]});
+  }
+  Program learned = model;
+  learned.set_tunable_values(values);
+  result.learned_program = learned.ToText();
+  return result;
+}
+
+std::string FormatLfiResult(const LfiResult& result) {
+  std::string out;
+  char buf[64];
+  for (const LearnedWeight& w : result.weights) {
+    std::snprintf(buf, sizeof buf, "%.15g", w.weight);
+    out += w.key + "\t" + buf + "\n";
+  }
+  std::snprintf(buf, sizeof buf, "%.15g", result.log_likelihood);
+  out += std::string("#score\t") + buf + "\n";
+  out += "#iterations\t" + std::to_string(result.iterations) + "\n";
+  return out;
+}
+
+}  // namespace symnas::logic

@@ -1,0 +1,302 @@
+// Program: parsed clause terms -> clause database (det clauses, ADs, tunables, queries, evidence).
+#include "symnas/logic/program.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "symnas/logic/errors.hpp"
+
+namespace symnas::logic {
+
+namespace {
+
+// ProbLog's library(lists), written in the dialect itself. Helpers carry a lists_ prefix.
+constexpr std::string_view kListsLibrary = R"(
+member(X, [X|_]).
+member(X, [_|T]) :- member(X, T).
+memberchk(X, L) :- member(X, L).
+append([], L, L).
+append([H|T], L, [H|R]) :- append(T, L, R).
+last([X], X).
+last([_|T], X) :- last(T, X).
+nth0(I, L, E) :- lists_nth(L, 0, I, E).
+nth1(I, L, E) :- lists_nth(L, 1, I, E).
+lists_nth([H|_], B, B, H).
+lists_nth([_|T], B, I, E) :- B1 is B + 1, lists_nth(T, B1, I, E).
+sum_list(L, S) :- lists_sum(L, 0, S).
+sumlist(L, S) :- lists_sum(L, 0, S).
+lists_sum([], S, S).
+lists_sum([H|T], A, S) :- A1 is A + H, lists_sum(T, A1, S).
+max_list([H|T], M) :- lists_max(T, H, M).
+lists_max([], M, M).
+lists_max([H|T], A, M) :- A1 is max(A, H), lists_max(T, A1, M).
+min_list([H|T], M) :- lists_min(T, H, M).
+lists_min([], M, M).
+lists_min([H|T], A, M) :- A1 is min(A, H), lists_min(T, A1, M).
+reverse(L, R) :- lists_reverse(L, [], R).
+lists_reverse([], A, A).
+lists_reverse([H|T], A, R) :- lists_reverse(T, [H|A], R).
+select(X, [X|T], T).
+select(X, [H|T], [H|R]) :- select(X, T, R).
+)";
+
+const Program& ListsLibrary() {
+  static const Program kLibrary = Program::FromText(kListsLibrary, "library(lists)");
+  return kLibrary;
+}
+
+SourceLocation LocationOf(const Term* t, const ParsedClause& parsed) {
+  if (t && t->line > 0) return {parsed.file, t->line, t->column};
+  return {parsed.file, parsed.line, parsed.column};
+}
+
+void CheckCallable(const Term* t, const ParsedClause& parsed) {
+  if (!t->IsCallable()) {
+    throw ParseError("Clause head must be an atom or compound term, got '" + ToString(t) + "'",
+                     LocationOf(t, parsed));
+  }
+}
+
+// Flattens a ';'-disjunction of p::h annotations; returns false if some part is not annotated.
+bool CollectAnnotated(const Term* t, std::vector<const Term*>& parts) {
+  const Symbols& sym = Symbols::Get();
+  if (t->Is(sym.semicolon, 2)) {
+    return CollectAnnotated(t->args[0], parts) && CollectAnnotated(t->args[1], parts);
+  }
+  if (t->Is(sym.colon2, 2)) {
+    parts.push_back(t);
+    return true;
+  }
+  return false;
+}
+
+void MarkVars(const Term* t, std::vector<char>& used) {
+  if (t->ground) return;
+  if (t->kind == TermKind::kVar) {
+    used[static_cast<std::size_t>(t->var)] = 1;
+    return;
+  }
+  for (std::uint32_t i = 0; i < t->arity; ++i) MarkVars(t->args[i], used);
+}
+
+}  // namespace
+
+Program::Program() { arenas_.push_back(std::make_shared<TermArena>()); }
+
+Program Program::FromText(std::string_view text, const std::string& file_name) {
+  Program program;
+  program.AddText(text, file_name);
+  return program;
+}
+
+Program Program::FromFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read program file '" + path + "'", SourceLocation{path});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return FromText(buffer.str(), path);
+}
+
+void Program::AddText(std::string_view text, const std::string& file_name) {
+  // A fresh arena per addition keeps copies of this program independent.
+  arenas_.push_back(std::make_shared<TermArena>());
+  auto parsed = ParseProgramText(text, file_name, *arenas_.back());
+  for (const ParsedClause& p : parsed) AddParsed(p);
+}
+
+void Program::AddClause(std::string_view clause_text) {
+  std::string text(clause_text);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+  if (text.empty() || text.back() != '.') text += '.';
+  text += '\n';
+  AddText(text, "<clause " + std::to_string(++text_counter_) + ">");
+}
+
+void Program::AddQuery(std::string_view goal_text) {
+  AddClause("query(" + std::string(goal_text) + ")");
+}
+
+void Program::AddEvidence(std::string_view atom_text, bool value) {
+  AddClause("evidence(" + std::string(atom_text) + ", " + (value ? "true" : "false") + ")");
+}
+
+void Program::ClearQueriesAndEvidence() {
+  queries_.clear();
+  evidence_.clear();
+  std::vector<std::pair<int, int>> kept;
+  for (auto item : order_) {
+    if (item.first == 0 || item.first == 3) kept.push_back(item);
+  }
+  order_ = std::move(kept);
+}
+
+void Program::AddParsed(const ParsedClause& parsed) {
+  const Symbols& sym = Symbols::Get();
+  const Term* t = parsed.term;
+  SourceLocation where{parsed.file, parsed.line, parsed.column};
+  if (t->Is(sym.neck, 1)) {
+    AddDirective(t->args[0], where);
+    return;
+  }
+  if (t->Is(sym.neck, 2)) {
+    AddClauseTerm(t->args[0], t->args[1], parsed);
+    return;
+  }
+  if (t->Is(sym.query, 1)) {
+    queries_.push_back({t->args[0], parsed.num_vars, parsed.var_names, LocationOf(t->args[0], parsed)});
+    order_.push_back({1, static_cast<int>(queries_.size()) - 1});
+    return;
+  }
+  if (t->Is(sym.evidence, 1) || t->Is(sym.evidence, 2)) {
+    bool value = true;
+    if (t->arity == 2) {
+      const Term* v = t->args[1];
+      if (v->IsAtom(sym.true_)) value = true;
+      else if (v->IsAtom(sym.false_)) value = false;
+      else throw ParseError("evidence/2 expects true or false, got '" + ToString(v) + "'",
+                            LocationOf(t, parsed));
+    }
+    evidence_.push_back({t->args[0], parsed.num_vars, value, LocationOf(t->args[0], parsed)});
+    order_.push_back({2, static_cast<int>(evidence_.size()) - 1});
+    return;
+  }
+  AddClauseTerm(t, nullptr, parsed);
+}
+
+void Program::AddDirective(const Term* goal, const SourceLocation& where) {
+  const Symbols& sym = Symbols::Get();
+  static const Symbol kUseModule = Intern("use_module");
+  static const Symbol kLibrary = Intern("library");
+  static const Symbol kLists = Intern("lists");
+  if (goal->Is(kUseModule, 1) && goal->args[0]->Is(kLibrary, 1)) {
+    const Term* lib = goal->args[0]->args[0];
+    if (lib->IsAtom(kLists)) {
+      lists_loaded_ = true;
+      directives_.push_back(":- " + ToString(goal) + ".");
+      order_.push_back({3, static_cast<int>(directives_.size()) - 1});
+      return;
+    }
+    throw UnknownNameError(UnknownNameMessage("library", ToString(lib), "lists"), where);
+  }
+  (void)sym;
+  throw ParseError("Unsupported directive ':- " + ToString(goal) +
+                       "' (only ':- use_module(library(lists)).' is supported)",
+                   where);
+}
+
+void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClause& parsed) {
+  const Symbols& sym = Symbols::Get();
+  Clause clause;
+  clause.body = body;
+  clause.num_vars = parsed.num_vars;
+  clause.var_names = parsed.var_names;
+  clause.location = LocationOf(head, parsed);
+  clause.library = parsed.file == "library(lists)";
+  std::vector<const Term*> parts;
+  if (CollectAnnotated(head, parts)) {
+    for (const Term* part : parts) {
+      const Term* h = part->args[1];
+      CheckCallable(h, parsed);
+      clause.heads.push_back(h);
+      clause.probs.push_back(part->args[0]);
+      clause.tunable.push_back(-1);
+    }
+  } else {
+    CheckCallable(head, parsed);
+    clause.heads.push_back(head);
+  }
+  if (body && !body->IsCallable() && body->kind != TermKind::kVar) {
+    throw ParseError("Clause body must be callable, got '" + ToString(body) + "'",
+                     LocationOf(body, parsed));
+  }
+  std::vector<char> used(static_cast<std::size_t>(clause.num_vars), 0);
+  for (const Term* h : clause.heads) MarkVars(h, used);
+  if (body) MarkVars(body, used);
+  for (int v = 0; v < clause.num_vars; ++v) {
+    if (used[static_cast<std::size_t>(v)]) clause.instance_vars.push_back(v);
+  }
+  int index = static_cast<int>(clauses_.size());
+  for (std::size_t i = 0; i < clause.probs.size(); ++i) {
+    const Term* p = clause.probs[i];
+    if (!p->Is(sym.t, 1)) continue;
+    Tunable tunable;
+    tunable.clause = index;
+    tunable.head = static_cast<int>(i);
+    tunable.key = ToString(p, &clause.var_names) + "::" + ToString(clause.heads[i], &clause.var_names);
+    const Term* start = p->args[0];
+    if (start->kind == TermKind::kVar) {
+      tunable.random_start = true;
+      tunable.start = std::numeric_limits<double>::quiet_NaN();
+    } else if (start->IsNumber()) {
+      tunable.start = start->kind == TermKind::kInt ? static_cast<double>(start->int_value)
+                                                    : start->float_value;
+    } else {
+      throw ParseError("t(...) expects a number or '_', got '" + ToString(start) + "'",
+                       LocationOf(p, parsed));
+    }
+    clause.tunable[i] = static_cast<int>(tunables_.size());
+    tunables_.push_back(tunable);
+    tunable_values_.push_back(tunable.start);
+  }
+  clauses_.push_back(std::move(clause));
+  order_.push_back({0, index});
+  Index(index);
+}
+
+void Program::Index(int clause_index) {
+  const Clause& c = clauses_[clause_index];
+  for (std::size_t h = 0; h < c.heads.size(); ++h) {
+    const Term* head = c.heads[h];
+    index_[{head->name, head->arity}].push_back({clause_index, static_cast<int>(h)});
+  }
+}
+
+Program::Definition Program::Lookup(Symbol name, std::uint32_t arity) const {
+  auto it = index_.find({name, arity});
+  if (it != index_.end()) return {&it->second, &clauses_};
+  if (lists_loaded_) {
+    const Program& lib = ListsLibrary();
+    auto lit = lib.index_.find({name, arity});
+    if (lit != lib.index_.end()) return {&lit->second, &lib.clauses_};
+  }
+  return {};
+}
+
+std::string Program::ToText() const {
+  std::string out;
+  for (auto [kind, i] : order_) {
+    if (kind == 1) {
+      out += "query(" + ToString(queries_[i].goal, &queries_[i].var_names) + ").\n";
+      continue;
+    }
+    if (kind == 2) {
+      out += "evidence(" + ToString(evidence_[i].atom) + "," +
+             (evidence_[i].value ? "true" : "false") + ").\n";
+      continue;
+    }
+    if (kind == 3) {
+      out += directives_[i] + "\n";
+      continue;
+    }
+    const Clause& c = clauses_[i];
+    for (std::size_t h = 0; h < c.heads.size(); ++h) {
+      if (h) out += "; ";
+      if (c.probabilistic()) {
+        if (c.tunable[h] >= 0) {
+          out += FormatFloat(tunable_values_[c.tunable[h]]);
+        } else {
+          out += ToString(c.probs[h], &c.var_names);
+        }
+        out += "::";
+      }
+      out += ToString(c.heads[h], &c.var_names);
+    }
+    if (c.body) out += " :- " + ToString(c.body, &c.var_names);
+    out += ".\n";
+  }
+  return out;
+}
+
+}  // namespace symnas::logic
