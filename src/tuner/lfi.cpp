@@ -1,6 +1,7 @@
 // Rule-weight learning: evidence of applied rules -> interpretations -> engine LFI -> weights.
 #include "symnas/tuner/lfi.hpp"
 
+#include <set>
 #include <sstream>
 
 #include "symnas/tuner/facts.hpp"
@@ -44,13 +45,17 @@ std::map<std::string, double> RelearnWeights(const RuleBase& rules,
                                              const std::vector<RuleEvidence>& evidence) {
   std::map<std::string, double> weights = rules.InitialWeights();
   std::vector<RuleEvidence> learnable;
+  std::set<std::string> observed;
   for (const auto& item : evidence) {
-    if (weights.count(item.rule_id)) learnable.push_back(item);
+    if (!weights.count(item.rule_id)) continue;
+    learnable.push_back(item);
+    observed.insert(item.rule_id);
   }
   if (learnable.empty()) return weights;
   const LfiResult result = Learn(LfiModel(rules), Interpretations(learnable));
+  // A rule that no interpretation mentions has no expected counts: keep its initial weight.
   for (const auto& [atom, weight] : result.weights) {
-    if (weights.count(atom)) weights[atom] = weight;
+    if (observed.count(atom)) weights[atom] = weight;
   }
   return weights;
 }

@@ -60,7 +60,9 @@ TEST(Lfi, AnActionThatKeepsHelpingGainsWeight) {
     evidence.push_back({step, helps, helped[step]});
     evidence.push_back({step, fails, false});
     const auto weights = RelearnWeights(rules, evidence);
-    if (helped[step]) EXPECT_GE(weights.at(helps), previous_helps - 1e-6) << step;
+    if (helped[step]) {
+      EXPECT_GE(weights.at(helps), previous_helps - 1e-6) << step;
+    }
     EXPECT_LE(weights.at(fails), previous_fails + 1e-6) << step;
     previous_helps = weights.at(helps);
     previous_fails = weights.at(fails);

@@ -134,7 +134,9 @@ TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
       hardware_actions += a.applied && a.details.value("problem", "") == "thr_exceeded(flops)";
     }
   }
-  if (over_budget > 0) EXPECT_GT(hardware_actions, 0);
+  if (over_budget > 0) {
+    EXPECT_GT(hardware_actions, 0);
+  }
   const auto best = search::BestTrialIndex(outcome.trials);
   ASSERT_GE(best, 0);
   EXPECT_TRUE(outcome.trials[static_cast<std::size_t>(best)].objective.feasible);
@@ -157,7 +159,9 @@ TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
   ASSERT_EQ(steps.size(), 8u);
   const std::string text = FormatExplanation(input);
   EXPECT_NE(text.find("action(dec_layers,thr_exceeded(flops))"), std::string::npos);
-  if (over_budget > 0) EXPECT_NE(text.find("thr_exceeded(flops)"), std::string::npos);
+  if (over_budget > 0) {
+    EXPECT_NE(text.find("thr_exceeded(flops)"), std::string::npos);
+  }
 }
 
 TEST(SymbolicStrategy, SaveLoadRestoresTheSameBehaviour) {
