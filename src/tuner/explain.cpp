@@ -76,12 +76,12 @@ std::string FormatExplanation(const ExplainInput& input) {
     for (const auto& [id, weight] : weights) rule_ids.insert(id);
   }
   out += "\nLearned rule weights over time (initial, then after each trial with new evidence)\n";
-  out += fmt::format("{:<48} {:>7}", "rule", "initial");
+  out += fmt::format("{:<56} {:>7}", "rule", "initial");
   for (const auto& [trial_id, weights] : input.weights) out += fmt::format(" {:>6}", trial_id);
   out += "\n";
   for (const auto& id : rule_ids) {
     const auto initial = input.initial_weights.find(id);
-    out += fmt::format("{:<48} {:>7}", id,
+    out += fmt::format("{:<56} {:>7}", id,
                        initial == input.initial_weights.end()
                            ? std::string("-")
                            : fmt::format("{:.3f}", initial->second));

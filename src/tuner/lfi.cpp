@@ -1,7 +1,6 @@
 // Rule-weight learning: evidence of applied rules -> interpretations -> engine LFI -> weights.
 #include "symnas/tuner/lfi.hpp"
 
-#include <set>
 #include <sstream>
 
 #include "symnas/tuner/facts.hpp"
@@ -42,20 +41,25 @@ std::vector<std::map<std::string, bool>> Interpretations(
 }
 
 std::map<std::string, double> RelearnWeights(const RuleBase& rules,
-                                             const std::vector<RuleEvidence>& evidence) {
+                                             const std::vector<RuleEvidence>& evidence,
+                                             double prior_strength) {
   std::map<std::string, double> weights = rules.InitialWeights();
+  const std::map<std::string, double> initial = weights;
   std::vector<RuleEvidence> learnable;
-  std::set<std::string> observed;
+  std::map<std::string, int> applications;
   for (const auto& item : evidence) {
     if (!weights.count(item.rule_id)) continue;
     learnable.push_back(item);
-    observed.insert(item.rule_id);
+    ++applications[item.rule_id];
   }
   if (learnable.empty()) return weights;
   const LfiResult result = Learn(LfiModel(rules), Interpretations(learnable));
   // A rule that no interpretation mentions has no expected counts: keep its initial weight.
   for (const auto& [atom, weight] : result.weights) {
-    if (observed.count(atom)) weights[atom] = weight;
+    const auto n = applications.find(atom);
+    if (n == applications.end()) continue;
+    weights[atom] = (weight * n->second + prior_strength * initial.at(atom)) /
+                    (n->second + prior_strength);
   }
   return weights;
 }

@@ -64,6 +64,10 @@ SymbolicOptions SymbolicOptions::FromJson(const nlohmann::json& options) {
     }
   }
   if (options.contains("bo")) out.bo_options = options.at("bo");
+  if (options.contains("prior_strength")) {
+    out.prior_strength = options.at("prior_strength").get<double>();
+    if (out.prior_strength < 0) throw ConfigError("symbolic: prior_strength must be >= 0");
+  }
   return out;
 }
 
@@ -98,7 +102,7 @@ void SymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
     evidence_.push_back({pending_->trial_id, rule_id, improved});
   }
   pending_.reset();
-  weights_ = RelearnWeights(rules_, evidence_);
+  weights_ = RelearnWeights(rules_, evidence_, options_.prior_strength);
   annotations_.rule_weights = weights_;
 }
 
@@ -215,6 +219,9 @@ std::vector<search::StrategyParam> SymbolicStrategyParams() {
       {"budgets", nlohmann::json::object(),
        "metric -> budget for the thr_exceeded(M) facts (the CLI fills it from the objective)"},
       {"bo", nlohmann::json::object(), "options of the inner bo strategy"},
+      {"prior_strength", kDefaultPriorStrength,
+       "pseudo applications at the initial weight that smooth the learned weights (0: plain "
+       "ProbLog LFI)"},
   };
 }
 

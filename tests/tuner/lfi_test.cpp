@@ -59,7 +59,7 @@ TEST(Lfi, AnActionThatKeepsHelpingGainsWeight) {
   for (int step = 0; step < 5; ++step) {
     evidence.push_back({step, helps, helped[step]});
     evidence.push_back({step, fails, false});
-    const auto weights = RelearnWeights(rules, evidence);
+    const auto weights = RelearnWeights(rules, evidence, /*prior_strength=*/0.0);
     if (helped[step]) {
       EXPECT_GE(weights.at(helps), previous_helps - 1e-6) << step;
     }
@@ -71,6 +71,12 @@ TEST(Lfi, AnActionThatKeepsHelpingGainsWeight) {
   }
   EXPECT_NEAR(previous_helps, 0.8, 1e-3);  // EM fixed point: 4 helped / 5 applied
   EXPECT_NEAR(previous_fails, 0.0, 1e-3);
+  // With the default prior (2 pseudo applications at the initial weight):
+  const auto smoothed = RelearnWeights(rules, evidence);
+  EXPECT_NEAR(smoothed.at(helps), (4 + 2 * 0.7) / 7, 1e-3);
+  EXPECT_NEAR(smoothed.at(fails), (0 + 2 * 0.4) / 7, 1e-3);
+  EXPECT_GT(smoothed.at(helps), 0.7);  // still gained weight
+  EXPECT_LT(smoothed.at(fails), 0.4);  // still lost weight
 }
 
 TEST(Lfi, EvidenceOnUnknownOrFixedRulesIsIgnored) {

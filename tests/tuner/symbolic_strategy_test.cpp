@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
 
 #include "symnas/search/driver.hpp"
 #include "symnas/search/synthetic.hpp"
@@ -158,6 +160,7 @@ TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
   const auto steps = ExplainSteps(input);
   ASSERT_EQ(steps.size(), 8u);
   const std::string text = FormatExplanation(input);
+  if (std::getenv("SYMNAS_TEST_VERBOSE") != nullptr) std::cout << text;
   EXPECT_NE(text.find("action(dec_layers,thr_exceeded(flops))"), std::string::npos);
   if (over_budget > 0) {
     EXPECT_NE(text.find("thr_exceeded(flops)"), std::string::npos);

@@ -35,9 +35,18 @@ std::string LfiModel(const RuleBase& rules);
 /// One interpretation per trial after which rules were applied, holding the evidence of each.
 std::vector<std::map<std::string, bool>> Interpretations(const std::vector<RuleEvidence>& evidence);
 
-/// Re-learns the weights of every learnable rule from all evidence (rules without evidence keep
-/// their initial weight). Returns rule id -> weight for every learnable rule.
+/// Default strength of the prior that keeps a rule's initial weight in play (in pseudo
+/// applications); 0 gives ProbLog's plain maximum-likelihood LFI.
+inline constexpr double kDefaultPriorStrength = 2.0;
+
+/// Re-learns the weights of every learnable rule from all evidence with the engine's LFI (rules
+/// without evidence keep their initial weight). With prior_strength m > 0 the learned weight w
+/// of a rule applied n times is smoothed towards its initial weight w0 as
+/// (w * n + m * w0) / (n + m) — the maximum a posteriori estimate under a Beta(m w0, m (1 - w0))
+/// prior for independent rules — so one unlucky application does not silence a rule forever.
+/// Returns rule id -> weight for every learnable rule.
 std::map<std::string, double> RelearnWeights(const RuleBase& rules,
-                                             const std::vector<RuleEvidence>& evidence);
+                                             const std::vector<RuleEvidence>& evidence,
+                                             double prior_strength = kDefaultPriorStrength);
 
 }  // namespace symnas::tuner

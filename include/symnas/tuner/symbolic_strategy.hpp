@@ -23,6 +23,7 @@ struct SymbolicOptions {
   std::vector<std::string> rule_files;     ///< user rule files, added after the shipped ones
   std::map<std::string, double> budgets;   ///< metric -> budget (the objective's constraints)
   nlohmann::json bo_options = nlohmann::json::object();  ///< options of the inner `bo`
+  double prior_strength = kDefaultPriorStrength;  ///< see RelearnWeights; 0: plain LFI
   static SymbolicOptions FromJson(const nlohmann::json& options);
 };
 
