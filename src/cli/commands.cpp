@@ -5,6 +5,9 @@ namespace symnas::cli {
 
 void AddVersionCommand(CLI::App& sub, CommandRun& run);
 void AddProbCommand(CLI::App& sub, CommandRun& run);
+void AddSearchCommand(CLI::App& sub, CommandRun& run);
+void AddTrialsCommand(CLI::App& sub, CommandRun& run);
+void AddExportCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -12,6 +15,10 @@ const std::vector<CommandEntry>& Commands() {
        &AddVersionCommand},
       {"prob", "Exact probabilistic inference on a ProbLog program; 'prob lfi' learns weights",
        &AddProbCommand},
+      {"search", "Run or resume a search study (strategies: random, bo, evolution, morphism)",
+       &AddSearchCommand},
+      {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
+      {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
   };
   return kCommands;
 }

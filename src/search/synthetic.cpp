@@ -166,6 +166,9 @@ SyntheticOptions SyntheticOptions::FromJson(const nlohmann::json& j) {
 SyntheticEvaluator::SyntheticEvaluator(SyntheticOptions options)
     : options_(std::move(options)), function_(FindSyntheticFunction(options_.function)) {}
 
+SyntheticEvaluator::SyntheticEvaluator(const std::string& function)
+    : SyntheticEvaluator(SyntheticOptions::FromJson({{"function", function}})) {}
+
 std::map<std::string, double> SyntheticEvaluator::EstimateCosts(const Params& params) {
   if (!options_.fail_param.empty()) {
     auto it = params.find(options_.fail_param);

@@ -24,9 +24,11 @@ StudyStore::StudyStore(const std::string& path) : path_(path) {
   }
   try {
     sqlite3_busy_timeout(db_, 10000);
-    Statement wal(db_, "PRAGMA journal_mode=WAL");
-    if (wal.Step() && wal.Text(0) != "wal") {
-      throw StoreError(fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
+    {
+      Statement wal(db_, "PRAGMA journal_mode=WAL");
+      if (wal.Step() && wal.Text(0) != "wal") {
+        throw StoreError(fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
+      }
     }
     Exec("PRAGMA synchronous=FULL");
     Exec("PRAGMA foreign_keys=ON");
@@ -53,12 +55,15 @@ void StudyStore::Exec(const std::string& sql) {
 void StudyStore::CreateSchema() {
   Transaction tx(db_);
   Exec(kSchemaSql);
-  Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (get.Step()) {
-    int version = std::stoi(get.Text(0));
-    if (version > kSchemaVersion) {
+  std::optional<int> version;
+  {
+    Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (get.Step()) version = std::stoi(get.Text(0));
+  }
+  if (version) {
+    if (*version > kSchemaVersion) {
       throw StoreError(fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
-                                   version, kSchemaVersion));
+                                   *version, kSchemaVersion));
     }
   } else {
     Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('writer', 'symnas 0.1.0')");
@@ -177,10 +182,12 @@ void StudyStore::InsertState(std::int64_t trial_id, const nlohmann::json& state)
 void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
                             const nlohmann::json& strategy_state) {
   Transaction tx(db_);
-  Statement next(db_, "SELECT COALESCE(MAX(id) + 1, 0) FROM trials");
-  next.Step();
-  if (next.Int(0) != trial.id) {
-    throw StoreError(fmt::format("study '{}': trial id {} is not the next id {}", path_, trial.id, next.Int(0)));
+  {
+    Statement next(db_, "SELECT COALESCE(MAX(id) + 1, 0) FROM trials");
+    next.Step();
+    if (next.Int(0) != trial.id) {
+      throw StoreError(fmt::format("study '{}': trial id {} is not the next id {}", path_, trial.id, next.Int(0)));
+    }
   }
   Statement s(db_, fmt::format("INSERT INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kTrialColumns));
   BindTrial(s, trial);

@@ -54,6 +54,8 @@ struct SyntheticOptions {
 class SyntheticEvaluator : public Evaluator {
  public:
   explicit SyntheticEvaluator(SyntheticOptions options);
+  /// Default options for the function called `function`.
+  explicit SyntheticEvaluator(const std::string& function);
   std::map<std::string, double> EstimateCosts(const Params& params) override;
   EvalResult Evaluate(const Params& params, std::uint64_t seed) override;
   const SyntheticFunction& function() const { return function_; }

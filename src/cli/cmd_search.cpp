@@ -1,0 +1,105 @@
+// `symnas search`: runs (or resumes) a study from a YAML config into a SQLite study file, with
+// live progress and a summary of the best trials.
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "evaluator_kinds.hpp"
+#include "symnas/common/error.hpp"
+#include "symnas/search/driver.hpp"
+#include "symnas/search/study_config.hpp"
+#include "symnas/store/study_store.hpp"
+
+namespace symnas::cli {
+
+namespace {
+
+struct SearchArgs {
+  std::string config_path;
+  std::string strategy;
+  std::int64_t trials = 0;
+  std::string study_path;
+  std::int64_t seed = -1;
+  bool quiet = false;
+};
+
+/// The effective config: the YAML plus command-line overrides.
+search::StudyConfig EffectiveConfig(const SearchArgs& a) {
+  search::StudyConfig c = search::LoadStudyConfig(a.config_path);
+  if (!a.strategy.empty()) c.strategy = a.strategy;
+  if (a.trials > 0) c.trials = a.trials;
+  if (a.seed >= 0) c.seed = static_cast<std::uint64_t>(a.seed);
+  search::FindStrategy(c.strategy);  // fail early with the list of strategies
+  return c;
+}
+
+/// On resume the stored config must match the requested one (trials may grow).
+void CheckSameStudy(const nlohmann::json& stored, const nlohmann::json& requested, const std::string& path) {
+  std::string differing;
+  for (const auto& [key, value] : requested.items()) {
+    if (key == "trials") continue;
+    if (!stored.contains(key) || stored[key] != value) differing += (differing.empty() ? "" : ", ") + key;
+  }
+  if (!differing.empty()) {
+    throw ConfigError(fmt::format("study '{}' was created with a different config ({} differ); rerun with the "
+                                  "same config and options, or give a new --study path", path, differing));
+  }
+}
+
+int RunSearch(const SearchArgs& a) {
+  search::StudyConfig config = EffectiveConfig(a);
+  const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
+  store::StudyStore store(path);
+  if (auto stored = store.LoadConfig()) {
+    CheckSameStudy(*stored, config.ToJson(), path);
+    if (config.trials > stored->value("trials", std::int64_t{0})) {
+      nlohmann::json updated = *stored;
+      updated["trials"] = config.trials;
+      store.SaveConfig(updated);
+    }
+  } else {
+    store.SaveConfig(config.ToJson());
+  }
+  auto evaluator = MakeEvaluator(config.evaluator);
+  auto objective = search::MakeObjective(config.objective);
+  search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
+  auto factory = [&](const search::SearchSpace& space) {
+    return search::MakeStrategy(config.strategy, {space, config.seed, config.strategy_options, budget});
+  };
+  search::DriverOptions options;
+  options.trials = config.trials;
+  options.seed = config.seed;
+  options.progress = a.quiet ? nullptr : &std::cout;
+  options.strategy_name = config.strategy;
+  if (!a.quiet) {
+    fmt::print("study '{}' -> {}\nstrategy {} | objective {} | evaluator {} | {} trials | seed {}\n", config.name,
+               path, config.strategy, objective->Describe(), config.evaluator.value("kind", "?"), config.trials,
+               config.seed);
+  }
+  search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
+  search::StudyOutcome outcome = driver.Run();
+  if (!a.quiet) {
+    fmt::print("\n{} trials ({} failed), {} space edits; study file {}\n", search::CountFinished(outcome.trials),
+               std::count_if(outcome.trials.begin(), outcome.trials.end(),
+                             [](const auto& t) { return t.status == search::TrialStatus::kFailed && !t.interrupted; }),
+               outcome.space.history().size(), path);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddSearchCommand(CLI::App& sub, CommandRun& run) {
+  auto args = std::make_shared<SearchArgs>();
+  sub.add_option("--config", args->config_path, "study YAML (see examples/)")->required()->check(CLI::ExistingFile);
+  sub.add_option("--strategy", args->strategy, "override the strategy (random, bo, evolution, morphism)");
+  sub.add_option("--trials", args->trials, "override the number of trials (may grow a resumed study)");
+  sub.add_option("--study", args->study_path, "study file (default <name>.study.db); rerun to resume");
+  sub.add_option("--seed", args->seed, "override the study seed");
+  sub.add_flag("--quiet", args->quiet, "no progress output");
+  run = [args] { return RunSearch(*args); };
+}
+
+}  // namespace symnas::cli

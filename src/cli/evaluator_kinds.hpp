@@ -1,0 +1,26 @@
+// The explicit table of evaluator kinds the CLI can build from a study config's `evaluator:`
+// mapping ({kind: synthetic, function: branin, ...}).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "symnas/search/evaluator.hpp"
+
+namespace symnas::cli {
+
+/// One line of the evaluator table.
+struct EvaluatorKind {
+  const char* name;
+  const char* description;
+  std::unique_ptr<search::Evaluator> (*make)(const nlohmann::json& options);
+};
+
+/// Every evaluator kind the `symnas` binary was built with.
+const std::vector<EvaluatorKind>& EvaluatorKinds();
+/// Builds the evaluator of `config` (its "kind" looked up in the table); UnknownNameError
+/// listing the kinds otherwise.
+std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config);
+
+}  // namespace symnas::cli

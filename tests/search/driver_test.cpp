@@ -1,0 +1,147 @@
+// Tests of the driver: failed trials are recorded and the study goes on, trial seeds, the
+// interrupted trial is re-run on resume and the resumed study equals an uninterrupted one.
+#include "symnas/search/driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "symnas/common/error.hpp"
+#include "symnas/search/synthetic.hpp"
+
+namespace symnas::search {
+namespace {
+
+/// Wraps an evaluator and "crashes the process" (throws a non-std exception the driver does not
+/// catch) when trial number `crash_at` (0-based call count) is evaluated.
+class CrashingEvaluator : public Evaluator {
+ public:
+  CrashingEvaluator(Evaluator& inner, int crash_at) : inner_(inner), crash_at_(crash_at) {}
+  std::map<std::string, double> EstimateCosts(const Params& p) override { return inner_.EstimateCosts(p); }
+  EvalResult Evaluate(const Params& p, std::uint64_t seed) override {
+    if (calls_++ == crash_at_) throw 42;
+    return inner_.Evaluate(p, seed);
+  }
+
+ private:
+  Evaluator& inner_;
+  int crash_at_;
+  int calls_ = 0;
+};
+
+StudyOutcome RunStudy(const std::string& strategy, Evaluator& eval, StudyRecorder& rec, int trials,
+                      std::ostream* progress = nullptr) {
+  static auto objective = MakeObjective({{"kind", "accuracy"}});
+  DriverOptions o;
+  o.trials = trials;
+  o.seed = 9;
+  o.progress = progress;
+  nlohmann::json options = strategy == "bo" ? nlohmann::json{{"initial_random", 3}, {"acq_samples", 200}}
+                                            : nlohmann::json::object();
+  Driver d(FindSyntheticFunction("mixed").space(),
+           [&](const SearchSpace& s) { return MakeStrategy(strategy, {s, 9, options, {}}); }, eval, *objective, rec, o);
+  return d.Run();
+}
+
+TEST(DriverTest, FailedTrialsAreRecordedAndTheStudyContinues) {
+  SyntheticOptions so;
+  so.function = "mixed";
+  so.fail_param = "n";  // n == 3 throws ArchError (an invalid candidate)
+  so.fail_value = 3;
+  so.fail_above_flops = 1.5e7;  // n > 15 returns kFailed (out of memory)
+  SyntheticEvaluator eval(so);
+  MemoryRecorder rec;
+  std::ostringstream progress;
+  auto out = RunStudy("random", eval, rec, 30, &progress);
+  EXPECT_EQ(CountFinished(out.trials), 30);
+  int thrown = 0, returned = 0;
+  for (const auto& t : out.trials) {
+    if (t.status != TrialStatus::kFailed) continue;
+    if (t.result.error.find("ArchError") != std::string::npos) ++thrown;
+    if (t.result.error.find("out of memory") != std::string::npos) ++returned;
+  }
+  EXPECT_GT(thrown, 0);
+  EXPECT_GT(returned, 0);
+  EXPECT_NE(progress.str().find("[30/30]"), std::string::npos);
+  EXPECT_NE(progress.str().find("FAILED: ArchError"), std::string::npos);
+  EXPECT_NE(progress.str().find("best trials"), std::string::npos);
+  // The stored trials are the returned ones.
+  EXPECT_EQ(rec.LoadTrials().size(), out.trials.size());
+}
+
+TEST(DriverTest, TrialSeedsDifferAndAreStable) {
+  EXPECT_EQ(TrialSeed(1, 0), TrialSeed(1, 0));
+  EXPECT_NE(TrialSeed(1, 0), TrialSeed(1, 1));
+  EXPECT_NE(TrialSeed(1, 0), TrialSeed(2, 0));
+}
+
+TEST(DriverTest, ResumeAfterCrashEqualsUninterruptedStudy) {
+  for (const std::string strategy : {"random", "bo", "evolution"}) {
+    SyntheticEvaluator eval(std::string("mixed"));
+    MemoryRecorder clean;
+    auto reference = RunStudy(strategy, eval, clean, 12);
+
+    MemoryRecorder rec;
+    CrashingEvaluator crashing(eval, 7);
+    EXPECT_THROW(RunStudy(strategy, crashing, rec, 12), int);
+    ASSERT_EQ(rec.LoadTrials().size(), 8u);
+    EXPECT_EQ(rec.LoadTrials().back().status, TrialStatus::kRunning);
+    auto resumed = RunStudy(strategy, eval, rec, 12);
+    EXPECT_EQ(resumed.resumed_trials, 7);
+    EXPECT_EQ(resumed.interrupted_trials, 1);
+    ASSERT_EQ(resumed.trials.size(), 13u);  // 12 counted + the interrupted one
+    const auto& interrupted = resumed.trials[7];
+    EXPECT_TRUE(interrupted.interrupted);
+    EXPECT_EQ(interrupted.status, TrialStatus::kFailed);
+    EXPECT_EQ(resumed.trials[8].params, interrupted.params);  // re-run first
+    EXPECT_EQ(resumed.trials[8].seed, interrupted.seed);
+    std::vector<TrialRecord> counted;
+    for (const auto& t : resumed.trials) {
+      if (!t.interrupted) counted.push_back(t);
+    }
+    ASSERT_EQ(counted.size(), reference.trials.size());
+    for (std::size_t i = 0; i < counted.size(); ++i) {
+      EXPECT_EQ(counted[i].params, reference.trials[i].params) << strategy << " trial " << i;
+      EXPECT_EQ(counted[i].objective.score, reference.trials[i].objective.score);
+    }
+  }
+}
+
+TEST(DriverTest, GrowingTheTrialCountContinuesAStudy) {
+  SyntheticEvaluator eval(std::string("mixed"));
+  MemoryRecorder rec;
+  RunStudy("random", eval, rec, 5);
+  auto more = RunStudy("random", eval, rec, 8);
+  EXPECT_EQ(more.resumed_trials, 5);
+  EXPECT_EQ(CountFinished(more.trials), 8);
+  MemoryRecorder clean;
+  auto reference = RunStudy("random", eval, clean, 8);
+  for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(more.trials[i].params, reference.trials[i].params);
+}
+
+TEST(DriverTest, MorphismGrowsTheSpaceAndRespectsTheBudget) {
+  SyntheticEvaluator eval(std::string("cnn_proxy"));
+  auto objective = MakeObjective({{"kind", "seed000"}, {"flops_threshold", 6e7}});
+  MemoryRecorder rec;
+  DriverOptions o;
+  o.trials = 15;
+  BudgetCheck budget = MakeBudgetCheck(eval, objective->Constraints());
+  Driver d(Seed000Space(),
+           [&](const SearchSpace& s) { return MakeStrategy("morphism", {s, 1, {}, budget}); }, eval, *objective, rec, o);
+  auto out = d.Run();
+  EXPECT_FALSE(out.space.history().empty());  // deepen / add_dense grew the space
+  int feasible_morphs = 0;
+  for (std::size_t i = 3; i < out.trials.size(); ++i) {  // after the initial ones
+    EXPECT_LE(out.trials[i].result.metrics.at("flops"), 6e7) << "trial " << i;
+    feasible_morphs += out.trials[i].objective.feasible;
+  }
+  EXPECT_GT(feasible_morphs, 0);
+  for (const auto& e : out.space.history()) {
+    EXPECT_TRUE(e.reason.action.find("deepen") != std::string::npos || e.reason.action.find("widen") != std::string::npos ||
+                e.reason.action.find("add_dense") != std::string::npos) << e.ToString();
+  }
+  EXPECT_EQ(rec.LoadSpaceEdits().size(), out.space.history().size());
+}
+
+}  // namespace
+}  // namespace symnas::search
