@@ -112,16 +112,16 @@ class Builder {
 
  private:
   Lit MapNode(int id) {
-    if (memo_[id]) {
-      if (state_[id] == 1) state_[id] = 2;  // referenced while in progress: a cycle
+    if (state_[id] == 1) {
+      // Referenced while in progress: a cycle. Allocate the OR node now, fill it later.
+      if (!memo_[id]) memo_[id] = f_.ReserveOr();
       return memo_[id];
     }
+    if (memo_[id]) return memo_[id];
     const GroundNode& n = gp_.node(id);
     if (n.kind == GroundNode::Kind::kChoice) return memo_[id] = f_.AddChoice(n.group, n.head);
     if (n.is_true) return memo_[id] = LogicFormula::kTrue;
     if (n.bodies.empty()) return memo_[id] = LogicFormula::kFalse;
-    int reserved = f_.ReserveOr();
-    memo_[id] = reserved;
     state_[id] = 1;
     std::vector<Lit> disjuncts;
     for (const auto& body : n.bodies) {
@@ -130,20 +130,18 @@ class Builder {
       for (Lit l : body) conj.push_back(MapLit(l));
       disjuncts.push_back(f_.AddAnd(std::move(conj)));
     }
-    if (state_[id] == 2) {
-      f_.SetChildren(reserved, std::move(disjuncts));
-      state_[id] = 3;
-      return reserved;
+    state_[id] = 2;
+    if (memo_[id]) {
+      f_.SetChildren(memo_[id], std::move(disjuncts));
+      return memo_[id];
     }
-    state_[id] = 3;
-    // Not part of a cycle: the reserved node stays unused, fold the disjunction.
     return memo_[id] = f_.AddOr(std::move(disjuncts));
   }
 
   const GroundProgram& gp_;
   LogicFormula& f_;
   std::vector<Lit> memo_;
-  std::vector<char> state_;  // 0 new, 1 in progress, 2 in progress and referenced, 3 done
+  std::vector<char> state_;  // 0 new, 1 in progress, 2 done
 };
 
 }  // namespace

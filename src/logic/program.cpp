@@ -264,6 +264,15 @@ Program::Definition Program::Lookup(Symbol name, std::uint32_t arity) const {
   return {};
 }
 
+std::string Program::ListText(const std::vector<double>& values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ", ";
+    out += FormatFloat(values[i]);
+  }
+  return out + "]";
+}
+
 std::string Program::ToText() const {
   std::string out;
   for (auto [kind, i] : order_) {

@@ -103,6 +103,10 @@ class Program {
   };
   Definition Lookup(Symbol name, std::uint32_t arity) const;
 
+  /// A list of numbers as program text, e.g. "[0.9, 0.75, 3]" (floats printed as ProbLog does),
+  /// for building facts such as "l(" + ListText(losses) + ")".
+  static std::string ListText(const std::vector<double>& values);
+
   /// The program text as ProbLog prints it, with tunables replaced by their current values.
   std::string ToText() const;
 
