@@ -8,6 +8,7 @@ void AddProbCommand(CLI::App& sub, CommandRun& run);
 void AddSearchCommand(CLI::App& sub, CommandRun& run);
 void AddTrialsCommand(CLI::App& sub, CommandRun& run);
 void AddExportCommand(CLI::App& sub, CommandRun& run);
+void AddExplainCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -19,6 +20,8 @@ const std::vector<CommandEntry>& Commands() {
        &AddSearchCommand},
       {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
       {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
+      {"explain", "Explain a symbolic study: diagnoses, tuning rules applied, learned weights",
+       &AddExplainCommand},
   };
   return kCommands;
 }

@@ -86,13 +86,29 @@ SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context,
   bo_ = search::MakeStrategy("bo", bo_context);
 }
 
-search::Params SymbolicStrategy::Ask() { return bo_->Ask(); }
+search::Params SymbolicStrategy::Ask() {
+  SyncPendingEdits();
+  return bo_->Ask();
+}
+
+void SymbolicStrategy::SyncPendingEdits() {
+  for (; pending_in_view_ < pending_edits_.size(); ++pending_in_view_) {
+    space_.Apply(pending_edits_[pending_in_view_]);
+    bo_->OnSpaceChanged(space_, pending_edits_[pending_in_view_]);
+  }
+}
 
 void SymbolicStrategy::Tell(const search::TrialOutcome& outcome) {
   bo_->Tell(outcome);
   ++iteration_;
   GatherEvidence(outcome);
   Diagnose(outcome);
+}
+
+bool SymbolicStrategy::Buildable(const search::Params& params) const {
+  // Without a budget check nothing can tell whether a grown network still builds (e.g. one
+  // more pooled block on a small input): layer-adding actions then refuse to apply.
+  return budget_check_ && budget_check_(params).within_budget;
 }
 
 void SymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
@@ -107,6 +123,7 @@ void SymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
 }
 
 void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
+  SyncPendingEdits();
   const TrialFacts facts = ExtractFacts(outcome.result, options_.budgets, iteration_);
   const Reasoning reasoning = Reason(rules_, weights_, facts);
   for (const auto& [problem, probability] : reasoning.problems) {
@@ -129,12 +146,7 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
         record.details["note"] = "applied once for several problems";
       } else {
         ActionContext context{working, outcome.params, {proposed.action, outcome.trial_id, ""},
-                              budget_check_
-                                  ? std::function<bool(const search::Params&)>(
-                                        [this](const search::Params& p) {
-                                          return budget_check_(p).within_budget;
-                                        })
-                                  : nullptr};
+                              [this](const search::Params& p) { return Buildable(p); }};
         const ActionOutcome action = ApplyAction(proposed.action, context);
         for (const auto& edit : action.edits) {
           working.Apply(edit);
@@ -158,6 +170,7 @@ void SymbolicStrategy::OnSpaceChanged(const search::SearchSpace& space,
 }
 
 std::vector<search::SpaceEdit> SymbolicStrategy::TakeSpaceEdits() {
+  pending_in_view_ = 0;
   return std::exchange(pending_edits_, {});
 }
 
@@ -181,6 +194,9 @@ nlohmann::json SymbolicStrategy::Save() const {
                         {"before", ObjectiveJson(pending_->before)},
                         {"rules", pending_->rule_ids}};
   }
+  nlohmann::json edits = nlohmann::json::array();
+  for (const auto& edit : pending_edits_) edits.push_back(edit.ToJson());
+  state["pending_edits"] = edits;
   std::ostringstream rng_text;
   rng_text << rng_;
   state["rng"] = rng_text.str();
@@ -202,6 +218,11 @@ void SymbolicStrategy::Load(const nlohmann::json& state) {
       const auto& p = state.at("pending");
       pending_ = Pending{p.at("trial").get<std::int64_t>(), ObjectiveFromJson(p.at("before")),
                          p.at("rules").get<std::vector<std::string>>()};
+    }
+    pending_edits_.clear();
+    pending_in_view_ = 0;
+    for (const auto& edit : state.value("pending_edits", nlohmann::json::array())) {
+      pending_edits_.push_back(search::SpaceEdit::FromJson(edit));
     }
     std::istringstream rng_text(state.at("rng").get<std::string>());
     rng_text >> rng_;

@@ -65,6 +65,12 @@ class SymbolicStrategy : public search::Strategy {
     std::vector<std::string> rule_ids;
   };
 
+  /// Applies pending edits the driver has not taken yet to the strategy's own view of the space
+  /// (and BO's), so that Ask proposes inside the space those edits make.
+  void SyncPendingEdits();
+  /// The layer-adding actions' check: the candidate is within budget and builds (false when
+  /// the study gave no budget check).
+  bool Buildable(const search::Params& params) const;
   void GatherEvidence(const search::TrialOutcome& outcome);
   void Diagnose(const search::TrialOutcome& outcome);
 
@@ -79,6 +85,7 @@ class SymbolicStrategy : public search::Strategy {
   std::vector<RuleEvidence> evidence_;
   std::optional<Pending> pending_;
   std::vector<search::SpaceEdit> pending_edits_;
+  std::size_t pending_in_view_ = 0;  ///< how many of pending_edits_ space_ already includes
   search::TrialAnnotations annotations_;
 };
 
