@@ -7,6 +7,7 @@
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
+#include "symnas/tuner/symbolic_strategy.hpp"
 
 namespace symnas::search {
 
@@ -47,6 +48,10 @@ const std::vector<StrategyEntry>& Strategies() {
         {"max_filters", 512, "limit of widening a conv block"},
         {"max_units", 2048, "limit of widening a dense layer"}},
        &Make<MorphismStrategy>},
+      {"symbolic",
+       "Symbolic DNN-Tuner (seed 000): BO proposes; ProbLog diagnosis and tuning rules edit the "
+       "space after every trial; rule weights re-learnt by LFI (docs/tuner.md)",
+       tuner::SymbolicStrategyParams(), &tuner::MakeSymbolicStrategy},
   };
   return kStrategies;
 }
