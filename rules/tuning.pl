@@ -19,9 +19,11 @@ t(0.99)::action(reg_l2, overfitting) :- problem(overfitting).
 t(0.4)::action(inc_dropout, overfitting) :- problem(overfitting).
 t(0.5)::action(data_augmentation, overfitting) :- problem(overfitting).
 
-% Underfitting: more capacity, smaller learning rate.
+% Underfitting: more capacity, smaller learning rate. Capacity is only added while no hardware
+% budget is exceeded (a wider or deeper network that is already too expensive makes it worse;
+% in the paper's Tables I-IV inc_neurons never accompanies thr_exceeded either).
 t(0.3)::action(decr_lr, underfitting) :- problem(underfitting).
-t(0.5)::action(inc_neurons, underfitting) :- problem(underfitting).
+t(0.5)::action(inc_neurons, underfitting) :- problem(underfitting), \+ hw_problem.
 % Layer-adding rules. In the original they had the wrong arity and never fired; here they have
 % the same form as every other rule, and they only fire when no hardware budget is exceeded
 % (adding a layer to a network that is already too expensive makes it worse).

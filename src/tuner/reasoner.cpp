@@ -47,25 +47,29 @@ const char* SelectionName(Selection selection) {
   return selection == Selection::kSample ? "sample" : "argmax";
 }
 
-std::vector<std::size_t> SelectActions(const std::vector<ProposedAction>& actions,
-                                       Selection selection, std::mt19937_64& rng) {
-  std::vector<std::size_t> chosen;
+std::vector<std::vector<std::size_t>> SelectActions(const std::vector<ProposedAction>& actions,
+                                                    Selection selection, std::mt19937_64& rng) {
+  const auto more_probable = [&](std::size_t a, std::size_t b) {
+    return actions[a].probability > actions[b].probability;
+  };
+  std::vector<std::vector<std::size_t>> groups;
   if (selection == Selection::kSample) {
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     for (std::size_t i = 0; i < actions.size(); ++i) {
-      if (uniform(rng) < actions[i].probability) chosen.push_back(i);
+      if (uniform(rng) < actions[i].probability) groups.push_back({i});
     }
-    return chosen;
+  } else {
+    std::map<std::string, std::size_t> group_of;  // problem -> its group
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      auto [it, inserted] = group_of.emplace(actions[i].problem, groups.size());
+      if (inserted) groups.emplace_back();
+      groups[it->second].push_back(i);
+    }
+    for (auto& group : groups) std::stable_sort(group.begin(), group.end(), more_probable);
   }
-  std::map<std::string, std::size_t> best;  // problem -> index of its most probable action
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    auto [it, inserted] = best.emplace(actions[i].problem, i);
-    if (!inserted && actions[i].probability > actions[it->second].probability) it->second = i;
-  }
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    if (best.at(actions[i].problem) == i) chosen.push_back(i);
-  }
-  return chosen;
+  std::stable_sort(groups.begin(), groups.end(),
+                   [&](const auto& a, const auto& b) { return more_probable(a[0], b[0]); });
+  return groups;
 }
 
 }  // namespace symnas::tuner

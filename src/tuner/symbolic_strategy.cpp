@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <set>
+#include <algorithm>
 #include <sstream>
 
 #include "symnas/tuner/actions.hpp"
@@ -122,6 +122,15 @@ void SymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
   annotations_.rule_weights = weights_;
 }
 
+namespace {
+
+/// True when `a` and `b` undo each other (either names the other as its opposite).
+bool Opposed(const std::string& a, const std::string& b) {
+  return FindAction(a).opposite == b || FindAction(b).opposite == a;
+}
+
+}  // namespace
+
 void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
   SyncPendingEdits();
   const TrialFacts facts = ExtractFacts(outcome.result, options_.budgets, iteration_);
@@ -129,21 +138,28 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
   for (const auto& [problem, probability] : reasoning.problems) {
     annotations_.diagnoses.push_back({problem, probability, nlohmann::json::object()});
   }
-  const auto chosen = SelectActions(reasoning.actions, options_.selection, rng_);
-  const std::set<std::size_t> chosen_set(chosen.begin(), chosen.end());
+  std::vector<search::ActionRecord> records;
+  for (const auto& proposed : reasoning.actions) {
+    records.push_back({proposed.action, proposed.probability, false,
+                       {{"rule", proposed.rule_id}, {"problem", proposed.problem},
+                        {"selected", false}}});
+  }
   Pending pending{outcome.trial_id, outcome.objective, {}};
   search::SearchSpace working = space_;
-  std::map<std::string, bool> done;  // action -> applied (each action at most once per step)
-  for (std::size_t i = 0; i < reasoning.actions.size(); ++i) {
-    const ProposedAction& proposed = reasoning.actions[i];
-    search::ActionRecord record{proposed.action, proposed.probability, false,
-                                {{"rule", proposed.rule_id},
-                                 {"problem", proposed.problem},
-                                 {"selected", chosen_set.count(i) > 0}}};
-    if (chosen_set.count(i)) {
-      if (auto it = done.find(proposed.action); it != done.end()) {
+  std::map<std::string, bool> tried;  // action -> applied (each action at most once per step)
+  for (const auto& group : SelectActions(reasoning.actions, options_.selection, rng_)) {
+    for (std::size_t index : group) {
+      const ProposedAction& proposed = reasoning.actions[index];
+      search::ActionRecord& record = records[index];
+      record.details["selected"] = true;
+      if (auto it = tried.find(proposed.action); it != tried.end()) {
         record.applied = it->second;
         record.details["note"] = "applied once for several problems";
+      } else if (auto conflict = std::find_if(tried.begin(), tried.end(), [&](const auto& t) {
+                   return t.second && Opposed(t.first, proposed.action);
+                 });
+                 conflict != tried.end()) {
+        record.details["note"] = "skipped: would undo " + conflict->first + " of this step";
       } else {
         ActionContext context{working, outcome.params, {proposed.action, outcome.trial_id, ""},
                               [this](const search::Params& p) { return Buildable(p); }};
@@ -154,12 +170,15 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
         }
         record.applied = action.Applied();
         record.details["note"] = action.note;
-        done[proposed.action] = record.applied;
+        tried[proposed.action] = record.applied;
       }
-      if (record.applied) pending.rule_ids.push_back(proposed.rule_id);
+      if (record.applied) {
+        pending.rule_ids.push_back(proposed.rule_id);
+        break;  // the group is served
+      }
     }
-    annotations_.actions.push_back(std::move(record));
   }
+  for (auto& record : records) annotations_.actions.push_back(std::move(record));
   if (!pending.rule_ids.empty()) pending_ = std::move(pending);
 }
 

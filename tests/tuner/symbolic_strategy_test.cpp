@@ -102,6 +102,32 @@ TEST(SymbolicStrategy, OverBudgetTrialGetsHardwareActions) {
   EXPECT_TRUE(strategy->TakeSpaceEdits().empty());
 }
 
+TEST(SymbolicStrategy, OpposedActionsNeverShareAStepAndArgmaxFallsBack) {
+  // decr_lr made the favourite for underfitting; low_lr's inc_lr (0.99) is applied first, so
+  // decr_lr would undo it: it is skipped and underfitting falls back to inc_neurons.
+  const std::string path = ::testing::TempDir() + "decr_first.pl";
+  std::ofstream(path) << "t(0.95)::action(decr_lr, underfitting) :- problem(underfitting).\n";
+  CurveEvaluator evaluator;
+  auto context = Context(evaluator, 4);
+  context.options["rules"] = {path};
+  context.options["budgets"] = nlohmann::json::object();
+  auto strategy = MakeSymbolicStrategy(context);
+  const Params params = search::Seed000Space().Defaults();
+  search::TrialOutcome outcome{0, params, search::TrialStatus::kComplete, {}, {}};
+  outcome.result.curves.val_loss = {2.0, 1.8, 1.6, 1.4, 1.2};  // a straight line: low_lr
+  outcome.result.curves.train_loss = {2.0, 1.8, 1.6, 1.4, 1.15};
+  outcome.result.curves.val_acc = {0.2, 0.3, 0.4, 0.45, 0.5};  // underfitting
+  outcome.result.curves.train_acc = {0.2, 0.3, 0.4, 0.45, 0.52};
+  strategy->Tell(outcome);
+  std::map<std::string, search::ActionRecord> by_action;
+  for (const auto& a : strategy->TakeAnnotations().actions) by_action[a.action] = a;
+  EXPECT_TRUE(by_action.at("inc_lr").applied);
+  EXPECT_FALSE(by_action.at("decr_lr").applied);
+  EXPECT_NE(by_action.at("decr_lr").details.value("note", "").find("would undo inc_lr"),
+            std::string::npos);
+  EXPECT_TRUE(by_action.at("inc_neurons").applied);
+}
+
 TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
   CurveEvaluator evaluator;
   auto objective = search::MakeObjective(

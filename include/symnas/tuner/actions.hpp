@@ -45,6 +45,7 @@ struct ActionEntry {
   const char* name;         ///< the ProbLog atom, e.g. "dec_layers"
   const char* description;  ///< one line
   std::vector<ActionParam> params;
+  const char* opposite;  ///< the action that undoes this one ("" if none): never both in a step
   ActionOutcome (*apply)(const ActionContext& context, const ActionEntry& entry);
 
   /// The value of parameter `name` (an invariant: the table defines every name it reads).

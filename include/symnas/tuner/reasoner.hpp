@@ -40,10 +40,13 @@ enum class Selection {
 Selection SelectionFromName(const std::string& name);
 const char* SelectionName(Selection selection);
 
-/// Indices into `actions` of the chosen ones, in order. kSample draws one uniform number per
-/// action from `rng` (so the same seed gives the same choice); kArgmax takes, per problem, the
-/// first action of highest probability.
-std::vector<std::size_t> SelectActions(const std::vector<ProposedAction>& actions,
-                                       Selection selection, std::mt19937_64& rng);
+/// The chosen actions as preference groups: the strategy applies, per group, the first
+/// candidate that can act (is applicable and does not undo an action applied before it in the
+/// same step). Groups come most probable first.
+/// kSample: one uniform number per action from `rng` (same seed, same choice); every drawn
+/// action is a group of its own. kArgmax: one group per problem, its actions by decreasing
+/// probability (ties in rule order), so an action at its limit falls back to the next best.
+std::vector<std::vector<std::size_t>> SelectActions(const std::vector<ProposedAction>& actions,
+                                                    Selection selection, std::mt19937_64& rng);
 
 }  // namespace symnas::tuner
