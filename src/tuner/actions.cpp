@@ -3,9 +3,10 @@
 // the CNN template parameters of PARAMS.md, plus the hardware actions of symnas.
 #include "symnas/tuner/actions.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "symnas/common/error.hpp"
 
@@ -58,7 +59,8 @@ bool ScaleLayer(const Dimension& dim, double factor, double cap, const search::E
                 std::vector<SpaceEdit>& edits) {
   // Round away from the old value so that repeated application always makes progress.
   const auto scale = [&](double v) {
-    const double scaled = factor > 1.0 ? std::ceil(v * factor - 1e-9) : std::floor(v * factor + 1e-9);
+    const double scaled =
+        factor > 1.0 ? std::ceil(v * factor - 1e-9) : std::floor(v * factor + 1e-9);
     return std::clamp(scaled, 1.0, cap);
   };
   if (dim.fixed) {
@@ -111,8 +113,8 @@ ActionOutcome IncDropout(const ActionContext& c, const ActionEntry& e) {
     if (dim == nullptr || dim->fixed || !IsNumeric(*dim)) continue;
     const double low = std::min(dim->low + e.Param("step"), dim->high);
     if (low <= dim->low) continue;
-    edits.push_back(SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, name, low, dim->high,
-                                      c.reason));
+    edits.push_back(
+        SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, name, low, dim->high, c.reason));
   }
   if (edits.empty()) return NotApplicable("no free dropout dimension below its upper bound");
   return Described(std::move(edits));
@@ -258,7 +260,7 @@ ActionOutcome DecWidestLayer(const ActionContext& c, const ActionEntry& e) {
   double widest_value = 0.0;
   for (const Dimension* dim : LayerDims(c.space, "filters_")) {
     const auto it = c.trial_params.find(dim->name);
-    const double value = dim->fixed ? search::AsDouble(dim->default_value)
+    const double value = dim->fixed                   ? search::AsDouble(dim->default_value)
                          : it != c.trial_params.end() ? search::AsDouble(it->second)
                                                       : dim->high;
     const double target = std::max(1.0, std::round(value * e.Param("factor")));
@@ -288,48 +290,80 @@ double ActionEntry::Param(const std::string& param_name) const {
 
 const std::vector<ActionEntry>& TuningActions() {
   static const std::vector<ActionEntry> kActions = {
-      {"reg_l2", "add an L2 weight-decay dimension (log range) and turn batch norm on",
+      {"reg_l2",
+       "add an L2 weight-decay dimension (log range) and turn batch norm on",
        {{"weight_decay_low", 1e-6, 1e-9, 1e-2, "lower bound of the new weight_decay dimension"},
         {"weight_decay_high", 0.1, 1e-4, 1.0, "upper bound of the new weight_decay dimension"},
         {"weight_decay_default", 1e-4, 1e-9, 1.0, "its default value"}},
-       "", &RegL2},
-      {"data_augmentation", "turn data augmentation on (random shifts of 10%, flips if allowed)",
-       {}, "", &DataAugmentation},
-      {"inc_dropout", "raise the lower bound of every free dropout dimension",
-       {{"step", 0.1, 0.01, 0.5, "how much each lower bound rises"}}, "", &IncDropout},
-      {"decr_lr", "move the learning-rate range down by a factor",
+       "",
+       &RegL2},
+      {"data_augmentation",
+       "turn data augmentation on (random shifts of 10%, flips if allowed)",
+       {},
+       "",
+       &DataAugmentation},
+      {"inc_dropout",
+       "raise the lower bound of every free dropout dimension",
+       {{"step", 0.1, 0.01, 0.5, "how much each lower bound rises"}},
+       "",
+       &IncDropout},
+      {"decr_lr",
+       "move the learning-rate range down by a factor",
        {{"factor", std::sqrt(10.0), 1.1, 100.0, "both bounds are divided by it (half a decade)"},
         {"min_lr", 1e-7, 1e-12, 1e-3, "no bound goes below it"}},
-       "inc_lr", &DecrLr},
-      {"inc_lr", "move the learning-rate range up by a factor",
+       "inc_lr",
+       &DecrLr},
+      {"inc_lr",
+       "move the learning-rate range up by a factor",
        {{"factor", std::sqrt(10.0), 1.1, 100.0, "both bounds are multiplied by it"},
         {"max_lr", 1.0, 1e-3, 10.0, "no bound goes above it"}},
-       "decr_lr", &IncLr},
-      {"inc_neurons", "move the filters_i / units_i ranges up by a factor",
+       "decr_lr",
+       &IncLr},
+      {"inc_neurons",
+       "move the filters_i / units_i ranges up by a factor",
        {{"factor", 1.25, 1.01, 4.0, "both bounds are multiplied by it"},
         {"max_filters", 1024, 8, 8192, "cap on filters"},
         {"max_units", 4096, 8, 65536, "cap on units"}},
-       "dec_neurons", &IncNeurons},
-      {"dec_neurons", "move the filters_i / units_i ranges down by a factor",
+       "dec_neurons",
+       &IncNeurons},
+      {"dec_neurons",
+       "move the filters_i / units_i ranges down by a factor",
        {{"factor", 1.25, 1.01, 4.0, "both bounds are divided by it"},
         {"max_filters", 1024, 8, 8192, "cap on filters"},
         {"max_units", 4096, 8, 65536, "cap on units"}},
-       "inc_neurons", &DecNeurons},
-      {"inc_batch_size", "raise the lower bound of batch_size by a factor",
-       {{"factor", 2.0, 1.1, 8.0, "the lower bound is multiplied by it"}}, "", &IncBatchSize},
-      {"new_fc_layer", "add a hidden dense layer (dense_layers + 1) and its units_i dimension",
-       {{"max_layers", 3, 1, 8, "no action beyond this many hidden dense layers"}}, "", &NewFcLayer},
-      {"new_conv_layer", "add a convolution block (conv_blocks + 1) and its filters_i dimension",
-       {{"max_blocks", 6, 1, 12, "no action beyond this many conv blocks"}}, "dec_layers", &NewConvLayer},
+       "inc_neurons",
+       &DecNeurons},
+      {"inc_batch_size",
+       "raise the lower bound of batch_size by a factor",
+       {{"factor", 2.0, 1.1, 8.0, "the lower bound is multiplied by it"}},
+       "",
+       &IncBatchSize},
+      {"new_fc_layer",
+       "add a hidden dense layer (dense_layers + 1) and its units_i dimension",
+       {{"max_layers", 3, 1, 8, "no action beyond this many hidden dense layers"}},
+       "",
+       &NewFcLayer},
+      {"new_conv_layer",
+       "add a convolution block (conv_blocks + 1) and its filters_i dimension",
+       {{"max_blocks", 6, 1, 12, "no action beyond this many conv blocks"}},
+       "dec_layers",
+       &NewConvLayer},
       {"dec_layers",
        "remove the last conv block with its pooling, batch norm and dropout (never below one "
        "convolution: with one block left, one convolution per block less)",
-       {}, "new_conv_layer", &DecLayers},
-      {"dec_convs_per_block", "one convolution less in every block (never below one)", {},
-       "", &DecConvsPerBlock},
-      {"dec_widest_layer", "cap the widest conv block's filters at a fraction of its value",
+       {},
+       "new_conv_layer",
+       &DecLayers},
+      {"dec_convs_per_block",
+       "one convolution less in every block (never below one)",
+       {},
+       "",
+       &DecConvsPerBlock},
+      {"dec_widest_layer",
+       "cap the widest conv block's filters at a fraction of its value",
        {{"factor", 0.5, 0.1, 0.95, "new upper bound = factor * the trial's filters"}},
-       "inc_neurons", &DecWidestLayer},
+       "inc_neurons",
+       &DecWidestLayer},
   };
   return kActions;
 }
@@ -345,7 +379,8 @@ const ActionEntry& FindAction(const std::string& name) {
     if (name == entry.name) return entry;
   }
   std::string valid;
-  for (const auto& entry : TuningActions()) valid += (valid.empty() ? "" : ", ") + std::string(entry.name);
+  for (const auto& entry : TuningActions())
+    valid += (valid.empty() ? "" : ", ") + std::string(entry.name);
   throw UnknownNameError(UnknownNameMessage("tuning action", name, valid));
 }
 

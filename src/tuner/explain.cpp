@@ -62,32 +62,44 @@ std::vector<ExplainStep> ExplainSteps(const ExplainInput& input) {
 std::string FormatExplanation(const ExplainInput& input) {
   std::map<std::int64_t, const search::TrialRecord*> by_id;
   for (const auto& trial : input.trials) by_id[trial.id] = &trial;
+  const auto steps = ExplainSteps(input);
+  // Column widths fit the content (the problems and rules columns can be long).
+  std::size_t problems_width = 20;
+  std::size_t rules_width = 34;
+  for (const auto& step : steps) {
+    problems_width = std::max(problems_width, Join(step.problems, ", ").size());
+    rules_width = std::max(rules_width, Join(step.applied, "; ").size());
+  }
   std::string out = "Diagnosis and tuning per step (Bellodi et al. 2023, Tables I-IV)\n";
-  out += fmt::format("{:>4} {:>5} {:>16}  {:<40} {:<60} {}\n", "step", "trial", "objective",
-                     "diagnosis (problems)", "tuning rules applied (probability)", "helped");
-  for (const auto& step : ExplainSteps(input)) {
-    out += fmt::format("{:>4} {:>5} {:>16}  {:<40} {:<60} {}\n", step.step, step.trial_id,
+  out += fmt::format("{:>4} {:>5} {:>16}  {:<{}}  {:<{}}  {}\n", "step", "trial", "objective",
+                     "diagnosis (problems)", problems_width, "tuning rules applied (probability)",
+                     rules_width, "helped");
+  for (const auto& step : steps) {
+    out += fmt::format("{:>4} {:>5} {:>16}  {:<{}}  {:<{}}  {}\n", step.step, step.trial_id,
                        ScoreText(*by_id.at(step.trial_id)), Join(step.problems, ", "),
-                       Join(step.applied, "; "), step.helped);
+                       problems_width, Join(step.applied, "; "), rules_width, step.helped);
   }
   std::set<std::string> rule_ids;
+  std::size_t rule_width = 4;
   for (const auto& [id, weight] : input.initial_weights) rule_ids.insert(id);
   for (const auto& [trial_id, weights] : input.weights) {
     for (const auto& [id, weight] : weights) rule_ids.insert(id);
   }
+  for (const auto& id : rule_ids) rule_width = std::max(rule_width, id.size());
   out += "\nLearned rule weights over time (initial, then after each trial with new evidence)\n";
-  out += fmt::format("{:<56} {:>7}", "rule", "initial");
+  out += fmt::format("{:<{}} {:>7}", "rule", rule_width, "initial");
   for (const auto& [trial_id, weights] : input.weights) out += fmt::format(" {:>6}", trial_id);
   out += "\n";
   for (const auto& id : rule_ids) {
     const auto initial = input.initial_weights.find(id);
-    out += fmt::format("{:<56} {:>7}", id,
+    out += fmt::format("{:<{}} {:>7}", id, rule_width,
                        initial == input.initial_weights.end()
                            ? std::string("-")
                            : fmt::format("{:.3f}", initial->second));
     for (const auto& [trial_id, weights] : input.weights) {
       const auto it = weights.find(id);
-      out += it == weights.end() ? fmt::format(" {:>6}", "-") : fmt::format(" {:>6.3f}", it->second);
+      out +=
+          it == weights.end() ? fmt::format(" {:>6}", "-") : fmt::format(" {:>6.3f}", it->second);
     }
     out += "\n";
   }

@@ -105,8 +105,8 @@ std::string PrologFloat(double value) {
 std::string PrologAtom(const std::string& name) {
   bool bare = !name.empty() && name[0] >= 'a' && name[0] <= 'z';
   for (char c : name) {
-    bare = bare && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '_');
+    bare = bare &&
+           ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (bare) return name;
   std::string quoted = "'";

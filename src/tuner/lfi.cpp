@@ -21,7 +21,8 @@ bool Improved(const search::ObjectiveValue& before, const search::ObjectiveValue
 std::string LfiModel(const RuleBase& rules) {
   std::ostringstream model;
   for (const auto& rule : rules.tuning_rules()) {
-    if (rule.learnable) model << "t(" << PrologFloat(rule.initial_weight) << ")::" << rule.id << ".\n";
+    if (rule.learnable)
+      model << "t(" << PrologFloat(rule.initial_weight) << ")::" << rule.id << ".\n";
   }
   return model.str();
 }
@@ -58,8 +59,8 @@ std::map<std::string, double> RelearnWeights(const RuleBase& rules,
   for (const auto& [atom, weight] : result.weights) {
     const auto n = applications.find(atom);
     if (n == applications.end()) continue;
-    weights[atom] = (weight * n->second + prior_strength * initial.at(atom)) /
-                    (n->second + prior_strength);
+    weights[atom] =
+        (weight * n->second + prior_strength * initial.at(atom)) / (n->second + prior_strength);
   }
   return weights;
 }

@@ -31,7 +31,8 @@ LfiResult Learn(const std::string& model, const std::vector<Interpretation>& int
   for (const auto& weight : learned.weights) {
     // Keys are printed as "t(0.5)::atom": keep the atom.
     const std::size_t colons = weight.key.find("::");
-    const std::string atom = colons == std::string::npos ? weight.key : weight.key.substr(colons + 2);
+    const std::string atom =
+        colons == std::string::npos ? weight.key : weight.key.substr(colons + 2);
     result.weights[CompactTerm(atom)] = weight.weight;
   }
   return result;

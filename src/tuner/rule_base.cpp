@@ -79,14 +79,20 @@ std::size_t FindTopLevel(const std::string& text, const std::string& token) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quote != '\0') {
-      if (c == '\\') ++i;
-      else if (c == quote) quote = '\0';
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = '\0';
       continue;
     }
-    if (c == '\'' || c == '"') quote = c;
-    else if (c == '(' || c == '[' || c == '{') ++depth;
-    else if (c == ')' || c == ']' || c == '}') --depth;
-    else if (depth == 0 && text.compare(i, token.size(), token) == 0) return i;
+    if (c == '\'' || c == '"')
+      quote = c;
+    else if (c == '(' || c == '[' || c == '{')
+      ++depth;
+    else if (c == ')' || c == ']' || c == '}')
+      --depth;
+    else if (depth == 0 && text.compare(i, token.size(), token) == 0)
+      return i;
   }
   return std::string::npos;
 }
@@ -126,8 +132,8 @@ bool HasVariable(const std::string& term) {
       quote = c;
       continue;
     }
-    const bool starts_name = i == 0 || !(std::isalnum(static_cast<unsigned char>(term[i - 1])) ||
-                                         term[i - 1] == '_');
+    const bool starts_name =
+        i == 0 || !(std::isalnum(static_cast<unsigned char>(term[i - 1])) || term[i - 1] == '_');
     if (starts_name && (std::isupper(static_cast<unsigned char>(c)) || c == '_')) return true;
   }
   return false;
@@ -236,9 +242,9 @@ bool ParseTuningRule(const Clause& clause, TuningRule& rule) {
   std::string functor;
   const auto args = Arguments(head, functor);
   if (HasVariable(head)) {
-    throw RuleError("tuning rule head '" + head +
-                        "' must be ground: write one rule per action and problem",
-                    clause.location);
+    throw RuleError(
+        "tuning rule head '" + head + "' must be ground: write one rule per action and problem",
+        clause.location);
   }
   rule = TuningRule{};
   rule.id = head;
@@ -288,14 +294,16 @@ void RuleBase::AddClause(const Clause& clause, std::map<std::string, bool>& repl
   if (ParseTuningRule(clause, rule)) {
     auto same = std::find_if(tuning_rules_.begin(), tuning_rules_.end(),
                              [&](const TuningRule& r) { return r.id == rule.id; });
-    if (same != tuning_rules_.end()) *same = rule;
-    else tuning_rules_.push_back(rule);
+    if (same != tuning_rules_.end())
+      *same = rule;
+    else
+      tuning_rules_.push_back(rule);
     return;
   }
   if (clause.key == ":-") {
-    const bool seen = std::any_of(clauses_.begin(), clauses_.end(),
-                                  [&](const Clause& c) { return CompactTerm(c.text) ==
-                                                                CompactTerm(clause.text); });
+    const bool seen = std::any_of(clauses_.begin(), clauses_.end(), [&](const Clause& c) {
+      return CompactTerm(c.text) == CompactTerm(clause.text);
+    });
     if (!seen) clauses_.push_back(clause);
     return;
   }

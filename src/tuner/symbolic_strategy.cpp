@@ -71,8 +71,7 @@ SymbolicOptions SymbolicOptions::FromJson(const nlohmann::json& options) {
   return out;
 }
 
-SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context,
-                                   SymbolicOptions options)
+SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context, SymbolicOptions options)
     : space_(context.space),
       budget_check_(context.budget_check),
       options_(std::move(options)),
@@ -140,9 +139,11 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
   }
   std::vector<search::ActionRecord> records;
   for (const auto& proposed : reasoning.actions) {
-    records.push_back({proposed.action, proposed.probability, false,
-                       {{"rule", proposed.rule_id}, {"problem", proposed.problem},
-                        {"selected", false}}});
+    records.push_back(
+        {proposed.action,
+         proposed.probability,
+         false,
+         {{"rule", proposed.rule_id}, {"problem", proposed.problem}, {"selected", false}}});
   }
   Pending pending{outcome.trial_id, outcome.objective, {}};
   search::SearchSpace working = space_;
@@ -155,13 +156,15 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
       if (auto it = tried.find(proposed.action); it != tried.end()) {
         record.applied = it->second;
         record.details["note"] = "applied once for several problems";
-      } else if (auto conflict = std::find_if(tried.begin(), tried.end(), [&](const auto& t) {
-                   return t.second && Opposed(t.first, proposed.action);
-                 });
+      } else if (auto conflict = std::find_if(
+                     tried.begin(), tried.end(),
+                     [&](const auto& t) { return t.second && Opposed(t.first, proposed.action); });
                  conflict != tried.end()) {
         record.details["note"] = "skipped: would undo " + conflict->first + " of this step";
       } else {
-        ActionContext context{working, outcome.params, {proposed.action, outcome.trial_id, ""},
+        ActionContext context{working,
+                              outcome.params,
+                              {proposed.action, outcome.trial_id, ""},
                               [this](const search::Params& p) { return Buildable(p); }};
         const ActionOutcome action = ApplyAction(proposed.action, context);
         for (const auto& edit : action.edits) {
@@ -204,8 +207,8 @@ nlohmann::json SymbolicStrategy::Save() const {
   state["weights"] = weights_;
   nlohmann::json evidence = nlohmann::json::array();
   for (const auto& item : evidence_) {
-    evidence.push_back({{"trial", item.trial_id}, {"rule", item.rule_id},
-                        {"improved", item.improved}});
+    evidence.push_back(
+        {{"trial", item.trial_id}, {"rule", item.rule_id}, {"improved", item.improved}});
   }
   state["evidence"] = evidence;
   if (pending_) {
@@ -229,8 +232,8 @@ void SymbolicStrategy::Load(const nlohmann::json& state) {
     weights_ = state.at("weights").get<std::map<std::string, double>>();
     evidence_.clear();
     for (const auto& item : state.at("evidence")) {
-      evidence_.push_back({item.at("trial").get<std::int64_t>(),
-                           item.at("rule").get<std::string>(), item.at("improved").get<bool>()});
+      evidence_.push_back({item.at("trial").get<std::int64_t>(), item.at("rule").get<std::string>(),
+                           item.at("improved").get<bool>()});
     }
     pending_.reset();
     if (state.contains("pending")) {

@@ -2,12 +2,12 @@
 // stays valid (a conformance loop over the whole table).
 #include "symnas/tuner/actions.hpp"
 
-#include "symnas/common/error.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
+
+#include "symnas/common/error.hpp"
 
 namespace symnas::tuner {
 namespace {
@@ -156,7 +156,7 @@ TEST(Actions, DecLayersRemovesTheLastBlockThenConvolutions) {
   EXPECT_TRUE(Apply(space, "dec_layers").Applied());
   EXPECT_EQ(Pinned(space, "conv_blocks"), 1);
   EXPECT_EQ(Pinned(space, "convs_per_block"), 1);
-  EXPECT_FALSE(Apply(space, "dec_layers").Applied());  // never below one convolution
+  EXPECT_FALSE(Apply(space, "dec_layers").Applied());     // never below one convolution
   EXPECT_TRUE(Apply(space, "new_conv_layer").Applied());  // and back: filters_1 returns
   EXPECT_TRUE(space.Has("filters_1"));
 }

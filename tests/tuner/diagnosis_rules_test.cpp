@@ -27,8 +27,8 @@ double Holds(const std::string& goal, const search::EvalResult& result,
              const std::map<std::string, double>& budgets = {}, int iteration = 1) {
   static const RuleBase rules = RuleBase::Shipped();
   const std::string program = rules.Program({}) +
-                              FactsToProlog(ExtractFacts(result, budgets, iteration)) +
-                              "query(" + goal + ").\n";
+                              FactsToProlog(ExtractFacts(result, budgets, iteration)) + "query(" +
+                              goal + ").\n";
   const Answers answers = Infer(program, "diagnosis_rules_test");
   const auto it = answers.find(CompactTerm(goal));
   return it == answers.end() ? 0.0 : it->second;
@@ -40,9 +40,7 @@ std::map<std::string, double> Problems(const search::EvalResult& result,
   return Reason(rules, {}, ExtractFacts(result, budgets, 1)).problems;
 }
 
-TEST(DiagnosisRules, HealthyRunHasNoProblem) {
-  EXPECT_TRUE(Problems(Healthy()).empty());
-}
+TEST(DiagnosisRules, HealthyRunHasNoProblem) { EXPECT_TRUE(Problems(Healthy()).empty()); }
 
 TEST(DiagnosisRules, GapTrainValidationAccuracy) {
   auto result = Healthy();
@@ -174,8 +172,7 @@ TEST(TuningRules, LayerAddingRulesAreSilencedByAHardwareProblem) {
   auto result = Healthy();
   result.curves.val_acc.back() = 0.70;
   result.metrics["flops"] = 2e7;
-  const auto reasoning =
-      Reason(RuleBase::Shipped(), {}, ExtractFacts(result, {{"flops", 1e7}}, 1));
+  const auto reasoning = Reason(RuleBase::Shipped(), {}, ExtractFacts(result, {{"flops", 1e7}}, 1));
   std::map<std::string, double> by_rule;
   for (const auto& action : reasoning.actions) by_rule[action.rule_id] = action.probability;
   EXPECT_EQ(by_rule.count("action(new_fc_layer,underfitting)"), 0u);
@@ -189,9 +186,9 @@ TEST(TuningRules, LayerAddingRulesAreSilencedByAHardwareProblem) {
 TEST(TuningRules, LearnedWeightsReplaceInitialOnes) {
   auto result = Healthy();
   result.metrics["flops"] = 2e7;
-  const auto reasoning = Reason(RuleBase::Shipped(),
-                                {{"action(dec_layers,thr_exceeded(flops))", 0.25}},
-                                ExtractFacts(result, {{"flops", 1e7}}, 1));
+  const auto reasoning =
+      Reason(RuleBase::Shipped(), {{"action(dec_layers,thr_exceeded(flops))", 0.25}},
+             ExtractFacts(result, {{"flops", 1e7}}, 1));
   bool found = false;
   for (const auto& action : reasoning.actions) {
     if (action.rule_id == "action(dec_layers,thr_exceeded(flops))") {

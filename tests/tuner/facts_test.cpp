@@ -31,8 +31,8 @@ TEST(Facts, TrapezoidAndSlopeIntegrals) {
 TEST(Facts, ThresholdsRelaxAtIterationsSevenTenThirteen) {
   EXPECT_DOUBLE_EQ(ThresholdsAtIteration(1).lacc, 0.15);
   EXPECT_DOUBLE_EQ(ThresholdsAtIteration(6).hloss, 1.2);
-  EXPECT_DOUBLE_EQ(ThresholdsAtIteration(7).lacc, 0.125);   // 0.15/2 + 0.05
-  EXPECT_DOUBLE_EQ(ThresholdsAtIteration(7).hloss, 0.75);   // 1.2/2 + 0.15
+  EXPECT_DOUBLE_EQ(ThresholdsAtIteration(7).lacc, 0.125);  // 0.15/2 + 0.05
+  EXPECT_DOUBLE_EQ(ThresholdsAtIteration(7).hloss, 0.75);  // 1.2/2 + 0.15
   EXPECT_DOUBLE_EQ(ThresholdsAtIteration(9).hloss, 0.75);
   EXPECT_DOUBLE_EQ(ThresholdsAtIteration(10).lacc, 0.1125);  // 0.125/2 + 0.05
   EXPECT_DOUBLE_EQ(ThresholdsAtIteration(10).hloss, 0.525);  // 0.75/2 + 0.15

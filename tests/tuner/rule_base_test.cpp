@@ -57,9 +57,10 @@ TEST(RuleBase, ParsesTuningRules) {
 
 TEST(RuleBase, RejectsNonGroundHeadsAndBadWeights) {
   TuningRule rule;
-  const auto non_ground = SplitClauses("t(0.4)::action(dec_neurons, thr_exceeded(M)) :- "
-                                       "problem(thr_exceeded(M)).",
-                                       "u.pl");
+  const auto non_ground = SplitClauses(
+      "t(0.4)::action(dec_neurons, thr_exceeded(M)) :- "
+      "problem(thr_exceeded(M)).",
+      "u.pl");
   EXPECT_THROW(ParseTuningRule(non_ground[0], rule), RuleError);
   const auto bad_weight = SplitClauses("t(1.5)::action(a, b).", "u.pl");
   EXPECT_THROW(ParseTuningRule(bad_weight[0], rule), RuleError);

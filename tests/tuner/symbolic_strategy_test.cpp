@@ -81,8 +81,8 @@ TEST(SymbolicStrategy, OverBudgetTrialGetsHardwareActions) {
   CurveEvaluator evaluator;
   auto strategy = MakeSymbolicStrategy(Context(evaluator, 2));
   Params params = search::Seed000Space().Defaults();
-  search::TrialOutcome outcome{0, params, search::TrialStatus::kComplete, {},
-                               evaluator.Evaluate(params, 0)};
+  search::TrialOutcome outcome{
+      0, params, search::TrialStatus::kComplete, {}, evaluator.Evaluate(params, 0)};
   outcome.objective = search::Seed000Objective(outcome.result.accuracy,
                                                outcome.result.metrics.at("flops"), kBudget, 0.33);
   strategy->Tell(outcome);
@@ -130,8 +130,8 @@ TEST(SymbolicStrategy, OpposedActionsNeverShareAStepAndArgmaxFallsBack) {
 
 TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
   CurveEvaluator evaluator;
-  auto objective = search::MakeObjective(
-      {{"kind", "seed000"}, {"flops_threshold", kBudget}, {"epsilon", 0.33}});
+  auto objective =
+      search::MakeObjective({{"kind", "seed000"}, {"flops_threshold", kBudget}, {"epsilon", 0.33}});
   search::MemoryRecorder recorder;
   search::DriverOptions options;
   options.trials = 8;
@@ -176,7 +176,8 @@ TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
   ExplainInput input;
   input.trials = outcome.trials;
   for (std::size_t i = 0; i < annotations.size(); ++i) {
-    for (const auto& d : annotations[i].diagnoses) input.diagnoses.push_back({outcome.trials[i].id, d});
+    for (const auto& d : annotations[i].diagnoses)
+      input.diagnoses.push_back({outcome.trials[i].id, d});
     for (const auto& a : annotations[i].actions) input.actions.push_back({outcome.trials[i].id, a});
     if (!annotations[i].rule_weights.empty()) {
       input.weights.push_back({outcome.trials[i].id, annotations[i].rule_weights});
@@ -198,10 +199,10 @@ TEST(SymbolicStrategy, SaveLoadRestoresTheSameBehaviour) {
   auto first = MakeSymbolicStrategy(Context(evaluator, 9));
   for (int i = 0; i < 3; ++i) {
     const Params params = first->Ask();
-    search::TrialOutcome outcome{i, params, search::TrialStatus::kComplete, {},
-                                 evaluator.Evaluate(params, i)};
-    outcome.objective = search::Seed000Objective(
-        outcome.result.accuracy, outcome.result.metrics.at("flops"), kBudget, 0.33);
+    search::TrialOutcome outcome{
+        i, params, search::TrialStatus::kComplete, {}, evaluator.Evaluate(params, i)};
+    outcome.objective = search::Seed000Objective(outcome.result.accuracy,
+                                                 outcome.result.metrics.at("flops"), kBudget, 0.33);
     first->Tell(outcome);
     first->TakeAnnotations();
     first->TakeSpaceEdits();  // not applied here: both strategies keep the seed-000 space

@@ -23,9 +23,9 @@ struct ActionParam {
 
 /// What an action sees when it is applied.
 struct ActionContext {
-  const search::SearchSpace& space;  ///< the current space
+  const search::SearchSpace& space;    ///< the current space
   const search::Params& trial_params;  ///< the diagnosed trial's parameters (may be empty)
-  search::EditReason reason;  ///< stamped on every edit: action name + trial id
+  search::EditReason reason;           ///< stamped on every edit: action name + trial id
   /// Optional: true when a candidate can be built (e.g. the evaluator's EstimateCosts does not
   /// throw). Structural actions use it to refuse an edit that would make the template invalid
   /// (a conv block more than the input resolution allows). Empty: every candidate is buildable.

@@ -16,7 +16,7 @@ namespace symnas::tuner {
 /// Everything the explanation needs, as stored by the study (store rows, flattened).
 struct ExplainInput {
   std::vector<search::TrialRecord> trials;
-  std::vector<std::pair<std::int64_t, search::Diagnosis>> diagnoses;  ///< trial id, diagnosis
+  std::vector<std::pair<std::int64_t, search::Diagnosis>> diagnoses;   ///< trial id, diagnosis
   std::vector<std::pair<std::int64_t, search::ActionRecord>> actions;  ///< trial id, action
   std::vector<std::pair<std::int64_t, std::map<std::string, double>>> weights;  ///< after trial
   std::map<std::string, double> initial_weights;  ///< rule id -> initial weight

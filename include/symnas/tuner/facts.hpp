@@ -37,8 +37,8 @@ double SlopeIntegral(const std::vector<double>& values);
 struct TrialFacts {
   search::LearningCurves raw;       ///< l, a, vl, va
   search::LearningCurves smoothed;  ///< sl, sa, svl, sva (EMA of raw)
-  double int_loss = 0.0;   ///< trapezoid integral of the validation loss
-  double int_slope = 0.0;  ///< integral of the first-to-last line of the validation loss
+  double int_loss = 0.0;            ///< trapezoid integral of the validation loss
+  double int_slope = 0.0;           ///< integral of the first-to-last line of the validation loss
   Thresholds thresholds;
   std::map<std::string, double> metrics;  ///< hardware metrics of the trial (flops, params, ...)
   std::map<std::string, double> budgets;  ///< budgets the study sets, by metric name

@@ -20,10 +20,10 @@ namespace symnas::tuner {
 /// Options of the strategy (table defaults in SymbolicStrategyParams()).
 struct SymbolicOptions {
   Selection selection = Selection::kSample;
-  std::vector<std::string> rule_files;     ///< user rule files, added after the shipped ones
-  std::map<std::string, double> budgets;   ///< metric -> budget (the objective's constraints)
+  std::vector<std::string> rule_files;    ///< user rule files, added after the shipped ones
+  std::map<std::string, double> budgets;  ///< metric -> budget (the objective's constraints)
   nlohmann::json bo_options = nlohmann::json::object();  ///< options of the inner `bo`
-  double prior_strength = kDefaultPriorStrength;  ///< see RelearnWeights; 0: plain LFI
+  double prior_strength = kDefaultPriorStrength;         ///< see RelearnWeights; 0: plain LFI
   static SymbolicOptions FromJson(const nlohmann::json& options);
 };
 
