@@ -12,6 +12,7 @@ void AddTrainCommand(CLI::App& sub, CommandRun& run);
 void AddCostCommand(CLI::App& sub, CommandRun& run);
 void AddHwCommand(CLI::App& sub, CommandRun& run);
 void AddBenchCommand(CLI::App& sub, CommandRun& run);
+void AddExplainCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -31,6 +32,8 @@ const std::vector<CommandEntry>& Commands() {
        &AddHwCommand},
       {"bench", "Benchmarks against peers (nasbench201: tabular comparison with Optuna)",
        &AddBenchCommand},
+      {"explain", "Explain a symbolic study: diagnoses, tuning rules applied, learned weights",
+       &AddExplainCommand},
   };
   return kCommands;
 }

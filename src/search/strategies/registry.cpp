@@ -8,6 +8,7 @@
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
+#include "symnas/tuner/symbolic_strategy.hpp"
 
 namespace symnas::search {
 
@@ -56,6 +57,10 @@ const std::vector<StrategyEntry>& Strategies() {
         {"crossover_prob", 0.9, "probability of uniform crossover of two parents"},
         {"mutation_prob", -1.0, "per-dimension mutation probability (-1: 1/d)"}},
        &Make<Nsga2Strategy>},
+      {"symbolic",
+       "Symbolic DNN-Tuner (seed 000): BO proposes; ProbLog diagnosis and tuning rules edit the "
+       "space after every trial; rule weights re-learnt by LFI (docs/tuner.md)",
+       tuner::SymbolicStrategyParams(), &tuner::MakeSymbolicStrategy},
   };
   return kStrategies;
 }

@@ -1,0 +1,65 @@
+// Fact extraction: takes a trial's learning curves, hardware metrics and the study's budgets and
+// produces the ProbLog facts the diagnosis rules (rules/diagnosis.pl) reason over.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "symnas/search/types.hpp"
+
+namespace symnas::tuner {
+
+/// Weight of the previous smoothed value in the exponential moving average (the original's 0.6).
+inline constexpr double kEmaWeight = 0.6;
+/// Starting thresholds of low_acc and high_loss (the original's).
+inline constexpr double kInitialLowAcc = 0.15;
+inline constexpr double kInitialHighLoss = 1.2;
+
+/// The thresholds of low_acc (lacc) and high_loss (hloss) at one iteration.
+struct Thresholds {
+  double lacc = kInitialLowAcc;
+  double hloss = kInitialHighLoss;
+};
+
+/// Thresholds at 1-based iteration `iteration` (the iteration-th trial told to the tuner): the
+/// original relaxes lacc = lacc/2 + 0.05 and hloss = hloss/2 + 0.15 at iterations 7, 10 and 13.
+Thresholds ThresholdsAtIteration(int iteration);
+
+/// Exponential moving average: s_0 = x_0, s_t = w * s_{t-1} + (1 - w) * x_t.
+std::vector<double> Ema(const std::vector<double>& values, double weight = kEmaWeight);
+/// Trapezoid integral of `values` sampled at unit spacing (0 for fewer than two values).
+double TrapezoidIntegral(const std::vector<double>& values);
+/// Integral of the straight line from the first to the last value over the same abscissae.
+double SlopeIntegral(const std::vector<double>& values);
+
+/// Everything the diagnosis rules see about one trial.
+struct TrialFacts {
+  search::LearningCurves raw;       ///< l, a, vl, va
+  search::LearningCurves smoothed;  ///< sl, sa, svl, sva (EMA of raw)
+  double int_loss = 0.0;            ///< trapezoid integral of the validation loss
+  double int_slope = 0.0;           ///< integral of the first-to-last line of the validation loss
+  Thresholds thresholds;
+  std::map<std::string, double> metrics;  ///< hardware metrics of the trial (flops, params, ...)
+  std::map<std::string, double> budgets;  ///< budgets the study sets, by metric name
+};
+
+/// Metric names that are never hardware metrics (they carry no budget fact).
+bool IsQualityMetric(const std::string& name);
+
+/// Extracts the facts of one evaluated trial. Non-finite curve values (a diverged run) are
+/// replaced by 1e6 (losses) or 0 (accuracies) so that the rules still see a bad curve.
+/// Budgets on quality metrics (accuracy, test_accuracy) are ignored.
+TrialFacts ExtractFacts(const search::EvalResult& result,
+                        const std::map<std::string, double>& budgets, int iteration);
+
+/// ProbLog text of the facts, one per line: l([...]). ... metric(flops, 1.2e7). budget(...).
+/// plus flops/flops_th/nparams/nparams_th for the original's rules. Empty curves are omitted.
+std::string FactsToProlog(const TrialFacts& facts);
+
+/// A float in ProbLog syntax: always with a decimal point ("2.0", "1.5e-07" -> "1.5e-07").
+std::string PrologFloat(double value);
+/// An atom in ProbLog syntax: bare when it is a plain lower-case identifier, quoted otherwise.
+std::string PrologAtom(const std::string& name);
+
+}  // namespace symnas::tuner

@@ -1,0 +1,91 @@
+// The rule base: takes the shipped rule files (rules/diagnosis.pl, rules/tuning.pl, embedded in
+// the library at build time) and any user rule files; produces one program whose tuning rules
+// t(W)::action(A, P) :- Body are known by id, so learned weights can be substituted for W.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "symnas/common/error.hpp"
+
+namespace symnas::tuner {
+
+/// A rule file is malformed for the tuner (bad tuning rule, unknown action, non-ground head).
+class RuleError : public Error {
+ public:
+  explicit RuleError(std::string message, SourceLocation location = {})
+      : Error("RuleError", std::move(message), std::move(location)) {}
+};
+
+/// One clause of a rule file, as text without its final '.'.
+struct Clause {
+  std::string text;
+  SourceLocation location;
+  std::string key;  ///< predicate of the head as name/arity ("problem/1"); ":-" for directives
+};
+
+/// A tuning rule `W::action(Action, Problem) :- Body`. Invariant: the head is ground.
+struct TuningRule {
+  std::string id;       ///< the head without blanks: "action(dec_layers,thr_exceeded(flops))"
+  std::string action;   ///< first argument: the C++ tuning action's name
+  std::string problem;  ///< second argument, as text: "overfitting", "thr_exceeded(flops)"
+  double initial_weight = 1.0;  ///< W (t(_) starts at 0.5; no annotation means 1)
+  bool learnable = false;       ///< written t(...)::, so LFI re-learns it
+  std::string body;             ///< the body text ("" for a fact)
+  SourceLocation location;
+};
+
+/// Removes blanks outside quotes: the canonical text of an atom in the tuner.
+std::string CompactTerm(const std::string& text);
+
+/// Splits program text into clauses (comments dropped). RuleError on an unterminated clause,
+/// quote or comment, with its location in `file_name`.
+std::vector<Clause> SplitClauses(const std::string& text, const std::string& file_name);
+
+/// The shipped rule files, embedded at build time: {file name, text} in load order.
+const std::vector<std::pair<std::string, std::string>>& ShippedRuleFiles();
+
+/// The diagnosis and tuning rules a study uses.
+class RuleBase {
+ public:
+  /// The shipped rules only.
+  static RuleBase Shipped();
+  /// The shipped rules, then each user file in order (see AddFile).
+  static RuleBase WithUserFiles(const std::vector<std::string>& paths);
+
+  /// Adds the clauses of one file. A tuning rule whose head equals an existing rule's head
+  /// replaces it; any other clause whose predicate (name/arity) the earlier files define
+  /// replaces all their clauses of that predicate (the user's definition wins); everything
+  /// else is added. RuleError for a malformed tuning rule.
+  void AddText(const std::string& text, const std::string& file_name);
+  /// Reads a file and adds it; ConfigError if it cannot be read.
+  void AddFile(const std::string& path);
+
+  const std::vector<TuningRule>& tuning_rules() const { return tuning_rules_; }
+  const std::vector<Clause>& clauses() const { return clauses_; }
+  /// The rule with this id, or nullptr.
+  const TuningRule* FindRule(const std::string& id) const;
+  /// id -> initial weight of every learnable rule.
+  std::map<std::string, double> InitialWeights() const;
+
+  /// Every rule must name an available action; RuleError at the first one that does not,
+  /// listing the available actions.
+  void ValidateActions(const std::vector<std::string>& available_actions) const;
+
+  /// The full program: all clauses, then the tuning rules with `weights` (by id) substituted
+  /// for the initial weights of learnable rules. No query/1: callers add their own.
+  std::string Program(const std::map<std::string, double>& weights) const;
+
+ private:
+  void AddClause(const Clause& clause, std::map<std::string, bool>& replaced_keys);
+
+  std::vector<Clause> clauses_;
+  std::vector<TuningRule> tuning_rules_;
+};
+
+/// Parses a tuning-rule clause; returns false if its head is not action/2. RuleError if it is
+/// action/2 but malformed (non-ground head, bad weight annotation).
+bool ParseTuningRule(const Clause& clause, TuningRule& rule);
+
+}  // namespace symnas::tuner

@@ -1,0 +1,78 @@
+// `symnas explain`: takes a study file; prints the symbolic tuner's Tables I-IV (problems,
+// applied tuning rules, whether they helped) and the learned rule weights over time.
+// `--actions` prints the table of tuning actions instead.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "symnas/store/study_store.hpp"
+#include "symnas/tuner/actions.hpp"
+#include "symnas/tuner/explain.hpp"
+#include "symnas/tuner/rule_base.hpp"
+
+namespace symnas::cli {
+
+namespace {
+
+struct ExplainOptions {
+  std::string study_path;
+  bool list_actions = false;
+};
+
+int PrintActions() {
+  for (const auto& entry : tuner::TuningActions()) {
+    std::cout << fmt::format("{:<22} {}\n", entry.name, entry.description);
+    for (const auto& param : entry.params) {
+      std::cout << fmt::format("{:<24}{} = {:g} [{:g}, {:g}]: {}\n", "", param.name, param.value,
+                               param.low, param.high, param.description);
+    }
+  }
+  return 0;
+}
+
+/// Initial weights of the study's rules: the shipped ones plus the user files of its config
+/// (if they can still be read; otherwise the shipped ones, with a note).
+std::map<std::string, double> InitialWeights(store::StudyStore& store) {
+  std::vector<std::string> files;
+  if (auto config = store.LoadConfig()) {
+    const auto options = config->value("strategy_options", nlohmann::json::object());
+    if (options.contains("rules") && options.at("rules").is_array()) {
+      for (const auto& file : options.at("rules")) files.push_back(file.get<std::string>());
+    }
+  }
+  try {
+    return tuner::RuleBase::WithUserFiles(files).InitialWeights();
+  } catch (const Error& error) {
+    std::cerr << "note: user rules unavailable (" << error.what() << "); shipped weights shown\n";
+    return tuner::RuleBase::Shipped().InitialWeights();
+  }
+}
+
+int RunExplain(const ExplainOptions& options) {
+  if (options.list_actions) return PrintActions();
+  if (options.study_path.empty()) throw ConfigError("explain: give --study PATH (or --actions)");
+  store::StudyStore store(options.study_path);
+  tuner::ExplainInput input;
+  input.trials = store.LoadTrials();
+  for (auto& row : store.LoadDiagnoses()) input.diagnoses.emplace_back(row.trial_id, row.diagnosis);
+  for (auto& row : store.LoadActions()) input.actions.emplace_back(row.trial_id, row.action);
+  for (auto& row : store.LoadRuleWeights()) input.weights.emplace_back(row.trial_id, row.weights);
+  input.initial_weights = InitialWeights(store);
+  if (input.diagnoses.empty() && input.actions.empty()) {
+    std::cout << "note: this study has no diagnoses (was it run with --strategy symbolic?)\n";
+  }
+  std::cout << tuner::FormatExplanation(input);
+  return 0;
+}
+
+}  // namespace
+
+void AddExplainCommand(CLI::App& sub, CommandRun& run) {
+  auto options = std::make_shared<ExplainOptions>();
+  sub.add_option("--study", options->study_path, "study file (SQLite) written by symnas search");
+  sub.add_flag("--actions", options->list_actions, "list the tuning actions rules may name");
+  run = [options] { return RunExplain(*options); };
+}
+
+}  // namespace symnas::cli

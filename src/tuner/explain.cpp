@@ -1,0 +1,109 @@
+// Explanation tables of a symbolic study: stored trials + annotations -> text tables.
+#include "symnas/tuner/explain.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "symnas/tuner/lfi.hpp"
+
+namespace symnas::tuner {
+
+namespace {
+
+std::string Join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out.empty() ? "-" : out;
+}
+
+std::string ScoreText(const search::TrialRecord& trial) {
+  if (trial.status != search::TrialStatus::kComplete) return "failed";
+  return fmt::format("{:.4f}{}", trial.objective.score, trial.objective.feasible ? "" : " (over)");
+}
+
+}  // namespace
+
+std::vector<ExplainStep> ExplainSteps(const ExplainInput& input) {
+  std::vector<const search::TrialRecord*> trials;
+  for (const auto& trial : input.trials) {
+    if (!trial.interrupted) trials.push_back(&trial);
+  }
+  std::sort(trials.begin(), trials.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  std::vector<ExplainStep> steps;
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    ExplainStep step;
+    step.step = static_cast<int>(i) + 1;
+    step.trial_id = trials[i]->id;
+    for (const auto& [trial_id, diagnosis] : input.diagnoses) {
+      if (trial_id == step.trial_id) step.problems.push_back(diagnosis.problem);
+    }
+    for (const auto& [trial_id, action] : input.actions) {
+      if (trial_id != step.trial_id || !action.applied) continue;
+      const std::string problem = action.details.value("problem", std::string("?"));
+      step.applied.push_back(
+          fmt::format("{} [{}] p={:.2f}", action.action, problem, action.probability));
+    }
+    if (step.applied.empty()) {
+      step.helped = "-";
+    } else if (i + 1 == trials.size()) {
+      step.helped = "pending";
+    } else {
+      step.helped = Improved(trials[i]->objective, trials[i + 1]->objective, trials[i + 1]->status)
+                        ? "yes"
+                        : "no";
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+std::string FormatExplanation(const ExplainInput& input) {
+  std::map<std::int64_t, const search::TrialRecord*> by_id;
+  for (const auto& trial : input.trials) by_id[trial.id] = &trial;
+  const auto steps = ExplainSteps(input);
+  // Column widths fit the content (the problems and rules columns can be long).
+  std::size_t problems_width = 20;
+  std::size_t rules_width = 34;
+  for (const auto& step : steps) {
+    problems_width = std::max(problems_width, Join(step.problems, ", ").size());
+    rules_width = std::max(rules_width, Join(step.applied, "; ").size());
+  }
+  std::string out = "Diagnosis and tuning per step (Bellodi et al. 2023, Tables I-IV)\n";
+  out += fmt::format("{:>4} {:>5} {:>16}  {:<{}}  {:<{}}  {}\n", "step", "trial", "objective",
+                     "diagnosis (problems)", problems_width, "tuning rules applied (probability)",
+                     rules_width, "helped");
+  for (const auto& step : steps) {
+    out += fmt::format("{:>4} {:>5} {:>16}  {:<{}}  {:<{}}  {}\n", step.step, step.trial_id,
+                       ScoreText(*by_id.at(step.trial_id)), Join(step.problems, ", "),
+                       problems_width, Join(step.applied, "; "), rules_width, step.helped);
+  }
+  std::set<std::string> rule_ids;
+  std::size_t rule_width = 4;
+  for (const auto& [id, weight] : input.initial_weights) rule_ids.insert(id);
+  for (const auto& [trial_id, weights] : input.weights) {
+    for (const auto& [id, weight] : weights) rule_ids.insert(id);
+  }
+  for (const auto& id : rule_ids) rule_width = std::max(rule_width, id.size());
+  out += "\nLearned rule weights over time (initial, then after each trial with new evidence)\n";
+  out += fmt::format("{:<{}} {:>7}", "rule", rule_width, "initial");
+  for (const auto& [trial_id, weights] : input.weights) out += fmt::format(" {:>6}", trial_id);
+  out += "\n";
+  for (const auto& id : rule_ids) {
+    const auto initial = input.initial_weights.find(id);
+    out += fmt::format("{:<{}} {:>7}", id, rule_width,
+                       initial == input.initial_weights.end()
+                           ? std::string("-")
+                           : fmt::format("{:.3f}", initial->second));
+    for (const auto& [trial_id, weights] : input.weights) {
+      const auto it = weights.find(id);
+      out +=
+          it == weights.end() ? fmt::format(" {:>6}", "-") : fmt::format(" {:>6.3f}", it->second);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace symnas::tuner

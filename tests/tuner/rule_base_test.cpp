@@ -1,0 +1,136 @@
+// Tests of the rule base: clause splitting, tuning-rule parsing, overrides, action validation.
+#include "symnas/tuner/rule_base.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace symnas::tuner {
+namespace {
+
+TEST(RuleBase, SplitClausesSkipsCommentsAndKeepsDecimals) {
+  const auto clauses = SplitClauses(
+      "% comment\n:- use_module(library(lists)).\n/* block\n. */ a(0.5, 'x. y').\n"
+      "b :- a(X, _), X > 1.0.  % trailing\n",
+      "f.pl");
+  ASSERT_EQ(clauses.size(), 3u);
+  EXPECT_EQ(clauses[0].key, ":-");
+  EXPECT_EQ(clauses[1].text, "a(0.5, 'x. y')");
+  EXPECT_EQ(clauses[1].key, "a/2");
+  EXPECT_EQ(clauses[1].location.line, 4);
+  EXPECT_EQ(clauses[1].location.column, 6);
+  EXPECT_EQ(clauses[2].key, "b/0");
+}
+
+TEST(RuleBase, SplitClausesReportsUnterminatedInput) {
+  try {
+    SplitClauses("a.\nb :- c", "bad.pl");
+    FAIL() << "expected RuleError";
+  } catch (const RuleError& error) {
+    EXPECT_EQ(error.location().line, 2);
+    EXPECT_EQ(error.location().file, "bad.pl");
+  }
+  EXPECT_THROW(SplitClauses("a('x).", "q.pl"), RuleError);
+  EXPECT_THROW(SplitClauses("/* a.", "c.pl"), RuleError);
+}
+
+TEST(RuleBase, ParsesTuningRules) {
+  const auto clauses = SplitClauses(
+      "t(0.7)::action(dec_layers, thr_exceeded(flops)) :- problem(thr_exceeded(flops)).\n"
+      "t(_)::action(inc_lr, low_lr) :- problem(low_lr).\n"
+      "0.2::action(decr_lr, x).\n",
+      "t.pl");
+  TuningRule rule;
+  ASSERT_TRUE(ParseTuningRule(clauses[0], rule));
+  EXPECT_EQ(rule.id, "action(dec_layers,thr_exceeded(flops))");
+  EXPECT_EQ(rule.action, "dec_layers");
+  EXPECT_EQ(rule.problem, "thr_exceeded(flops)");
+  EXPECT_DOUBLE_EQ(rule.initial_weight, 0.7);
+  EXPECT_TRUE(rule.learnable);
+  EXPECT_EQ(rule.body, "problem(thr_exceeded(flops))");
+  ASSERT_TRUE(ParseTuningRule(clauses[1], rule));
+  EXPECT_DOUBLE_EQ(rule.initial_weight, 0.5);
+  ASSERT_TRUE(ParseTuningRule(clauses[2], rule));
+  EXPECT_FALSE(rule.learnable);
+  EXPECT_DOUBLE_EQ(rule.initial_weight, 0.2);
+}
+
+TEST(RuleBase, RejectsNonGroundHeadsAndBadWeights) {
+  TuningRule rule;
+  const auto non_ground = SplitClauses(
+      "t(0.4)::action(dec_neurons, thr_exceeded(M)) :- "
+      "problem(thr_exceeded(M)).",
+      "u.pl");
+  EXPECT_THROW(ParseTuningRule(non_ground[0], rule), RuleError);
+  const auto bad_weight = SplitClauses("t(1.5)::action(a, b).", "u.pl");
+  EXPECT_THROW(ParseTuningRule(bad_weight[0], rule), RuleError);
+}
+
+TEST(RuleBase, ShippedRulesHaveTheOriginalsWeights) {
+  const auto base = RuleBase::Shipped();
+  const auto weights = base.InitialWeights();
+  EXPECT_DOUBLE_EQ(weights.at("action(reg_l2,overfitting)"), 0.99);
+  EXPECT_DOUBLE_EQ(weights.at("action(inc_dropout,overfitting)"), 0.4);
+  EXPECT_DOUBLE_EQ(weights.at("action(data_augmentation,overfitting)"), 0.5);
+  EXPECT_DOUBLE_EQ(weights.at("action(new_fc_layer,underfitting)"), 0.45);
+  EXPECT_DOUBLE_EQ(weights.at("action(new_conv_layer,underfitting)"), 0.45);
+  EXPECT_DOUBLE_EQ(weights.at("action(inc_batch_size,floating_loss)"), 0.3);
+  EXPECT_DOUBLE_EQ(weights.at("action(decr_lr,floating_loss)"), 0.15);
+  EXPECT_DOUBLE_EQ(weights.at("action(dec_neurons,thr_exceeded(flops))"), 0.4);
+  EXPECT_DOUBLE_EQ(weights.at("action(dec_layers,thr_exceeded(flops))"), 0.7);
+  for (const char* metric :
+       {"flops", "params", "peak_memory_bytes", "model_size_bytes", "latency_ms", "energy_mj"}) {
+    const std::string problem = std::string("thr_exceeded(") + metric + ")";
+    EXPECT_NE(base.FindRule("action(dec_neurons," + problem + ")"), nullptr) << metric;
+    EXPECT_NE(base.FindRule("action(dec_layers," + problem + ")"), nullptr) << metric;
+  }
+}
+
+TEST(RuleBase, UserFileOverridesRulesAndPredicates) {
+  auto base = RuleBase::Shipped();
+  const std::size_t rules_before = base.tuning_rules().size();
+  base.AddText(
+      "t(0.9)::action(inc_neurons, underfitting) :- problem(underfitting).\n"
+      "t(0.2)::action(inc_lr, underfitting) :- problem(underfitting).\n"
+      "gap_tr_te_acc :- a(A), va(VA), last(A, X), last(VA, Y), X - Y > 0.1.\n"
+      "gap_tr_te_acc :- fail.\n",
+      "user.pl");
+  EXPECT_EQ(base.tuning_rules().size(), rules_before + 1);
+  EXPECT_DOUBLE_EQ(base.FindRule("action(inc_neurons,underfitting)")->initial_weight, 0.9);
+  EXPECT_EQ(base.FindRule("action(inc_neurons,underfitting)")->location.file, "user.pl");
+  const auto gap_clauses =
+      std::count_if(base.clauses().begin(), base.clauses().end(),
+                    [](const Clause& c) { return c.key == "gap_tr_te_acc/0"; });
+  EXPECT_EQ(gap_clauses, 2);  // the shipped one replaced by both of the user's
+  const auto program = base.Program({{"action(inc_neurons,underfitting)", 0.125}});
+  EXPECT_NE(program.find("0.125::action(inc_neurons,underfitting) :- problem(underfitting).\n"),
+            std::string::npos);
+  EXPECT_NE(program.find("X - Y > 0.1.\n"), std::string::npos);
+  EXPECT_EQ(program.find("a(A), va(VA), last(A, X), last(VA, Y), abs(X - Y) > 0.2"),
+            std::string::npos);  // the shipped gap_tr_te_acc is gone
+}
+
+TEST(RuleBase, ValidationListsTheAvailableActions) {
+  auto base = RuleBase::Shipped();
+  base.AddText("t(0.5)::action(prune_heads, overfitting) :- problem(overfitting).", "mine.pl");
+  try {
+    base.ValidateActions({"reg_l2", "inc_lr"});
+    FAIL() << "expected RuleError";
+  } catch (const RuleError& error) {
+    EXPECT_NE(error.message().find("available actions: reg_l2, inc_lr"), std::string::npos);
+  }
+  std::vector<std::string> all;
+  for (const auto& rule : base.tuning_rules()) all.push_back(rule.action);
+  EXPECT_NO_THROW(base.ValidateActions(all));
+  all.erase(std::remove(all.begin(), all.end(), "prune_heads"), all.end());
+  try {
+    base.ValidateActions(all);
+    FAIL() << "expected RuleError";
+  } catch (const RuleError& error) {
+    EXPECT_EQ(error.location().file, "mine.pl");
+    EXPECT_EQ(error.location().line, 1);
+  }
+}
+
+}  // namespace
+}  // namespace symnas::tuner

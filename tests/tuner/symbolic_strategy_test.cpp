@@ -1,0 +1,218 @@
+// The `symbolic` strategy end to end: a tiny deterministic evaluator with learning curves and
+// analytic template FLOPs, the study driver, a FLOPs budget below the default network's cost.
+#include "symnas/tuner/symbolic_strategy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "symnas/search/driver.hpp"
+#include "symnas/search/synthetic.hpp"
+#include "symnas/tuner/actions.hpp"
+#include "symnas/tuner/explain.hpp"
+
+namespace symnas::tuner {
+namespace {
+
+using search::AsDouble;
+using search::Params;
+
+/// A stand-in for training: accuracy grows with width and a learning rate near 1e-3; curves
+/// converge to it over 8 epochs; the training accuracy runs ahead (mild overfitting); costs
+/// are the CNN template's analytic FLOPs on 28x28 inputs (ArchError past 4 pooling blocks).
+class CurveEvaluator : public search::Evaluator {
+ public:
+  std::map<std::string, double> EstimateCosts(const Params& params) override {
+    const double flops = search::CnnTemplateFlops(params);
+    return {{"flops", flops}, {"params", flops / 20}};
+  }
+  search::EvalResult Evaluate(const Params& params, std::uint64_t seed) override {
+    search::EvalResult result;
+    const double lr = AsDouble(params.at("learning_rate"));
+    const double width = params.count("filters_0") ? AsDouble(params.at("filters_0")) : 32;
+    const double accuracy = std::clamp(
+        0.9 - 0.08 * std::abs(std::log10(lr) + 3.0) + 0.01 * std::log2(width / 32.0), 0.1, 0.99);
+    for (int epoch = 0; epoch < 8; ++epoch) {
+      const double progress = 1.0 - std::exp(-0.6 * (epoch + 1));
+      const double jitter = 0.002 * static_cast<double>((seed + epoch) % 3);
+      result.curves.val_acc.push_back(0.1 + (accuracy - 0.1) * progress - jitter);
+      result.curves.train_acc.push_back(std::min(1.0, 0.1 + (accuracy + 0.05 - 0.1) * progress));
+      result.curves.val_loss.push_back(2.3 * std::exp(-1.2 * (epoch + 1)) + (1 - accuracy));
+      result.curves.train_loss.push_back(2.3 * std::exp(-1.3 * (epoch + 1)) + (1 - accuracy) * 0.8);
+    }
+    result.accuracy = result.curves.val_acc.back();
+    result.metrics = EstimateCosts(params);
+    return result;
+  }
+};
+
+constexpr double kBudget = 1.5e7;  // the default network needs about 3.8e7 FLOPs
+
+search::StrategyContext Context(CurveEvaluator& evaluator, std::uint64_t seed) {
+  search::StrategyContext context;
+  context.space = search::Seed000Space();
+  context.seed = seed;
+  context.options = {{"selection", "argmax"},
+                     {"budgets", {{"flops", kBudget}}},
+                     {"bo", {{"initial_random", 3}, {"acq_samples", 200}}}};
+  context.budget_check = search::MakeBudgetCheck(evaluator, {{"flops", kBudget}});
+  return context;
+}
+
+TEST(SymbolicStrategy, RejectsARuleWithAnUnknownActionAtStart) {
+  const std::string path = ::testing::TempDir() + "bad_rules.pl";
+  std::ofstream(path) << "t(0.5)::action(prune_heads, overfitting) :- problem(overfitting).\n";
+  CurveEvaluator evaluator;
+  auto context = Context(evaluator, 1);
+  context.options["rules"] = {path};
+  try {
+    MakeSymbolicStrategy(context);
+    FAIL() << "expected RuleError";
+  } catch (const RuleError& error) {
+    EXPECT_NE(error.message().find("prune_heads"), std::string::npos);
+    EXPECT_NE(error.message().find("dec_layers"), std::string::npos);  // lists the actions
+  }
+}
+
+TEST(SymbolicStrategy, OverBudgetTrialGetsHardwareActions) {
+  CurveEvaluator evaluator;
+  auto strategy = MakeSymbolicStrategy(Context(evaluator, 2));
+  Params params = search::Seed000Space().Defaults();
+  search::TrialOutcome outcome{
+      0, params, search::TrialStatus::kComplete, {}, evaluator.Evaluate(params, 0)};
+  outcome.objective = search::Seed000Objective(outcome.result.accuracy,
+                                               outcome.result.metrics.at("flops"), kBudget, 0.33);
+  strategy->Tell(outcome);
+  const auto annotations = strategy->TakeAnnotations();
+  bool diagnosed = false;
+  for (const auto& d : annotations.diagnoses) diagnosed |= d.problem == "thr_exceeded(flops)";
+  EXPECT_TRUE(diagnosed);
+  bool dec_layers_applied = false;
+  for (const auto& a : annotations.actions) {
+    dec_layers_applied |= a.action == "dec_layers" && a.applied;
+    EXPECT_NE(a.action, "new_conv_layer");  // silenced by the hardware problem
+  }
+  EXPECT_TRUE(dec_layers_applied);  // argmax for thr_exceeded(flops): dec_layers (0.7)
+  const auto edits = strategy->TakeSpaceEdits();
+  ASSERT_FALSE(edits.empty());
+  EXPECT_EQ(edits[0].reason.trial_id, 0);
+  EXPECT_TRUE(strategy->TakeSpaceEdits().empty());
+}
+
+TEST(SymbolicStrategy, OpposedActionsNeverShareAStepAndArgmaxFallsBack) {
+  // decr_lr made the favourite for underfitting; low_lr's inc_lr (0.99) is applied first, so
+  // decr_lr would undo it: it is skipped and underfitting falls back to inc_neurons.
+  const std::string path = ::testing::TempDir() + "decr_first.pl";
+  std::ofstream(path) << "t(0.95)::action(decr_lr, underfitting) :- problem(underfitting).\n";
+  CurveEvaluator evaluator;
+  auto context = Context(evaluator, 4);
+  context.options["rules"] = {path};
+  context.options["budgets"] = nlohmann::json::object();
+  auto strategy = MakeSymbolicStrategy(context);
+  const Params params = search::Seed000Space().Defaults();
+  search::TrialOutcome outcome{0, params, search::TrialStatus::kComplete, {}, {}};
+  outcome.result.curves.val_loss = {2.0, 1.8, 1.6, 1.4, 1.2};  // a straight line: low_lr
+  outcome.result.curves.train_loss = {2.0, 1.8, 1.6, 1.4, 1.15};
+  outcome.result.curves.val_acc = {0.2, 0.3, 0.4, 0.45, 0.5};  // underfitting
+  outcome.result.curves.train_acc = {0.2, 0.3, 0.4, 0.45, 0.52};
+  strategy->Tell(outcome);
+  std::map<std::string, search::ActionRecord> by_action;
+  for (const auto& a : strategy->TakeAnnotations().actions) by_action[a.action] = a;
+  EXPECT_TRUE(by_action.at("inc_lr").applied);
+  EXPECT_FALSE(by_action.at("decr_lr").applied);
+  EXPECT_NE(by_action.at("decr_lr").details.value("note", "").find("would undo inc_lr"),
+            std::string::npos);
+  EXPECT_TRUE(by_action.at("inc_neurons").applied);
+}
+
+TEST(SymbolicStrategy, StudyReachesAFeasibleNetworkAndExplainsItself) {
+  CurveEvaluator evaluator;
+  auto objective =
+      search::MakeObjective({{"kind", "seed000"}, {"flops_threshold", kBudget}, {"epsilon", 0.33}});
+  search::MemoryRecorder recorder;
+  search::DriverOptions options;
+  options.trials = 8;
+  options.seed = 5;
+  search::Driver driver(
+      search::Seed000Space(),
+      [&](const search::SearchSpace& space) {
+        auto context = Context(evaluator, 5);
+        context.space = space;
+        return MakeSymbolicStrategy(context);
+      },
+      evaluator, *objective, recorder, options);
+  const auto outcome = driver.Run();
+  ASSERT_EQ(outcome.trials.size(), 8u);
+  // The first trial (BO's first random candidates) may or may not be over budget; the study
+  // must diagnose thr_exceeded whenever a trial is, and end with a feasible best network.
+  const auto& annotations = recorder.annotations();
+  ASSERT_EQ(annotations.size(), 8u);
+  int over_budget = 0;
+  int hardware_actions = 0;
+  for (std::size_t i = 0; i < outcome.trials.size(); ++i) {
+    const bool over = outcome.trials[i].result.metrics.at("flops") > kBudget;
+    bool diagnosed = false;
+    for (const auto& d : annotations[i].diagnoses) diagnosed |= d.problem == "thr_exceeded(flops)";
+    EXPECT_EQ(over, diagnosed) << "trial " << i;
+    over_budget += over;
+    for (const auto& a : annotations[i].actions) {
+      hardware_actions += a.applied && a.details.value("problem", "") == "thr_exceeded(flops)";
+    }
+  }
+  if (over_budget > 0) {
+    EXPECT_GT(hardware_actions, 0);
+  }
+  const auto best = search::BestTrialIndex(outcome.trials);
+  ASSERT_GE(best, 0);
+  EXPECT_TRUE(outcome.trials[static_cast<std::size_t>(best)].objective.feasible);
+  // Every recorded edit names the tuning action and trial that caused it.
+  for (const auto& edit : outcome.space.history()) {
+    EXPECT_NO_THROW(FindAction(edit.reason.action)) << edit.ToString();
+    EXPECT_GE(edit.reason.trial_id, 0);
+  }
+  ExplainInput input;
+  input.trials = outcome.trials;
+  for (std::size_t i = 0; i < annotations.size(); ++i) {
+    for (const auto& d : annotations[i].diagnoses)
+      input.diagnoses.push_back({outcome.trials[i].id, d});
+    for (const auto& a : annotations[i].actions) input.actions.push_back({outcome.trials[i].id, a});
+    if (!annotations[i].rule_weights.empty()) {
+      input.weights.push_back({outcome.trials[i].id, annotations[i].rule_weights});
+    }
+  }
+  input.initial_weights = RuleBase::Shipped().InitialWeights();
+  const auto steps = ExplainSteps(input);
+  ASSERT_EQ(steps.size(), 8u);
+  const std::string text = FormatExplanation(input);
+  if (std::getenv("SYMNAS_TEST_VERBOSE") != nullptr) std::cout << text;
+  EXPECT_NE(text.find("action(dec_layers,thr_exceeded(flops))"), std::string::npos);
+  if (over_budget > 0) {
+    EXPECT_NE(text.find("thr_exceeded(flops)"), std::string::npos);
+  }
+}
+
+TEST(SymbolicStrategy, SaveLoadRestoresTheSameBehaviour) {
+  CurveEvaluator evaluator;
+  auto first = MakeSymbolicStrategy(Context(evaluator, 9));
+  for (int i = 0; i < 3; ++i) {
+    const Params params = first->Ask();
+    search::TrialOutcome outcome{
+        i, params, search::TrialStatus::kComplete, {}, evaluator.Evaluate(params, i)};
+    outcome.objective = search::Seed000Objective(outcome.result.accuracy,
+                                                 outcome.result.metrics.at("flops"), kBudget, 0.33);
+    first->Tell(outcome);
+    first->TakeAnnotations();
+    first->TakeSpaceEdits();  // not applied here: both strategies keep the seed-000 space
+  }
+  auto second = MakeSymbolicStrategy(Context(evaluator, 9));
+  second->Load(first->Save());
+  EXPECT_EQ(first->Save(), second->Save());
+  EXPECT_EQ(search::ParamsKey(first->Ask()), search::ParamsKey(second->Ask()));
+  EXPECT_THROW(second->Load(nlohmann::json{{"bo", 1}}), StoreError);
+}
+
+}  // namespace
+}  // namespace symnas::tuner
