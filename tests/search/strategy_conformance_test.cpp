@@ -137,6 +137,8 @@ TEST_P(ConformanceTest, SurvivesEveryKindOfSpaceEdit) {
     TellSynthetic(*s, id++, p);
   }
   for (int i = 0; i < 4; ++i) TellSynthetic(*s, id++, AskChecked(*s, space));
+  // Every observation is kept across the edits (the original tool dropped its history).
+  EXPECT_EQ(s->Save()["history"].size(), static_cast<std::size_t>(id));
   // The snapshot after the edits still restores.
   StrategyContext c2 = c;
   c2.space = space;
