@@ -79,8 +79,8 @@ const std::unordered_map<std::string_view, Unary>& UnaryTable() {
        }},
       {"sign",
        [](Number x, const SourceLocation&) {
-         double d = x.AsDouble();
-         return x.is_int ? Int((x.i > 0) - (x.i < 0)) : Flt((d > 0) - (d < 0));
+         double d = x.AsDouble();  // an integer even for floats, as in ProbLog
+         return Int((d > 0) - (d < 0));
        }},
       {"sqrt",
        [](Number x, const SourceLocation& w) {
@@ -107,13 +107,21 @@ const std::unordered_map<std::string_view, Unary>& UnaryTable() {
       {"sinh", &Real<std::sinh>},
       {"cosh", &Real<std::cosh>},
       {"tanh", &Real<std::tanh>},
-      {"float_integer_part", &Real<std::trunc>},
+      {"asinh", &Real<std::asinh>},
+      {"acosh", &Real<std::acosh>},
+      {"atanh", &Real<std::atanh>},
+      {"log10", &Real<std::log10>},
+      {"erf", &Real<std::erf>},
+      {"erfc", &Real<std::erfc>},
+      {"lgamma", &Real<std::lgamma>},
+      {"gamma", &Real<std::tgamma>},
+      {"float_integer_part", &Rounding<std::trunc>},  // int(f) in ProbLog
       {"float", [](Number x, const SourceLocation&) { return Flt(x.AsDouble()); }},
       {"float_fractional_part",
        [](Number x, const SourceLocation&) {
          return Flt(x.AsDouble() - std::trunc(x.AsDouble()));
        }},
-      {"integer", &Rounding<std::round>},
+      {"integer", &Rounding<std::trunc>},  // Python int(): truncates
       {"floor", &Rounding<std::floor>},
       {"ceiling", &Rounding<std::ceil>},
       {"ceil", &Rounding<std::ceil>},
@@ -194,10 +202,10 @@ const std::unordered_map<std::string_view, Binary>& BinaryTable() {
          return Int(b.i == -1 ? 0 : PyMod(a.i, b.i));
        }},
       {"rem",
-       [](Number a, Number b, const SourceLocation& w) {  // sign of the dividend
+       [](Number a, Number b, const SourceLocation& w) {  // ProbLog: Python's %, like mod
          NonZero(b.AsDouble(), w);
-         if (!a.is_int || !b.is_int) return Flt(std::fmod(a.AsDouble(), b.AsDouble()));
-         return Int(b.i == -1 ? 0 : a.i % b.i);
+         if (!a.is_int || !b.is_int) return Flt(PyFmod(a.AsDouble(), b.AsDouble()));
+         return Int(b.i == -1 ? 0 : PyMod(a.i, b.i));
        }},
       // Python's min/max keep the first argument on ties: max(4, 4.0) is 4.
       {"min", [](Number a, Number b,
@@ -205,6 +213,10 @@ const std::unordered_map<std::string_view, Binary>& BinaryTable() {
       {"max", [](Number a, Number b,
                  const SourceLocation&) { return b.AsDouble() > a.AsDouble() ? b : a; }},
       {"**", &Power},
+      {"exp",
+       [](Number a, Number b, const SourceLocation&) {  // exp/2 is math.pow in ProbLog
+         return Flt(std::pow(a.AsDouble(), b.AsDouble()));
+       }},
       {"^", &Power},
       {"atan2", [](Number a, Number b,
                    const SourceLocation&) { return Flt(std::atan2(a.AsDouble(), b.AsDouble())); }},
@@ -254,6 +266,7 @@ Number Constant(const std::string& name, const SourceLocation& where) {
   if (name == "e") return Flt(M_E);
   if (name == "inf" || name == "infinite") return Flt(INFINITY);
   if (name == "nan") return Flt(NAN);
+  if (name == "epsilon") return Flt(2.220446049250313e-16);
   throw GroundingError("Unknown arithmetic constant '" + name + "'", where, "ArithmeticError");
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "symnas/logic/errors.hpp"
+#include "symnas/logic/term.hpp"
 
 namespace symnas::logic {
 
@@ -77,6 +78,13 @@ Token Lexer::ReadNumber(Token tok) {
   if (is_float) {
     tok.kind = TokenKind::kFloat;
     tok.float_value = std::strtod(tok.text.c_str(), nullptr);
+    // Stored as round(x, 15) like ProbLog; a literal with at most 15 decimals and no exponent
+    // is already its own rounding, which keeps long lists of readings cheap to read.
+    std::size_t dot = tok.text.find('.');
+    bool exponent = tok.text.find_first_of("eE") != std::string::npos;
+    if (exponent || (dot != std::string::npos && tok.text.size() - dot - 1 > 15)) {
+      tok.float_value = RoundFloat15(tok.float_value);
+    }
   } else {
     tok.kind = TokenKind::kInt;
     errno = 0;

@@ -83,7 +83,10 @@ class Machine {
   /// Evaluates an arithmetic expression (is/2). Throws GroundingError (ArithmeticError,
   /// InstantiationError, TypeError) with `where`.
   Number Eval(const Term* t) const;
-  const Term* MakeNumber(const Number& n) { return n.is_int ? arena_.Int(n.i) : arena_.Float(n.f); }
+  /// The term storing an arithmetic result; floats are stored as round(x, 15), like ProbLog.
+  const Term* MakeNumber(const Number& n) {
+    return n.is_int ? arena_.Int(n.i) : arena_.Float(RoundFloat15(n.f));
+  }
 
   /// Location used for errors raised by built-ins (the clause being resolved).
   SourceLocation where;

@@ -177,14 +177,19 @@ const OpDef* PrefixOp(std::string_view name) {
 
 // ---- printing ----------------------------------------------------------------------------
 
+double RoundFloat15(double value) {
+  if (!std::isfinite(value) || std::fabs(value) >= 1e15) return value;
+  // glibc's printf rounds correctly (half to even on exact ties), as Python's round does.
+  char fixed[64];
+  std::snprintf(fixed, sizeof fixed, "%.15f", value);
+  double rounded = std::strtod(fixed, nullptr);
+  return rounded == 0.0 ? std::copysign(0.0, value) : rounded;
+}
+
 std::string FormatFloat(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  // round(value, 15): glibc's printf rounds correctly, as Python's round does.
-  char fixed[400];
-  std::snprintf(fixed, sizeof fixed, "%.15f", value);
-  double rounded = std::strtod(fixed, nullptr);
-  if (rounded == 0.0) rounded = 0.0 * (std::signbit(value) ? -1.0 : 1.0);
+  double rounded = RoundFloat15(value);
   // Shortest round-trip digits, then Python's repr layout.
   char sci[64];
   auto res = std::to_chars(sci, sci + sizeof sci, rounded, std::chars_format::scientific);

@@ -49,10 +49,16 @@ TEST(ArithmeticTest, ProbLogNumericRules) {
   EXPECT_EQ(Eval("floor(2.7)"), "2");
   EXPECT_EQ(Eval("ceiling(2.1)"), "3");
   EXPECT_EQ(Eval("round(2.5)"), "2");  // Python rounds half to even
+  EXPECT_EQ(Eval("round(3.5)"), "4");
   EXPECT_EQ(Eval("truncate(-2.7)"), "-2");
   EXPECT_EQ(Eval("float(3)"), "3.0");
   EXPECT_EQ(Eval("(17 * 2 + 5) mod 7 - abs(5 - 10) // 3"), "3");
   EXPECT_EQ(Eval("3.2e7"), "32000000.0");
+  EXPECT_EQ(Eval("integer(2.7)"), "2");  // ProbLog's integer/1 is Python's int()
+  EXPECT_EQ(Eval("sign(-2.5)"), "-1");
+  EXPECT_EQ(Eval("-7 rem 3"), "2");  // ProbLog's rem is Python's %
+  EXPECT_EQ(Eval("exp(2, 3)"), "8.0");
+  EXPECT_EQ(Eval("1.0e-20"), "0.0");  // stored as round(x, 15)
 }
 
 TEST(ArithmeticTest, ErrorsCarryClasses) {
@@ -71,6 +77,13 @@ TEST(ArithmeticTest, ErrorsCarryClasses) {
   EXPECT_EQ(class_of("9223372036854775807 + 1"), "ArithmeticError");
   EXPECT_EQ(class_of("sqrt(-1)"), "ArithmeticError");
   EXPECT_EQ(class_of("Y + 1"), "InstantiationError");
+}
+
+TEST(ArithmeticTest, StoredFloatsAreRoundedTo15Decimals) {
+  EXPECT_EQ(Holds("X is 0.1 + 0.2, X == 0.3"), 1.0);  // the stored result is round(x, 15)
+  EXPECT_EQ(Holds("0.1 + 0.2 =:= 0.3"), 0.0);         // intermediate values are not rounded
+  EXPECT_EQ(Holds("D is 0.91 - 0.62, D > 0.29"), 0.0);
+  EXPECT_EQ(Holds("X = 0.1234567890123456789, X == 0.123456789012346"), 1.0);
 }
 
 TEST(BuiltinsTest, UnificationAndComparison) {

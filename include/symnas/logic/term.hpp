@@ -95,6 +95,10 @@ void AppendTerm(std::string& out, const Term* term, const VarNames* names = null
 /// Python's repr(round(value, 15)): "3.0", "5.600000000000001", "32000000.0", "1e+20".
 std::string FormatFloat(double value);
 
+/// round(value, 15) as Python computes it. ProbLog stores every float constant (literals and
+/// is/2 results) rounded this way, so 0.1 + 0.2 stored by is/2 equals 0.3.
+double RoundFloat15(double value);
+
 /// True when the atom must be quoted to read back ('Hello World', 'A', '[]' is not quoted).
 bool AtomNeedsQuotes(std::string_view name);
 
