@@ -16,7 +16,7 @@
 namespace symnas::nn {
 
 /// libtorch intra-op threads used when none is given (measured: docs/nn.md, "Threads").
-inline constexpr int kDefaultThreads = 2;
+inline constexpr int kDefaultThreads = 1;
 
 /// One epoch's figures. Accuracies in [0, 1].
 struct EpochRecord {
