@@ -316,7 +316,7 @@ const std::vector<ActionEntry>& TuningActions() {
       {"inc_lr",
        "move the learning-rate range up by a factor",
        {{"factor", std::sqrt(10.0), 1.1, 100.0, "both bounds are multiplied by it"},
-        {"max_lr", 1.0, 1e-3, 10.0, "no bound goes above it"}},
+        {"max_lr", 0.01, 1e-3, 10.0, "no bound goes above it (10x seed-000's upper bound)"}},
        "decr_lr",
        &IncLr},
       {"inc_neurons",
