@@ -310,7 +310,7 @@ const std::vector<ActionEntry>& TuningActions() {
       {"decr_lr",
        "move the learning-rate range down by a factor",
        {{"factor", std::sqrt(10.0), 1.1, 100.0, "both bounds are divided by it (half a decade)"},
-        {"min_lr", 1e-7, 1e-12, 1e-3, "no bound goes below it"}},
+        {"min_lr", 1e-5, 1e-12, 1e-3, "no bound goes below it (10x below seed-000's lower bound)"}},
        "inc_lr",
        &DecrLr},
       {"inc_lr",
