@@ -114,8 +114,12 @@ first_last_change([H | T], C) :- last([H | T], Z), C is abs(Z - H).
 % Learning rate too low: the validation loss follows the straight line from its first to its
 % last value (|int_loss - int_slope| < int_slope / 4); too high: it departs from it by more
 % than 3/4 of the line's integral (original thresholds).
-to_low_lr :- int_loss(I), int_slope(S), S > 0, abs(I - S) < S / 4.
-to_high_lr :- int_loss(I), int_slope(S), S > 0, abs(I - S) > 3 * S / 4.
+% FIX: both need at least 5 epochs. With 3 or 4 points every falling curve is close to its
+% chord, so the original fired to_low_lr on nearly every short run and inc_lr (weight 0.99)
+% pushed the learning rate up step after step until training diverged.
+to_low_lr :- lr_curve_long_enough, int_loss(I), int_slope(S), S > 0, abs(I - S) < S / 4.
+to_high_lr :- lr_curve_long_enough, int_loss(I), int_slope(S), S > 0, abs(I - S) > 3 * S / 4.
+lr_curve_long_enough :- vl(VL), length(VL, N), N >= 5.
 
 % ---------------------------------------------------------------------------------------------
 % Hardware symptoms: a metric over its budget. metric/budget cover every budget of the study.

@@ -126,6 +126,8 @@ TEST(DiagnosisRules, LearningRateFromTheLossIntegral) {
   EXPECT_EQ(Holds("to_high_lr", result), 1.0);
   EXPECT_EQ(Holds("to_low_lr", result), 0.0);
   EXPECT_EQ(Problems(result).count("high_lr"), 1u);
+  result.curves.val_loss = {2.0, 1.6, 1.2};  // a straight line, but too short to judge
+  EXPECT_EQ(Holds("to_low_lr", result), 0.0);
   result.curves.val_loss = {2.0, 0.5, 0.4, 0.35, 0.3};  // fast then flat: neither
   EXPECT_EQ(Holds("to_low_lr", result), 0.0);
   EXPECT_EQ(Holds("to_high_lr", result), 0.0);
