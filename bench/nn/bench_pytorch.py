@@ -12,7 +12,7 @@ import time
 import torch
 import torch.nn as nn
 
-ACTIVATIONS = {"relu": lambda: nn.ReLU(inplace=True), "elu": nn.ELU, "selu": nn.SELU,
+ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU, "selu": nn.SELU,
                "swish": nn.SiLU}
 
 
