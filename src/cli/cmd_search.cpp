@@ -24,6 +24,8 @@ struct SearchArgs {
   std::string study_path;
   std::int64_t seed = -1;
   bool quiet = false;
+  std::vector<std::string> rules;  ///< symbolic: extra/overriding rule files
+  std::string selection;           ///< symbolic: sample or argmax
 };
 
 /// The effective config: the YAML plus command-line overrides.
@@ -33,7 +35,27 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
   if (a.trials > 0) c.trials = a.trials;
   if (a.seed >= 0) c.seed = static_cast<std::uint64_t>(a.seed);
   search::FindStrategy(c.strategy);  // fail early with the list of strategies
+  if ((!a.rules.empty() || !a.selection.empty()) && c.strategy != "symbolic") {
+    throw ConfigError("--rules and --selection apply to --strategy symbolic only (strategy is '" +
+                      c.strategy + "')");
+  }
+  if (!c.strategy_options.is_object()) c.strategy_options = nlohmann::json::object();
+  if (!a.rules.empty()) {
+    nlohmann::json& rules = c.strategy_options["rules"];
+    if (!rules.is_array()) rules = nlohmann::json::array();
+    for (const auto& file : a.rules) rules.push_back(file);
+  }
+  if (!a.selection.empty()) c.strategy_options["selection"] = a.selection;
   return c;
+}
+
+/// The symbolic tuner diagnoses thr_exceeded(M) for every budget of the study: unless the config
+/// lists its own strategy_options.budgets, they are the objective's constraints.
+void AddObjectiveBudgets(search::StudyConfig& config, const search::Objective& objective) {
+  if (config.strategy != "symbolic" || config.strategy_options.contains("budgets")) return;
+  nlohmann::json budgets = nlohmann::json::object();
+  for (const auto& c : objective.Constraints()) budgets[c.metric] = c.budget;
+  if (!budgets.empty()) config.strategy_options["budgets"] = budgets;
 }
 
 /// On resume the stored config must match the requested one (trials may grow).
@@ -67,6 +89,7 @@ int RunSearch(const SearchArgs& a) {
   search::StudyConfig config = EffectiveConfig(a);
   auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
   auto objective = search::MakeObjective(config.objective);
+  AddObjectiveBudgets(config, *objective);
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
   if (auto stored = store.LoadConfig()) {
@@ -117,13 +140,21 @@ void AddSearchCommand(CLI::App& sub, CommandRun& run) {
       ->required()
       ->check(CLI::ExistingFile);
   sub.add_option("--strategy", args->strategy,
-                 "override the strategy (random, bo, evolution, morphism)");
+                 "override the strategy (" + search::StrategyNames() + ")");
   sub.add_option("--trials", args->trials,
                  "override the number of trials (may grow a resumed study)");
   sub.add_option("--study", args->study_path,
                  "study file (default <name>.study.db); rerun to resume");
   sub.add_option("--seed", args->seed, "override the study seed");
   sub.add_flag("--quiet", args->quiet, "no progress output");
+  sub.add_option("--rules", args->rules,
+                 "symbolic: a .pl file adding or overriding rules (repeatable); a rule naming an "
+                 "action symnas does not implement is rejected at start")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--selection", args->selection,
+                 "symbolic: sample (apply each action with its probability, default) or argmax "
+                 "(the original tool's most probable action per problem)")
+      ->check(CLI::IsMember({"sample", "argmax"}));
   run = [args] { return RunSearch(*args); };
 }
 
