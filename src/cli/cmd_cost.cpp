@@ -30,18 +30,23 @@ int RunCost(const CostArgs& args) {
     options.runs = args.latency_runs;
     options.threads = args.threads;
     const nn::LatencyReport lat = nn::MeasureLatency(arch, options);
-    fmt::print("latency (batch 1)     median {:.3f} ms, p10 {:.3f}, p90 {:.3f}, min {:.3f}, max "
-               "{:.3f} ({} runs after {} warm-up, {} threads)\n",
-               lat.median_ms, lat.p10_ms, lat.p90_ms, lat.min_ms, lat.max_ms, lat.runs,
-               lat.warmup, lat.threads);
+    fmt::print(
+        "latency (batch 1)     median {:.3f} ms, p10 {:.3f}, p90 {:.3f}, min {:.3f}, max "
+        "{:.3f} ({} runs after {} warm-up, {} threads)\n",
+        lat.median_ms, lat.p10_ms, lat.p90_ms, lat.min_ms, lat.max_ms, lat.runs, lat.warmup,
+        lat.threads);
     j["latency"] = nn::LatencyReportToJson(lat);
   }
   if (!args.json_path.empty()) {
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& l : cost.layers) {
-      layers.push_back({{"name", l.name}, {"op", LayerOpName(l.op)}, {"in", {l.in_channels, l.in_h, l.in_w}},
-                        {"out", {l.out_channels, l.out_h, l.out_w}}, {"macs", l.macs},
-                        {"flops", l.flops}, {"params", l.params}});
+      layers.push_back({{"name", l.name},
+                        {"op", LayerOpName(l.op)},
+                        {"in", {l.in_channels, l.in_h, l.in_w}},
+                        {"out", {l.out_channels, l.out_h, l.out_w}},
+                        {"macs", l.macs},
+                        {"flops", l.flops},
+                        {"params", l.params}});
     }
     j["layers"] = layers;
     std::ofstream out(args.json_path);

@@ -38,11 +38,11 @@ int RunTrain(const TrainArgs& args) {
   const nn::DataSplits data = nn::LoadSplits(data_options);
   if (arch.input.channels != data.input.channels || arch.input.height != data.input.height ||
       arch.input.width != data.input.width) {
-    throw ConfigError(fmt::format("architecture input {}x{}x{} does not match dataset {} ({}x{}x{})",
-                                  arch.input.channels, arch.input.height, arch.input.width,
-                                  data.dataset, data.input.channels, data.input.height,
-                                  data.input.width),
-                      {args.arch_path, 0, 0});
+    throw ConfigError(
+        fmt::format("architecture input {}x{}x{} does not match dataset {} ({}x{}x{})",
+                    arch.input.channels, arch.input.height, arch.input.width, data.dataset,
+                    data.input.channels, data.input.height, data.input.width),
+        {args.arch_path, 0, 0});
   }
   const nn::CostReport cost = nn::AnalyzeCost(arch);
   fmt::print("dataset {}: {} train / {} validation images{}; {} threads, seed {}\n", data.dataset,
@@ -51,8 +51,8 @@ int RunTrain(const TrainArgs& args) {
              args.seed);
   fmt::print("network: {} conv blocks, {} dense layers, {} params, {:.2f} MFLOPs\n\n",
              arch.blocks.size(), arch.dense.size(), cost.params, cost.flops / 1e6);
-  fmt::print("{:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "epoch", "train_loss",
-             "train_acc", "val_loss", "val_acc", "lr", "seconds");
+  fmt::print("{:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "epoch", "train_loss", "train_acc",
+             "val_loss", "val_acc", "lr", "seconds");
   nn::TrainOptions options;
   options.threads = args.threads;
   options.seed = args.seed;
@@ -62,7 +62,8 @@ int RunTrain(const TrainArgs& args) {
   fmt::print("\nstop reason          {}\n", report.stop_reason);
   fmt::print("best epoch           {}\n", report.best_epoch);
   fmt::print("val accuracy         {:.2f}%\n", 100 * report.val_accuracy);
-  if (report.test_accuracy) fmt::print("test accuracy        {:.2f}%\n", 100 * *report.test_accuracy);
+  if (report.test_accuracy)
+    fmt::print("test accuracy        {:.2f}%\n", 100 * *report.test_accuracy);
   fmt::print("wall time            {:.1f} s\n", report.wall_seconds);
   fmt::print("train images/second  {:.0f}\n", report.train_images_per_second);
   fmt::print("params               {}\nFLOPs                {:.0f}\nMACs                 {:.0f}\n",
@@ -89,7 +90,8 @@ void AddTrainCommand(CLI::App& sub, CommandRun& run) {
       ->required()
       ->check(CLI::ExistingFile);
   std::string datasets;
-  for (const auto& f : nn::DatasetFormats()) datasets += (datasets.empty() ? "" : ", ") + std::string(f.name);
+  for (const auto& f : nn::DatasetFormats())
+    datasets += (datasets.empty() ? "" : ", ") + std::string(f.name);
   sub.add_option("--dataset", args->data.dataset, "Dataset format: " + datasets)
       ->capture_default_str();
   sub.add_option("--data-dir", args->data.dir, "Dataset directory (default: the format's)");
@@ -104,7 +106,8 @@ void AddTrainCommand(CLI::App& sub, CommandRun& run) {
   sub.add_option("--split-seed", args->data.split_seed, "Seed of the validation split")
       ->capture_default_str();
   sub.add_option("--threads", args->threads, "libtorch intra-op threads")->capture_default_str();
-  sub.add_option("--seed", args->seed, "Seed of weights, dropout, shuffling")->capture_default_str();
+  sub.add_option("--seed", args->seed, "Seed of weights, dropout, shuffling")
+      ->capture_default_str();
   sub.add_flag("--test", args->test, "Also report test-set accuracy (final reports only)");
   sub.add_option("--json", args->json_path, "Write curves and metrics as JSON to this file");
   run = [args] { return RunTrain(*args); };

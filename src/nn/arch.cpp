@@ -255,9 +255,8 @@ nlohmann::json ArchToJson(const Arch& arch) {
   }
   j["dense"] = nlohmann::json::array();
   for (const DenseLayer& d : arch.dense) {
-    j["dense"].push_back({{"units", d.units},
-                          {"activation", ActivationName(d.activation)},
-                          {"dropout", d.dropout}});
+    j["dense"].push_back(
+        {{"units", d.units}, {"activation", ActivationName(d.activation)}, {"dropout", d.dropout}});
   }
   const TrainHyper& t = arch.train;
   j["training"] = {{"optimizer", OptimizerName(t.optimizer)},

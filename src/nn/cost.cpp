@@ -139,10 +139,10 @@ std::string FormatCostReport(const CostReport& r) {
   std::string out = fmt::format("{:<22} {:<11} {:>14} {:>14} {:>14} {:>10}\n", "layer", "op",
                                 "in (CxHxW)", "out (CxHxW)", "FLOPs", "params");
   for (const LayerSpec& l : r.layers) {
-    out += fmt::format("{:<22} {:<11} {:>14} {:>14} {:>14.0f} {:>10}\n", l.name, LayerOpName(l.op),
-                       fmt::format("{}x{}x{}", l.in_channels, l.in_h, l.in_w),
-                       fmt::format("{}x{}x{}", l.out_channels, l.out_h, l.out_w), l.flops,
-                       l.params);
+    out +=
+        fmt::format("{:<22} {:<11} {:>14} {:>14} {:>14.0f} {:>10}\n", l.name, LayerOpName(l.op),
+                    fmt::format("{}x{}x{}", l.in_channels, l.in_h, l.in_w),
+                    fmt::format("{}x{}x{}", l.out_channels, l.out_h, l.out_w), l.flops, l.params);
   }
   out += fmt::format(
       "\nFLOPs                 {:.0f} ({:.2f} M)\nMACs                  {:.0f} ({:.2f} M)\n"

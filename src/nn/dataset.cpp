@@ -31,8 +31,7 @@ std::vector<std::uint8_t> ReadAllBytes(const std::string& path) {
       int code = 0;
       const std::string msg = gzerror(f, &code);
       gzclose(f);
-      throw DatasetError(fmt::format("'{}' is corrupt or truncated ({})", path, msg),
-                         {path, 0, 0});
+      throw DatasetError(fmt::format("'{}' is corrupt or truncated ({})", path, msg), {path, 0, 0});
     }
     if (n == 0) break;
     bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + n);
@@ -52,9 +51,9 @@ std::string FindFile(const std::string& dir, const std::vector<std::string>& nam
     const fs::path p = fs::path(dir) / name;
     if (fs::is_regular_file(p)) return p.string();
   }
-  throw DatasetError(fmt::format("dataset directory '{}' has none of: {}", dir,
-                                 fmt::join(names, ", ")),
-                     {dir, 0, 0});
+  throw DatasetError(
+      fmt::format("dataset directory '{}' has none of: {}", dir, fmt::join(names, ", ")),
+      {dir, 0, 0});
 }
 
 void RequireDir(const std::string& dir) {
@@ -104,13 +103,13 @@ Dataset Take(const Dataset& d, const std::vector<std::int64_t>& idx, std::size_t
 torch::Tensor ReadIdxFile(const std::string& path) {
   const std::vector<std::uint8_t> bytes = ReadAllBytes(path);
   if (bytes.size() < 4) {
-    throw DatasetError(fmt::format("'{}' is truncated: {} bytes, no IDX header", path,
-                                   bytes.size()),
-                       {path, 0, 0});
+    throw DatasetError(
+        fmt::format("'{}' is truncated: {} bytes, no IDX header", path, bytes.size()),
+        {path, 0, 0});
   }
   if (bytes[0] != 0 || bytes[1] != 0) {
-    throw DatasetError(fmt::format("'{}' has a wrong magic number 0x{:08x} (not an IDX file)",
-                                   path, BigEndian32(bytes.data())),
+    throw DatasetError(fmt::format("'{}' has a wrong magic number 0x{:08x} (not an IDX file)", path,
+                                   BigEndian32(bytes.data())),
                        {path, 0, 0});
   }
   if (bytes[2] != 0x08) {
@@ -121,9 +120,9 @@ torch::Tensor ReadIdxFile(const std::string& path) {
   }
   const int ndims = bytes[3];
   if (ndims < 1 || ndims > 4 || bytes.size() < 4 + 4 * static_cast<std::size_t>(ndims)) {
-    throw DatasetError(fmt::format("'{}': bad or truncated IDX header ({} dimensions)", path,
-                                   ndims),
-                       {path, 0, 0});
+    throw DatasetError(
+        fmt::format("'{}': bad or truncated IDX header ({} dimensions)", path, ndims),
+        {path, 0, 0});
   }
   std::vector<std::int64_t> dims;
   std::size_t expected = 1;
@@ -148,14 +147,14 @@ Dataset ReadIdxPair(const std::string& images_path, const std::string& labels_pa
   torch::Tensor images = ReadIdxFile(images_path);
   torch::Tensor labels = ReadIdxFile(labels_path);
   if (images.dim() != 3) {
-    throw DatasetError(fmt::format("'{}': expected 3 dimensions (N x H x W), got {}", images_path,
-                                   images.dim()),
-                       {images_path, 0, 0});
+    throw DatasetError(
+        fmt::format("'{}': expected 3 dimensions (N x H x W), got {}", images_path, images.dim()),
+        {images_path, 0, 0});
   }
   if (labels.dim() != 1) {
-    throw DatasetError(fmt::format("'{}': expected 1 dimension (labels), got {}", labels_path,
-                                   labels.dim()),
-                       {labels_path, 0, 0});
+    throw DatasetError(
+        fmt::format("'{}': expected 1 dimension (labels), got {}", labels_path, labels.dim()),
+        {labels_path, 0, 0});
   }
   if (labels.size(0) != images.size(0)) {
     throw DatasetError(fmt::format("label count {} in '{}' != image count {} in '{}'",
@@ -193,12 +192,27 @@ Dataset ReadCifar10Files(const std::vector<std::string>& paths) {
 
 const std::vector<DatasetFormat>& DatasetFormats() {
   static const std::vector<DatasetFormat> kFormats = {
-      {"fashion_mnist", "Fashion-MNIST, IDX files (gz or raw), 28x28 grey, 10 classes",
-       "/usr/share/datasets/fashion-mnist", {1, 28, 28}, 10, true, &LoadIdxDir},
-      {"mnist", "MNIST digits, IDX files (gz or raw), 28x28 grey, 10 classes (no flips)",
-       "/usr/share/datasets/mnist", {1, 28, 28}, 10, false, &LoadIdxDir},
-      {"cifar10", "CIFAR-10 binary version (data_batch_*.bin, test_batch.bin), 32x32 RGB",
-       "data/cifar-10-batches-bin", {3, 32, 32}, 10, true, &LoadCifarDir},
+      {"fashion_mnist",
+       "Fashion-MNIST, IDX files (gz or raw), 28x28 grey, 10 classes",
+       "/usr/share/datasets/fashion-mnist",
+       {1, 28, 28},
+       10,
+       true,
+       &LoadIdxDir},
+      {"mnist",
+       "MNIST digits, IDX files (gz or raw), 28x28 grey, 10 classes (no flips)",
+       "/usr/share/datasets/mnist",
+       {1, 28, 28},
+       10,
+       false,
+       &LoadIdxDir},
+      {"cifar10",
+       "CIFAR-10 binary version (data_batch_*.bin, test_batch.bin), 32x32 RGB",
+       "data/cifar-10-batches-bin",
+       {3, 32, 32},
+       10,
+       true,
+       &LoadCifarDir},
   };
   return kFormats;
 }
@@ -239,8 +253,7 @@ DataSplits LoadSplits(const DataOptions& o) {
   const auto n_val = static_cast<std::size_t>(o.validation_size);
   std::size_t val_end = o.val_subset > 0 ? std::min<std::size_t>(n_val, o.val_subset) : n_val;
   std::size_t train_end =
-      o.train_subset > 0 ? std::min<std::size_t>(perm.size(), n_val + o.train_subset)
-                         : perm.size();
+      o.train_subset > 0 ? std::min<std::size_t>(perm.size(), n_val + o.train_subset) : perm.size();
   DataSplits s;
   s.dataset = format.name;
   s.input = format.input;

@@ -29,7 +29,8 @@ LatencyReport MeasureLatency(const Arch& arch, const LatencyOptions& o) {
   UseChannelsLast(*model);
   model->eval();
   torch::NoGradGuard no_grad;
-  auto x = ToModelLayout(torch::randn({1, arch.input.channels, arch.input.height, arch.input.width}));
+  auto x =
+      ToModelLayout(torch::randn({1, arch.input.channels, arch.input.height, arch.input.width}));
   for (int i = 0; i < o.warmup; ++i) model->forward(x);
   std::vector<double> ms;
   for (int i = 0; i < o.runs; ++i) {
@@ -53,8 +54,8 @@ LatencyReport MeasureLatency(const Arch& arch, const LatencyOptions& o) {
 }
 
 nlohmann::json LatencyReportToJson(const LatencyReport& r) {
-  return {{"median_ms", r.median_ms}, {"p10_ms", r.p10_ms}, {"p90_ms", r.p90_ms},
-          {"min_ms", r.min_ms},       {"max_ms", r.max_ms}, {"runs", r.runs},
+  return {{"median_ms", r.median_ms}, {"p10_ms", r.p10_ms},  {"p90_ms", r.p90_ms},
+          {"min_ms", r.min_ms},       {"max_ms", r.max_ms},  {"runs", r.runs},
           {"warmup", r.warmup},       {"threads", r.threads}};
 }
 

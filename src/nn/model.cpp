@@ -9,10 +9,14 @@ namespace {
 
 torch::nn::AnyModule MakeActivation(Activation a) {
   switch (a) {
-    case Activation::kRelu: return torch::nn::AnyModule(torch::nn::ReLU());
-    case Activation::kElu: return torch::nn::AnyModule(torch::nn::ELU());
-    case Activation::kSelu: return torch::nn::AnyModule(torch::nn::SELU());
-    case Activation::kSwish: return torch::nn::AnyModule(torch::nn::SiLU());
+    case Activation::kRelu:
+      return torch::nn::AnyModule(torch::nn::ReLU());
+    case Activation::kElu:
+      return torch::nn::AnyModule(torch::nn::ELU());
+    case Activation::kSelu:
+      return torch::nn::AnyModule(torch::nn::SELU());
+    case Activation::kSwish:
+      return torch::nn::AnyModule(torch::nn::SiLU());
   }
   return torch::nn::AnyModule(torch::nn::ReLU());
 }

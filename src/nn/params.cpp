@@ -13,9 +13,9 @@ namespace {
 
 // Plain (non-indexed) names of the table, for the "valid names" list of an error message.
 constexpr const char* kPlainNames[] = {
-    "conv_blocks",  "convs_per_block", "kernel_size", "activation",   "batch_norm",
-    "pool",         "conv_dropout",    "dense_layers", "dense_dropout", "optimizer",
-    "learning_rate", "batch_size",     "weight_decay", "augment",       "epochs"};
+    "conv_blocks",   "convs_per_block", "kernel_size",  "activation",    "batch_norm",
+    "pool",          "conv_dropout",    "dense_layers", "dense_dropout", "optimizer",
+    "learning_rate", "batch_size",      "weight_decay", "augment",       "epochs"};
 
 // "filters_3" with prefix "filters_" -> 3; anything else -> nullopt.
 std::optional<int> IndexSuffix(const std::string& name, const std::string& prefix) {
@@ -37,9 +37,10 @@ void CheckKnown(const std::string& name) {
   if (IndexSuffix(name, "filters_") || IndexSuffix(name, "units_")) return;
   std::string valid;
   for (const char* plain : kPlainNames) valid += std::string(plain) + ", ";
-  throw ConfigError(fmt::format("unknown CNN template parameter '{}'; valid names: {}filters_<i>, "
-                                "units_<i> (see docs/nn.md)",
-                                name, valid));
+  throw ConfigError(
+      fmt::format("unknown CNN template parameter '{}'; valid names: {}filters_<i>, "
+                  "units_<i> (see docs/nn.md)",
+                  name, valid));
 }
 
 // Runs a typed look-up; a value of the wrong kind becomes a ConfigError naming the parameter.
@@ -97,7 +98,8 @@ Arch ArchFromParams(const search::Params& params, const InputShape& input, int c
   arch.classes = classes;
   const int conv_blocks = p.Int("conv_blocks", 2);
   const int dense_layers = p.Int("dense_layers", 1);
-  if (conv_blocks < 0) throw ArchError(fmt::format("conv_blocks: must be >= 0, got {}", conv_blocks));
+  if (conv_blocks < 0)
+    throw ArchError(fmt::format("conv_blocks: must be >= 0, got {}", conv_blocks));
   if (dense_layers < 0) {
     throw ArchError(fmt::format("dense_layers: must be >= 0, got {}", dense_layers));
   }

@@ -109,9 +109,10 @@ std::pair<double, double> EvaluateModule(torch::nn::Sequential& module, const Da
     const std::int64_t bs = std::min<std::int64_t>(batch_size, n - start);
     auto logits = module->forward(ToModelLayout(data.images.narrow(0, start, bs)));
     auto y = data.labels.narrow(0, start, bs);
-    loss_sum += torch::nn::functional::cross_entropy(
-                    logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                    .item<double>();
+    loss_sum +=
+        torch::nn::functional::cross_entropy(
+            logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+            .item<double>();
     correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
   }
   return {loss_sum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
@@ -191,7 +192,8 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
   }
   std::int64_t images = 0;
   for (std::size_t i = 0; i < report.epochs.size(); ++i) images += data.train.Size();
-  report.train_images_per_second = step_seconds > 0 ? static_cast<double>(images) / step_seconds : 0;
+  report.train_images_per_second =
+      step_seconds > 0 ? static_cast<double>(images) / step_seconds : 0;
   report.wall_seconds = SecondsSince(t0);
   return report;
 }

@@ -96,8 +96,7 @@ TEST(Arch, ShippedExamplesLoadAndDefaultJsonIsTheDefaultArch) {
     ++n;
   }
   EXPECT_GE(n, 3);
-  EXPECT_EQ(ArchToJson(LoadArchFile((dir / "default.json").string())),
-            ArchToJson(DefaultArch()));
+  EXPECT_EQ(ArchToJson(LoadArchFile((dir / "default.json").string())), ArchToJson(DefaultArch()));
 }
 
 }  // namespace

@@ -29,8 +29,10 @@ TEST(Idx, RawAndGzippedReadTheSameValues) {
   TempDir raw("idx_raw"), gz("idx_gz");
   testing::WriteIdxDataset(raw, "train", 5, 4, 3, false);
   testing::WriteIdxDataset(gz, "train", 5, 4, 3, true);
-  const Dataset a = ReadIdxPair(raw.File("train-images-idx3-ubyte"), raw.File("train-labels-idx1-ubyte"));
-  const Dataset b = ReadIdxPair(gz.File("train-images-idx3-ubyte.gz"), gz.File("train-labels-idx1-ubyte.gz"));
+  const Dataset a =
+      ReadIdxPair(raw.File("train-images-idx3-ubyte"), raw.File("train-labels-idx1-ubyte"));
+  const Dataset b =
+      ReadIdxPair(gz.File("train-images-idx3-ubyte.gz"), gz.File("train-labels-idx1-ubyte.gz"));
   EXPECT_EQ(a.images.sizes(), (std::vector<std::int64_t>{5, 1, 4, 3}));
   EXPECT_TRUE(torch::equal(a.images, b.images));
   EXPECT_TRUE(torch::equal(a.labels, b.labels));
@@ -46,14 +48,17 @@ TEST(Idx, BadFilesNameTheFileAndTheProblem) {
               HasSubstr("'" + magic + "' has a wrong magic number 0x12340801"));
   const std::string truncated = dir.File("truncated.gz");
   testing::WriteBytes(truncated, testing::IdxBytes({4, 2, 2}, std::vector<std::uint8_t>(10)), true);
-  EXPECT_THAT(DatasetErrorOf([&] { ReadIdxFile(truncated); }),
-              HasSubstr("'" + truncated + "' is truncated: header promises 16 data bytes, file has 10"));
+  EXPECT_THAT(
+      DatasetErrorOf([&] { ReadIdxFile(truncated); }),
+      HasSubstr("'" + truncated + "' is truncated: header promises 16 data bytes, file has 10"));
   const std::string longer = dir.File("longer");
   testing::WriteBytes(longer, testing::IdxBytes({2}, {1, 2, 3}), false);
   EXPECT_THAT(DatasetErrorOf([&] { ReadIdxFile(longer); }), HasSubstr("longer than its header"));
-  EXPECT_THAT(DatasetErrorOf([&] { ReadIdxFile(dir.File("absent")); }), HasSubstr("does not exist"));
+  EXPECT_THAT(DatasetErrorOf([&] { ReadIdxFile(dir.File("absent")); }),
+              HasSubstr("does not exist"));
   // Label count != image count.
-  testing::WriteBytes(dir.File("img"), testing::IdxBytes({3, 2, 2}, std::vector<std::uint8_t>(12)), false);
+  testing::WriteBytes(dir.File("img"), testing::IdxBytes({3, 2, 2}, std::vector<std::uint8_t>(12)),
+                      false);
   testing::WriteBytes(dir.File("lab"), testing::IdxBytes({2}, {0, 1}), false);
   EXPECT_THAT(DatasetErrorOf([&] { ReadIdxPair(dir.File("img"), dir.File("lab")); }),
               HasSubstr("label count 2 in '" + dir.File("lab") + "' != image count 3"));
@@ -66,7 +71,7 @@ TEST(Cifar, ReadsRecordsAndRejectsTruncatedFiles) {
   testing::WriteBytes(dir.File("test_batch.bin"), testing::CifarBytes(5), false);
   const Dataset d = ReadCifar10Files({dir.File("data_batch_1.bin"), dir.File("data_batch_2.bin")});
   EXPECT_EQ(d.images.sizes(), (std::vector<std::int64_t>{10, 3, 32, 32}));
-  EXPECT_EQ(d.labels[7].item<std::int64_t>(), 4);  // second file, record 1: (1 + 3) % 10
+  EXPECT_EQ(d.labels[7].item<std::int64_t>(), 4);   // second file, record 1: (1 + 3) % 10
   EXPECT_EQ(d.images[1][0][0][5].item<int>(), 12);  // (1*7 + 5) % 256
   EXPECT_EQ(d.images[1][1][0][0].item<int>(), (7 + 1024) % 256);  // green plane starts at 1024
   auto bytes = testing::CifarBytes(2);
@@ -112,8 +117,12 @@ TEST(Splits, SeededDisjointAndSubsetted) {
   EXPECT_FALSE(torch::equal(a.val.images, c.val.images));
   // Disjoint: every image is distinct here (pixel pattern shifts per image), so compare rows.
   std::set<float> train_keys, val_keys;
-  for (int i = 0; i < a.train.Size(); ++i) train_keys.insert(a.train.images[i][0][0][0].item<float>() * 1000 + a.train.images[i][0][0][1].item<float>());
-  for (int i = 0; i < a.val.Size(); ++i) val_keys.insert(a.val.images[i][0][0][0].item<float>() * 1000 + a.val.images[i][0][0][1].item<float>());
+  for (int i = 0; i < a.train.Size(); ++i)
+    train_keys.insert(a.train.images[i][0][0][0].item<float>() * 1000 +
+                      a.train.images[i][0][0][1].item<float>());
+  for (int i = 0; i < a.val.Size(); ++i)
+    val_keys.insert(a.val.images[i][0][0][0].item<float>() * 1000 +
+                    a.val.images[i][0][0][1].item<float>());
   for (float k : val_keys) EXPECT_EQ(train_keys.count(k), 0u);
   o.train_subset = 10;
   o.val_subset = 5;
@@ -148,7 +157,8 @@ TEST(Splits, ConfigurationErrors) {
   EXPECT_THROW(LoadSplits(p), ConfigError);
   TempDir empty("split_empty");
   p.dir = empty.Path();
-  EXPECT_THAT(DatasetErrorOf([&] { LoadSplits(p); }), HasSubstr("has none of: train-images-idx3-ubyte.gz"));
+  EXPECT_THAT(DatasetErrorOf([&] { LoadSplits(p); }),
+              HasSubstr("has none of: train-images-idx3-ubyte.gz"));
 }
 
 TEST(FashionMnist, DebianPackageFilesLoadWhenInstalled) {

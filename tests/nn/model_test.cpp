@@ -19,14 +19,18 @@ TEST(Module, ParameterCountMatchesCostAnalyticsForRandomArchitectures) {
   const char* activations[] = {"relu", "elu", "selu", "swish"};
   const char* pools[] = {"max", "avg", "none"};
   for (int trial = 0; trial < 25; ++trial) {
-    const search::Params p = {
-        {"conv_blocks", std::int64_t(rng() % 4)},     {"convs_per_block", std::int64_t(1 + rng() % 3)},
-        {"filters_0", std::int64_t(1 + rng() % 40)},  {"filters_1", std::int64_t(1 + rng() % 40)},
-        {"filters_2", std::int64_t(1 + rng() % 40)},  {"kernel_size", std::int64_t(1 + 2 * (rng() % 3))},
-        {"activation", std::string(activations[rng() % 4])},
-        {"batch_norm", std::int64_t(rng() % 2)},      {"pool", std::string(pools[rng() % 3])},
-        {"dense_layers", std::int64_t(rng() % 3)},    {"units_0", std::int64_t(1 + rng() % 100)},
-        {"units_1", std::int64_t(1 + rng() % 100)}};
+    const search::Params p = {{"conv_blocks", std::int64_t(rng() % 4)},
+                              {"convs_per_block", std::int64_t(1 + rng() % 3)},
+                              {"filters_0", std::int64_t(1 + rng() % 40)},
+                              {"filters_1", std::int64_t(1 + rng() % 40)},
+                              {"filters_2", std::int64_t(1 + rng() % 40)},
+                              {"kernel_size", std::int64_t(1 + 2 * (rng() % 3))},
+                              {"activation", std::string(activations[rng() % 4])},
+                              {"batch_norm", std::int64_t(rng() % 2)},
+                              {"pool", std::string(pools[rng() % 3])},
+                              {"dense_layers", std::int64_t(rng() % 3)},
+                              {"units_0", std::int64_t(1 + rng() % 100)},
+                              {"units_1", std::int64_t(1 + rng() % 100)}};
     const InputShape input = trial % 2 ? InputShape{3, 32, 32} : InputShape{1, 28, 28};
     const Arch arch = ArchFromParams(p, input, 10);
     auto module = BuildModule(arch);
@@ -52,8 +56,9 @@ TEST(Module, ChannelsLastGivesTheSameOutputs) {
 }
 
 TEST(Optimizers, EveryOptimiserReducesTheLossOnATinyProblem) {
-  for (OptimizerKind kind : {OptimizerKind::kAdam, OptimizerKind::kAdamax, OptimizerKind::kAdagrad,
-                             OptimizerKind::kAdadelta, OptimizerKind::kRmsprop, OptimizerKind::kSgd}) {
+  for (OptimizerKind kind :
+       {OptimizerKind::kAdam, OptimizerKind::kAdamax, OptimizerKind::kAdagrad,
+        OptimizerKind::kAdadelta, OptimizerKind::kRmsprop, OptimizerKind::kSgd}) {
     torch::manual_seed(0);
     Arch arch = testing::TinyArch();
     arch.train.optimizer = kind;
@@ -63,7 +68,8 @@ TEST(Optimizers, EveryOptimiserReducesTheLossOnATinyProblem) {
     auto optimizer = MakeOptimizer(arch.train, module->parameters());
     const DataSplits data = testing::TinySplits(64, 8);
     auto loss_now = [&] {
-      return torch::nn::functional::cross_entropy(module->forward(data.train.images), data.train.labels);
+      return torch::nn::functional::cross_entropy(module->forward(data.train.images),
+                                                  data.train.labels);
     };
     const double first = loss_now().item<double>();
     for (int i = 0; i < 30; ++i) {

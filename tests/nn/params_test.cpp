@@ -28,15 +28,24 @@ TEST(ArchFromParams, EmptyParamsGiveTheTemplateDefaults) {
 }
 
 TEST(ArchFromParams, EveryCanonicalNameIsApplied) {
-  const Params p = {{"conv_blocks", std::int64_t{3}},  {"convs_per_block", std::int64_t{1}},
-                    {"filters_0", std::int64_t{16}},   {"filters_1", std::int64_t{100}},
-                    {"kernel_size", std::int64_t{5}},  {"activation", std::string("selu")},
-                    {"batch_norm", std::int64_t{1}},   {"pool", std::string("avg")},
-                    {"conv_dropout", 0.1},             {"dense_layers", std::int64_t{2}},
-                    {"units_0", std::int64_t{512}},    {"units_1", std::int64_t{64}},
-                    {"dense_dropout", 0.0},            {"optimizer", std::string("adagrad")},
-                    {"learning_rate", 2e-4},           {"batch_size", std::int64_t{128}},
-                    {"weight_decay", 1e-3},            {"augment", std::int64_t{1}},
+  const Params p = {{"conv_blocks", std::int64_t{3}},
+                    {"convs_per_block", std::int64_t{1}},
+                    {"filters_0", std::int64_t{16}},
+                    {"filters_1", std::int64_t{100}},
+                    {"kernel_size", std::int64_t{5}},
+                    {"activation", std::string("selu")},
+                    {"batch_norm", std::int64_t{1}},
+                    {"pool", std::string("avg")},
+                    {"conv_dropout", 0.1},
+                    {"dense_layers", std::int64_t{2}},
+                    {"units_0", std::int64_t{512}},
+                    {"units_1", std::int64_t{64}},
+                    {"dense_dropout", 0.0},
+                    {"optimizer", std::string("adagrad")},
+                    {"learning_rate", 2e-4},
+                    {"batch_size", std::int64_t{128}},
+                    {"weight_decay", 1e-3},
+                    {"augment", std::int64_t{1}},
                     {"epochs", std::int64_t{7}}};
   const Arch a = ArchFromParams(p, {3, 32, 32}, 10);
   ASSERT_EQ(a.blocks.size(), 3u);
@@ -85,13 +94,16 @@ TEST(ArchFromParams, WrongKindsAndValuesAreErrors) {
   // 28 -> 14 -> 7 -> 3 -> 1: the fifth pooling would shrink the map below 1x1.
   EXPECT_NO_THROW(ArchFromParams({{"conv_blocks", std::int64_t{4}}}));
   EXPECT_THROW(ArchFromParams({{"conv_blocks", std::int64_t{5}}}), ArchError);
-  EXPECT_NO_THROW(ArchFromParams({{"conv_blocks", std::int64_t{5}}, {"pool", std::string("none")}}));
+  EXPECT_NO_THROW(
+      ArchFromParams({{"conv_blocks", std::int64_t{5}}, {"pool", std::string("none")}}));
 }
 
 TEST(ArchFromParams, ExtraIndexedNamesBeyondTheBlockCountAreIgnored) {
   // The tuner removes blocks without deleting filters_<i>; that must stay valid.
-  const Arch a = ArchFromParams({{"conv_blocks", std::int64_t{1}}, {"filters_3", std::int64_t{9}},
-                                 {"dense_layers", std::int64_t{0}}, {"units_0", std::int64_t{9}}});
+  const Arch a = ArchFromParams({{"conv_blocks", std::int64_t{1}},
+                                 {"filters_3", std::int64_t{9}},
+                                 {"dense_layers", std::int64_t{0}},
+                                 {"units_0", std::int64_t{9}}});
   EXPECT_EQ(a.blocks.size(), 1u);
   EXPECT_TRUE(a.dense.empty());
 }

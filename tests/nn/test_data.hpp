@@ -38,7 +38,8 @@ inline void WriteBytes(const std::string& path, const std::vector<std::uint8_t>&
     gzclose(f);
   } else {
     std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
   }
 }
 

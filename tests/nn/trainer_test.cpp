@@ -106,7 +106,7 @@ TEST(Trainer, AugmentShiftsAtMostTenPercentAndFlipsOnlyWhenAllowed) {
   std::mt19937_64 rng2(1), rng3(1);
   EXPECT_EQ(right_half_lit(Augment(asym, false, rng2)), 0);  // no flips: stays on the left
   const int flipped = right_half_lit(Augment(asym, true, rng3));
-  EXPECT_GT(flipped, 4);   // about 32 * 1/2 * 2/3 expected
+  EXPECT_GT(flipped, 4);  // about 32 * 1/2 * 2/3 expected
   EXPECT_LT(flipped, 28);
 }
 
@@ -123,10 +123,14 @@ TEST(TrainingEvaluator, ReturnsCurvesMetricsAndArchitecture) {
   TrainOptions o;
   o.threads = 1;
   TrainingEvaluator ev(data, o);
-  const search::Params p = {{"conv_blocks", std::int64_t{1}}, {"filters_0", std::int64_t{8}},
-                            {"convs_per_block", std::int64_t{1}}, {"units_0", std::int64_t{16}},
-                            {"epochs", std::int64_t{2}}, {"learning_rate", 3e-3},
-                            {"dense_dropout", 0.0}, {"conv_dropout", 0.0}};
+  const search::Params p = {{"conv_blocks", std::int64_t{1}},
+                            {"filters_0", std::int64_t{8}},
+                            {"convs_per_block", std::int64_t{1}},
+                            {"units_0", std::int64_t{16}},
+                            {"epochs", std::int64_t{2}},
+                            {"learning_rate", 3e-3},
+                            {"dense_dropout", 0.0},
+                            {"conv_dropout", 0.0}};
   const auto costs = ev.EstimateCosts(p);
   for (const char* k : {"flops", "macs", "params", "peak_memory_bytes", "model_size_bytes"}) {
     EXPECT_GT(costs.at(k), 0) << k;

@@ -58,9 +58,9 @@ struct TrainHyper {
   OptimizerKind optimizer = OptimizerKind::kAdam;
   double learning_rate = 1e-3;
   int batch_size = 64;
-  int epochs = 10;            ///< maximum; early stopping may end sooner
-  double weight_decay = 0.0;  ///< L2 penalty coefficient (added to the gradient)
-  bool augment = false;       ///< random shifts up to 10% (+ horizontal flips if meaningful)
+  int epochs = 10;                  ///< maximum; early stopping may end sooner
+  double weight_decay = 0.0;        ///< L2 penalty coefficient (added to the gradient)
+  bool augment = false;             ///< random shifts up to 10% (+ horizontal flips if meaningful)
   int early_stopping_patience = 3;  ///< epochs without val-loss improvement; 0 = off
   int reduce_lr_patience = 2;       ///< epochs without improvement before lr *= factor; 0 = off
   double reduce_lr_factor = 0.5;    ///< in (0, 1)
@@ -93,7 +93,6 @@ Arch LoadArchFile(const std::string& path);
 
 /// Params (canonical names of docs/nn.md) -> validated Arch. Absent names take the template
 /// defaults; an unknown name throws ConfigError; an invalid result throws ArchError.
-Arch ArchFromParams(const search::Params& params, const InputShape& input = {},
-                    int classes = 10);
+Arch ArchFromParams(const search::Params& params, const InputShape& input = {}, int classes = 10);
 
 }  // namespace symnas::nn

@@ -52,11 +52,11 @@ const DatasetFormat& FindDatasetFormat(const std::string& name);
 /// How to carve the data for one study.
 struct DataOptions {
   std::string dataset = "fashion_mnist";
-  std::string dir;                  ///< empty = the format's default_dir
+  std::string dir;                       ///< empty = the format's default_dir
   std::int64_t validation_size = 10000;  ///< carved from the training data (seeded)
-  std::int64_t train_subset = 0;    ///< 0 = all remaining training images
-  std::int64_t val_subset = 0;      ///< 0 = the whole validation split
-  bool load_test = false;           ///< the test set is read only on explicit request
+  std::int64_t train_subset = 0;         ///< 0 = all remaining training images
+  std::int64_t val_subset = 0;           ///< 0 = the whole validation split
+  bool load_test = false;                ///< the test set is read only on explicit request
   std::uint64_t split_seed = 0;
 };
 
