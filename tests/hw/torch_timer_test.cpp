@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "symnas/common/error.hpp"
@@ -81,9 +82,13 @@ TEST(TorchTimer, LutAgreesWithMeasuredWithinAGenerousFactor) {
   RandomCnnOptions big;
   big.min_blocks = 4;
   big.max_channels = 64;
+  // The first libtorch runs of a process pay one-time costs (allocator, thread pools): warm the
+  // process up, then take the least of three measurements of each network.
+  measured->Estimate(RandomSequentialCnn(99, big));
   for (unsigned seed = 0; seed < 3; ++seed) {
     const LayerList net = RandomSequentialCnn(seed, big);
-    const double m = measured->Estimate(net).latency_ms;
+    double m = measured->Estimate(net).latency_ms;
+    for (int k = 0; k < 2; ++k) m = std::min(m, measured->Estimate(net).latency_ms);
     const double l = lut->Estimate(net).latency_ms;
     // A factor of 5 either way: catches unit errors and missing layers; tighter bounds failed
     // under ctest -j2 next to a training run (ratio 0.22 seen once; 0.8-1.0 when alone).
