@@ -46,26 +46,16 @@ bool Machine::Unify(const Term* a, const Term* b) {
     trail_.push_back(b->var);
     return true;
   }
-  if (a->kind != b->kind) return false;
-  switch (a->kind) {
-    case TermKind::kAtom:
-      return a->name == b->name;
-    case TermKind::kInt:
-      return a->int_value == b->int_value;
-    case TermKind::kFloat:
-      return a->float_value == b->float_value;
-    case TermKind::kCompound: {
-      if (a->name != b->name || a->arity != b->arity) return false;
-      if (a->ground && b->ground) return StructurallyEqual(a, b);
-      for (std::uint32_t i = 0; i + 1 < a->arity; ++i) {
-        if (!Unify(a->args[i], b->args[i])) return false;
-      }
-      return Unify(a->args[a->arity - 1], b->args[b->arity - 1]);
-    }
-    case TermKind::kVar:
-      break;
+  // Neither is an unbound variable now: atoms and numbers unify iff they are equal.
+  if (a->kind != TermKind::kCompound || b->kind != TermKind::kCompound) {
+    return StructurallyEqual(a, b);
   }
-  return false;
+  if (a->name != b->name || a->arity != b->arity) return false;
+  if (a->ground && b->ground) return StructurallyEqual(a, b);
+  for (std::uint32_t i = 0; i + 1 < a->arity; ++i) {
+    if (!Unify(a->args[i], b->args[i])) return false;
+  }
+  return Unify(a->args[a->arity - 1], b->args[b->arity - 1]);
 }
 
 const Term* Machine::Rename(const Term* t, std::int64_t base) {

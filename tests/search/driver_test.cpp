@@ -8,28 +8,10 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "crashing_evaluator.hpp"
 
 namespace symnas::search {
 namespace {
-
-/// Wraps an evaluator and "crashes the process" (throws a non-std exception the driver does not
-/// catch) when trial number `crash_at` (0-based call count) is evaluated.
-class CrashingEvaluator : public Evaluator {
- public:
-  CrashingEvaluator(Evaluator& inner, int crash_at) : inner_(inner), crash_at_(crash_at) {}
-  std::map<std::string, double> EstimateCosts(const Params& p) override {
-    return inner_.EstimateCosts(p);
-  }
-  EvalResult Evaluate(const Params& p, std::uint64_t seed) override {
-    if (calls_++ == crash_at_) throw 42;
-    return inner_.Evaluate(p, seed);
-  }
-
- private:
-  Evaluator& inner_;
-  int crash_at_;
-  int calls_ = 0;
-};
 
 StudyOutcome RunStudy(const std::string& strategy, Evaluator& eval, StudyRecorder& rec, int trials,
                       std::ostream* progress = nullptr) {

@@ -11,6 +11,7 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "../search/crashing_evaluator.hpp"
 
 namespace symnas::store {
 namespace {
@@ -188,24 +189,6 @@ TEST_F(StoreTest, CsvAndJsonExport) {
   EXPECT_EQ(j["config"]["name"], "x");
   EXPECT_EQ(j["schema_version"], kSchemaVersion);
 }
-
-/// Throws a non-std exception at evaluation number crash_at: the driver does not catch it, like
-/// a process that dies in the middle of a trial.
-class CrashingEvaluator : public Evaluator {
- public:
-  CrashingEvaluator(Evaluator& inner, int crash_at) : inner_(inner), crash_at_(crash_at) {}
-  std::map<std::string, double> EstimateCosts(const Params& p) override {
-    return inner_.EstimateCosts(p);
-  }
-  EvalResult Evaluate(const Params& p, std::uint64_t seed) override {
-    if (calls_++ == crash_at_) throw 7;
-    return inner_.Evaluate(p, seed);
-  }
-
- private:
-  Evaluator& inner_;
-  int crash_at_, calls_ = 0;
-};
 
 StudyOutcome RunStudy(Evaluator& eval, StudyRecorder& rec, const std::string& strategy) {
   static auto objective = MakeObjective({{"kind", "seed000"}, {"flops_threshold", 5e7}});
