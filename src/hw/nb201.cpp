@@ -8,6 +8,7 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/hw/layer_builder.hpp"
+#include "symnas/hw/roofline.hpp"
 
 namespace symnas::hw {
 
@@ -184,27 +185,18 @@ LayerList Nb201EffectiveLayerList(const Nb201Cell& cell, const Nb201Dataset& dat
 }
 
 double Nb201Flops(const LayerSpec& layer) {
-  const double out = static_cast<double>(layer.OutputElements());
+  // NASLib's convention differs from the arithmetic count (WorkFlops) only where it counts
+  // MACs for conv/dense (no bias) and nothing for the branch sums; pooling, batch norm,
+  // activations and global pooling are counted alike.
   switch (layer.op) {
     case LayerOp::kConv2d:
-      return layer.macs;
     case LayerOp::kDense:
       return layer.macs;
-    case LayerOp::kAvgPool:
-    case LayerOp::kMaxPool:
-      return static_cast<double>(layer.kernel) * layer.kernel * out;
-    case LayerOp::kBatchNorm:
-      return 2 * out;
-    case LayerOp::kActivation:
-      return out;
-    case LayerOp::kGlobalAvgPool:
-      return static_cast<double>(layer.InputElements());
     case LayerOp::kAdd:
-    case LayerOp::kFlatten:
-    case LayerOp::kDropout:
       return 0;
+    default:
+      return WorkFlops(layer);
   }
-  return 0;
 }
 
 }  // namespace symnas::hw
