@@ -272,6 +272,12 @@ void AddValidate(CLI::App& hw, CommandRun& run) {
   s->add_option("--rounds", o->predictor.rounds, "boosting rounds")->capture_default_str();
   s->add_option("--depth", o->predictor.max_depth, "tree depth")->capture_default_str();
   s->add_option("--eta", o->predictor.eta, "learning rate")->capture_default_str();
+  s->add_option("--objective", o->predictor.objective,
+                "XGBoost objective: reg:squarederror or rank:pairwise")
+      ->capture_default_str();
+  s->add_option("--device", o->devices, "only these CSV device columns (repeatable)");
+  s->add_option("--predictions", o->predictions_csv,
+                "write the predictor's test predictions (device,index,actual_ms,predicted_ms)");
   s->callback([o, data, &run] {
     run = [o, data] {
       o->hw_csv = *data + "/nasbench201_hw.csv";

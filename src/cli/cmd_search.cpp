@@ -87,9 +87,11 @@ extern "C" void OnInterrupt(int) {
 int RunSearch(const SearchArgs& a) {
   std::signal(SIGINT, OnInterrupt);
   search::StudyConfig config = EffectiveConfig(a);
+  ApplyDeviceBudgets(config);  // the evaluator's device limits join the objective's budgets
   auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
   auto objective = search::MakeObjective(config.objective);
   AddObjectiveBudgets(config, *objective);
+  search::CheckBudgetsReachable(config.space, *evaluator, objective->Constraints());
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
   if (auto stored = store.LoadConfig()) {

@@ -1,12 +1,22 @@
-// Evaluator kinds of the CLI: synthetic test functions (always), the CNN trainer (nn layer).
+// Evaluator kinds of the CLI: synthetic test functions (always), the CNN trainer (nn layer) with
+// its hardware view (device profile, storage precision, latency from an hw estimator).
 #include "evaluator_kinds.hpp"
 
 #include <fmt/core.h>
 
+#include <optional>
+#include <set>
+
 #include "symnas/common/error.hpp"
+#include "symnas/hw/estimator.hpp"
+#include "symnas/hw/metrics.hpp"
+#include "symnas/hw/profile.hpp"
 #include "symnas/search/synthetic.hpp"
 #ifdef SYMNAS_HAVE_NN
 #include "symnas/nn/evaluator.hpp"
+#endif
+#ifdef SYMNAS_HW_HAVE_TORCH
+#include "symnas/hw/torch_timer.hpp"
 #endif
 
 namespace symnas::cli {
@@ -14,6 +24,13 @@ namespace symnas::cli {
 namespace {
 std::unique_ptr<search::Evaluator> MakeSynthetic(const nlohmann::json& options) {
   return std::make_unique<search::SyntheticEvaluator>(search::SyntheticOptions::FromJson(options));
+}
+
+/// The device of a `device:` option: a profile name of devices/ or a path to a YAML file.
+hw::DeviceProfile LoadDevice(const std::string& device) {
+  const bool is_path = device.find('/') != std::string::npos ||
+                       (device.size() > 5 && device.substr(device.size() - 5) == ".yaml");
+  return is_path ? hw::LoadProfile(device) : hw::LoadProfileByName(device, hw::DefaultDevicesDir());
 }
 
 #ifdef SYMNAS_HAVE_NN
@@ -38,23 +55,91 @@ class FixedParamsEvaluator : public search::Evaluator {
   search::Params fixed_;
 };
 
+/// `precision:` of the cnn evaluator; without it int8 for a device with flash (a
+/// microcontroller stores int8 weights in flash), fp32 otherwise.
+nn::StoragePrecision PrecisionOption(const nlohmann::json& options,
+                                     const std::optional<hw::DeviceProfile>& device) {
+  if (!options.contains("precision")) {
+    return device && device->flash_bytes ? nn::StoragePrecision::kInt8
+                                         : nn::StoragePrecision::kFp32;
+  }
+  const auto name = options["precision"].get<std::string>();
+  if (name == "fp32") return nn::StoragePrecision::kFp32;
+  if (name == "int8") return nn::StoragePrecision::kInt8;
+  throw ConfigError("evaluator 'cnn': precision '" + name + "' is not fp32 or int8");
+}
+
+/// `latency:` of the cnn evaluator -> a probe giving latency_ms (and energy_mj when the
+/// estimator models energy). `true` or a mapping {estimator (measured), runs (20), warmup (5),
+/// cpu_clock (true), model (predictor file), cache (lut SQLite file)}.
+nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
+                               const std::optional<hw::DeviceProfile>& device) {
+  if (latency.is_boolean() && !latency.get<bool>()) return {};
+  const nlohmann::json o = latency.is_object() ? latency : nlohmann::json::object();
+  if (!latency.is_boolean() && !latency.is_object()) {
+    throw ConfigError(
+        "evaluator 'cnn': latency must be true or a mapping {estimator, runs, "
+        "warmup, cpu_clock, model, cache}");
+  }
+  static const std::set<std::string> kKeys = {"estimator", "runs",  "warmup",
+                                              "cpu_clock", "model", "cache"};
+  for (const auto& [key, value] : o.items()) {
+    if (!kKeys.count(key)) {
+      throw ConfigError("evaluator 'cnn': latency has no option '" + key +
+                        "' (options: estimator, runs, warmup, cpu_clock, model, cache)");
+    }
+  }
+  const std::string name = o.value("estimator", std::string("measured"));
+  hw::EstimatorContext context;
+  const bool on_host = name == "measured" || name == "lut";
+  // Host timings say nothing about another device's energy: its profile only serves the
+  // analytical estimators (and the host's own profile).
+  if (device && (!on_host || device->name == "host")) context.profile = device;
+  context.lut_cache_path = o.value("cache", std::string("symnas_lut.db"));
+  context.predictor_model_path = o.value("model", std::string());
+  if (on_host) {
+#ifdef SYMNAS_HW_HAVE_TORCH
+    hw::TimingOptions timing;
+    timing.timed_runs = o.value("runs", 20);
+    timing.warmup_runs = o.value("warmup", 5);
+    timing.threads = 1;
+    timing.thread_cpu_clock = o.value("cpu_clock", true);
+    context.timer = hw::MakeTorchTimer(timing);
+#endif
+  }
+  std::shared_ptr<hw::Estimator> estimator = hw::MakeEstimator(name, context);
+  return [estimator](const nn::CostReport& cost) {
+    const hw::CostEstimate estimate = estimator->Estimate(cost.layers);
+    std::map<std::string, double> metrics = {{"latency_ms", estimate.latency_ms}};
+    if (estimate.energy_mj) metrics["energy_mj"] = *estimate.energy_mj;
+    if (!estimate.analytical) metrics["latency_spread"] = estimate.latency_spread;
+    return metrics;
+  };
+}
+
 /// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table.
 /// Options: dataset, dir, validation_size, train_subset, val_subset, split_seed, threads,
-/// epochs (a fixed template parameter of every candidate unless the space sets it).
+/// epochs (a fixed template parameter of every candidate unless the space sets it); hardware:
+/// device, precision, latency (see docs/hw.md, "Budgets in a study").
 std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
-  static const char* kOptions[] = {"kind",       "dataset",    "dir",     "validation_size",
+  static const char* kOptions[] = {"kind",         "dataset",    "dir",        "validation_size",
                                    "train_subset", "val_subset", "split_seed", "threads",
-                                   "epochs"};
+                                   "epochs",       "device",     "precision",  "latency"};
   for (const auto& [key, value] : options.items()) {
     bool known = false;
     for (const char* k : kOptions) known |= key == k;
     if (!known) {
       throw ConfigError(fmt::format(
           "evaluator 'cnn' has no option '{}' (options: dataset, dir, validation_size, "
-          "train_subset, val_subset, split_seed, threads, epochs)",
+          "train_subset, val_subset, split_seed, threads, epochs, device, precision, latency)",
           key));
     }
   }
+  std::optional<hw::DeviceProfile> device;
+  if (options.contains("device")) device = LoadDevice(options["device"].get<std::string>());
+  nn::HardwareOptions hardware;
+  hardware.precision = PrecisionOption(options, device);
+  if (options.contains("latency")) hardware.probe = LatencyProbe(options["latency"], device);
   nn::DataOptions data;
   data.dataset = options.value("dataset", data.dataset);
   data.dir = options.value("dir", data.dir);
@@ -69,7 +154,8 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   search::Params fixed;
   if (options.contains("epochs")) fixed["epochs"] = options["epochs"].get<std::int64_t>();
   return std::make_unique<FixedParamsEvaluator>(
-      std::make_unique<nn::TrainingEvaluator>(std::move(splits), train), std::move(fixed));
+      std::make_unique<nn::TrainingEvaluator>(std::move(splits), train, std::move(hardware)),
+      std::move(fixed));
 }
 #endif
 
@@ -102,6 +188,28 @@ std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config) {
     valid += (valid.empty() ? "" : ", ") + std::string(k.name);
   }
   throw UnknownNameError(UnknownNameMessage("evaluator kind", kind, valid));
+}
+
+void ApplyDeviceBudgets(search::StudyConfig& config) {
+  if (!config.evaluator.contains("device")) return;
+  const hw::DeviceProfile device = LoadDevice(config.evaluator["device"].get<std::string>());
+  static const std::set<std::string> kWithConstraints = {"constrained", "weighted", "pareto"};
+  const std::string kind = config.objective.value("kind", std::string());
+  if (!kWithConstraints.count(kind)) {
+    throw ConfigError(fmt::format(
+        "evaluator device '{}' sets budgets, but objective '{}' takes no constraints; use "
+        "objective kind constrained (or weighted, pareto), e.g. {{kind: constrained, maximise: "
+        "accuracy, constraints: {{latency_ms: 5}}}}",
+        device.name, kind));
+  }
+  nlohmann::json& constraints = config.objective["constraints"];
+  if (!constraints.is_object()) constraints = nlohmann::json::object();
+  for (const hw::Budget& budget : hw::DeviceBudgets(device)) {
+    const bool tighter = !constraints.contains(budget.metric) ||
+                         !constraints[budget.metric].is_number() ||
+                         budget.limit < constraints[budget.metric].get<double>();
+    if (tighter) constraints[budget.metric] = budget.limit;
+  }
 }
 
 }  // namespace symnas::cli

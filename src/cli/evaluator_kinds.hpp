@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "symnas/search/evaluator.hpp"
+#include "symnas/search/study_config.hpp"
 
 namespace symnas::cli {
 
@@ -22,5 +23,9 @@ const std::vector<EvaluatorKind>& EvaluatorKinds();
 /// Builds the evaluator of `config` (its "kind" looked up in the table); UnknownNameError
 /// listing the kinds otherwise.
 std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config);
+/// With an evaluator `device:` option, adds the device's limits (SRAM/RAM -> peak_memory_bytes,
+/// flash -> model_size_bytes) to the objective's constraints, keeping any tighter explicit one.
+/// ConfigError if the objective kind takes no constraints.
+void ApplyDeviceBudgets(search::StudyConfig& config);
 
 }  // namespace symnas::cli

@@ -3,6 +3,7 @@
 // predict exp(output). Metadata travels inside the model as booster attributes.
 #include "symnas/hw/predictor.hpp"
 
+#include <fmt/core.h>
 #include <xgboost/c_api.h>
 
 #include <cmath>
@@ -77,7 +78,16 @@ void LatencyPredictor::Train(const FeatureRows& rows, const std::vector<double>&
   }
   Check(XGDMatrixSetFloatInfo(train.handle, "label", labels.data(), labels.size()), "set labels");
   auto booster = std::make_unique<Booster>(&train.handle, 1);
-  booster->Set("objective", "reg:squarederror");
+  const bool ranking = options.objective == "rank:pairwise";
+  if (!ranking && options.objective != "reg:squarederror") {
+    throw PredictorError("predictor objective '" + options.objective +
+                         "' is not reg:squarederror or rank:pairwise");
+  }
+  if (ranking) {
+    const unsigned group = static_cast<unsigned>(rows.size());
+    Check(XGDMatrixSetUIntInfo(train.handle, "group", &group, 1), "set group");
+  }
+  booster->Set("objective", options.objective);
   booster->Set("max_depth", std::to_string(options.max_depth));
   booster->Set("eta", std::to_string(options.eta));
   booster->Set("subsample", std::to_string(options.subsample));
@@ -92,17 +102,45 @@ void LatencyPredictor::Train(const FeatureRows& rows, const std::vector<double>&
   booster_ = std::move(booster);
   feature_set_ = feature_set;
   num_features_ = width;
+  calibration_offset_ = 0.0;
+  calibration_slope_ = 1.0;
+  if (ranking) Calibrate(rows, labels);
+}
+
+void LatencyPredictor::Calibrate(const FeatureRows& rows, const std::vector<float>& log_ms) {
+  const std::vector<double> score = RawPredict(rows);
+  double mean_s = 0, mean_y = 0;
+  for (size_t i = 0; i < score.size(); ++i) mean_s += score[i], mean_y += log_ms[i];
+  mean_s /= static_cast<double>(score.size());
+  mean_y /= static_cast<double>(score.size());
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < score.size(); ++i) {
+    sxy += (score[i] - mean_s) * (log_ms[i] - mean_y);
+    sxx += (score[i] - mean_s) * (score[i] - mean_s);
+  }
+  calibration_slope_ = sxx > 0 ? sxy / sxx : 0.0;
+  calibration_offset_ = mean_y - calibration_slope_ * mean_s;
+  Check(XGBoosterSetAttr(booster_->handle, "symnas_calibration_offset",
+                         fmt::format("{:.17g}", calibration_offset_).c_str()),
+        "set attribute");
+  Check(XGBoosterSetAttr(booster_->handle, "symnas_calibration_slope",
+                         fmt::format("{:.17g}", calibration_slope_).c_str()),
+        "set attribute");
+}
+
+std::vector<double> LatencyPredictor::RawPredict(const FeatureRows& rows) const {
+  Matrix data(rows, num_features_);
+  bst_ulong len = 0;
+  const float* out = nullptr;
+  Check(XGBoosterPredict(booster_->handle, data.handle, 0, 0, 0, &len, &out), "XGBoosterPredict");
+  return std::vector<double>(out, out + len);
 }
 
 std::vector<double> LatencyPredictor::Predict(const FeatureRows& rows) const {
   if (!trained()) throw PredictorError("the predictor is not trained; train or load it first");
   if (rows.empty()) return {};
-  Matrix data(rows, num_features_);
-  bst_ulong len = 0;
-  const float* out = nullptr;
-  Check(XGBoosterPredict(booster_->handle, data.handle, 0, 0, 0, &len, &out), "XGBoosterPredict");
-  std::vector<double> ms(len);
-  for (bst_ulong i = 0; i < len; ++i) ms[i] = std::exp(static_cast<double>(out[i]));
+  std::vector<double> ms = RawPredict(rows);
+  for (double& v : ms) v = std::exp(calibration_offset_ + calibration_slope_ * v);
   return ms;
 }
 
@@ -142,6 +180,12 @@ LatencyPredictor LatencyPredictor::Load(const std::string& path) {
   Check(XGBoosterGetAttr(booster->handle, "symnas_num_features", &value, &found), "get attribute");
   if (!found) throw PredictorError("'" + path + "' lacks symnas_num_features");
   p.num_features_ = std::stoi(value);
+  Check(XGBoosterGetAttr(booster->handle, "symnas_calibration_offset", &value, &found),
+        "get attribute");
+  if (found) p.calibration_offset_ = std::stod(value);
+  Check(XGBoosterGetAttr(booster->handle, "symnas_calibration_slope", &value, &found),
+        "get attribute");
+  if (found) p.calibration_slope_ = std::stod(value);
   p.booster_ = std::move(booster);
   return p;
 }

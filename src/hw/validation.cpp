@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <numeric>
 #include <random>
 
@@ -165,17 +166,34 @@ std::vector<QualityRow> ValidateNb201(const Nb201ValidationOptions& options) {
     connected.push_back(PruneNb201Cell(cells[i], Nb201Prune::kInputAndOutput).connected);
   }
   std::vector<QualityRow> rows;
+  std::ofstream predictions;
+  if (!options.predictions_csv.empty()) {
+    predictions.open(options.predictions_csv);
+    if (!predictions) throw ConfigError("cannot write '" + options.predictions_csv + "'");
+    predictions << "device,index,actual_ms,predicted_ms\n";
+  }
   for (size_t c = 0; c < table.header.size(); ++c) {
     const std::string& col = table.header[c];
     if (col.rfind("lat_ms_", 0) != 0) continue;
     const std::string device = col.substr(7);
+    if (!options.devices.empty() && std::find(options.devices.begin(), options.devices.end(),
+                                              device) == options.devices.end()) {
+      continue;
+    }
     std::vector<double> latency;
     for (size_t r = 0; r < n; ++r) latency.push_back(table.Number(r, static_cast<int>(c)));
     LatencyPredictor predictor;
     predictor.Train(Pick(features, train), Pick(latency, train), "arch+nb201_edges",
                     options.predictor);
-    rows.push_back(Score(device, "predictor", "", options.train_size, Pick(latency, test),
-                         predictor.Predict(Pick(features, test)), connected));
+    const std::vector<double> predicted = predictor.Predict(Pick(features, test));
+    const std::string name =
+        options.predictor.objective == "reg:squarederror" ? "predictor" : "predictor (rank)";
+    rows.push_back(
+        Score(device, name, "", options.train_size, Pick(latency, test), predicted, connected));
+    for (size_t i = 0; predictions.is_open() && i < test.size(); ++i) {
+      predictions << fmt::format("{},{},{:.6g},{:.6g}\n", device, test[i], latency[test[i]],
+                                 predicted[i]);
+    }
     std::string profile_name = ProfileForNb201Device(device);
     if (profile_name.empty()) profile_name = "edge_cpu";
     const DeviceProfile profile = LoadProfileByName(profile_name, options.devices_dir);

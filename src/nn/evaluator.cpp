@@ -8,14 +8,52 @@
 
 namespace symnas::nn {
 
-TrainingEvaluator::TrainingEvaluator(std::shared_ptr<const DataSplits> data, TrainOptions options)
-    : data_(std::move(data)), options_(std::move(options)) {
+namespace {
+
+/// The network as deployed: training hyper-parameters reset and every dropout rate made 0.5 or
+/// 0 (dropout is an identity at inference; only its presence shapes the layer list).
+std::string NetworkKey(Arch arch) {
+  arch.train = TrainHyper{};
+  for (ConvBlock& block : arch.blocks) block.dropout = block.dropout > 0 ? 0.5 : 0.0;
+  for (DenseLayer& layer : arch.dense) layer.dropout = layer.dropout > 0 ? 0.5 : 0.0;
+  return ArchToJson(arch).dump();
+}
+
+}  // namespace
+
+std::map<std::string, double> PrecisionCostMetrics(const CostReport& cost,
+                                                   StoragePrecision precision) {
+  std::map<std::string, double> metrics = CostMetrics(cost);
+  if (precision == StoragePrecision::kInt8) {
+    // peak_activation_bytes counts 4 bytes per element (cost.hpp), so int8 is exactly a quarter.
+    metrics["peak_memory_fp32_bytes"] = static_cast<double>(cost.peak_activation_bytes);
+    metrics["model_size_fp32_bytes"] = static_cast<double>(cost.model_size_fp32_bytes);
+    metrics["peak_memory_bytes"] = static_cast<double>(cost.peak_activation_bytes / 4);
+    metrics["model_size_bytes"] = static_cast<double>(cost.model_size_int8_bytes);
+  }
+  return metrics;
+}
+
+TrainingEvaluator::TrainingEvaluator(std::shared_ptr<const DataSplits> data, TrainOptions options,
+                                     HardwareOptions hardware)
+    : data_(std::move(data)), options_(std::move(options)), hardware_(std::move(hardware)) {
   if (!data_) throw ConfigError("TrainingEvaluator needs loaded data");
   options_.evaluate_test = false;  // the search never sees the test set
 }
 
+std::map<std::string, double> TrainingEvaluator::Metrics(const Arch& arch) {
+  const CostReport cost = AnalyzeCost(arch);
+  std::map<std::string, double> metrics = PrecisionCostMetrics(cost, hardware_.precision);
+  if (!hardware_.probe) return metrics;
+  const std::string key = NetworkKey(arch);
+  auto it = probe_cache_.find(key);
+  if (it == probe_cache_.end()) it = probe_cache_.emplace(key, hardware_.probe(cost)).first;
+  for (const auto& [name, value] : it->second) metrics[name] = value;
+  return metrics;
+}
+
 std::map<std::string, double> TrainingEvaluator::EstimateCosts(const search::Params& params) {
-  return CostMetrics(AnalyzeCost(ArchFromParams(params, data_->input, data_->classes)));
+  return Metrics(ArchFromParams(params, data_->input, data_->classes));
 }
 
 search::EvalResult TrainingEvaluator::Evaluate(const search::Params& params, std::uint64_t seed) {
@@ -31,7 +69,7 @@ search::EvalResult TrainingEvaluator::Evaluate(const search::Params& params, std
   try {
     const Arch arch = ArchFromParams(params, data_->input, data_->classes);
     result.details["architecture"] = ArchToJson(arch);
-    result.metrics = CostMetrics(AnalyzeCost(arch));
+    result.metrics = Metrics(arch);
     TrainOptions options = options_;
     options.seed = seed;
     const TrainReport report = Train(arch, *data_, options);

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -133,7 +134,118 @@ SearchSpace ParseSpaceNode(const YAML::Node& node, const std::string& file) {
   }
 }
 
+/// The values MinimumCosts tries for one dimension (see its comment).
+std::vector<Value> FloorValues(const Dimension& dim, bool with_choices) {
+  if (dim.fixed) return {dim.default_value};
+  if (dim.kind == DimKind::kInt) {
+    const auto low = static_cast<std::int64_t>(std::llround(dim.low));
+    const auto high = static_cast<std::int64_t>(std::llround(dim.high));
+    std::vector<Value> values;
+    if (high - low < 4) {
+      for (std::int64_t v = low; v <= high; ++v) values.emplace_back(v);
+    } else {
+      values = {Value{low}, Value{high}};
+    }
+    return values;
+  }
+  if (dim.kind == DimKind::kCategorical && with_choices) {
+    return std::vector<Value>(dim.choices.begin(), dim.choices.end());
+  }
+  return {dim.default_value};
+}
+
+/// Every combination of the dimensions' floor values (an odometer over the value lists).
+std::vector<Params> FloorCandidates(const SearchSpace& space, bool with_choices) {
+  std::vector<std::pair<std::string, std::vector<Value>>> axes;
+  for (const Dimension& dim : space.dimensions()) {
+    axes.emplace_back(dim.name, FloorValues(dim, with_choices));
+  }
+  std::vector<Params> candidates = {Params{}};
+  for (const auto& [name, values] : axes) {
+    std::vector<Params> grown;
+    for (const Params& partial : candidates) {
+      for (const Value& value : values) {
+        Params next = partial;
+        next[name] = value;
+        grown.push_back(std::move(next));
+      }
+    }
+    candidates = std::move(grown);
+    if (candidates.size() > kMaxFloorCandidates) return {};
+  }
+  return candidates;
+}
+
+std::string DescribeParams(const Params& params, const SearchSpace& space) {
+  std::string text;
+  for (const Dimension& dim : space.dimensions()) {
+    if (dim.fixed || dim.kind == DimKind::kReal) continue;
+    auto it = params.find(dim.name);
+    if (it == params.end()) continue;
+    text += (text.empty() ? "" : ", ") + dim.name + "=" + ValueToString(it->second);
+  }
+  return text.empty() ? "the space's only candidate" : text;
+}
+
 }  // namespace
+
+std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evaluator,
+                                      const std::vector<std::string>& metrics) {
+  std::vector<Params> candidates = FloorCandidates(space, true);
+  if (candidates.empty()) candidates = FloorCandidates(space, false);
+  if (candidates.empty()) {
+    throw ConfigError(fmt::format(
+        "the space has more than {} corners; cannot bound its costs (fix some dimensions)",
+        kMaxFloorCandidates));
+  }
+  std::map<std::string, MetricFloor> floors;
+  for (const Params& candidate : candidates) {
+    std::map<std::string, double> costs;
+    try {
+      costs = evaluator.EstimateCosts(candidate);
+    } catch (const Error&) {
+      continue;  // an invalid corner (e.g. a map pooled below 1x1) bounds nothing
+    }
+    for (const std::string& metric : metrics) {
+      auto it = costs.find(metric);
+      if (it == costs.end() || !std::isfinite(it->second)) continue;
+      auto [floor, inserted] =
+          floors.try_emplace(metric, MetricFloor{metric, it->second, candidate});
+      if (!inserted && it->second < floor->second.minimum)
+        floor->second = {metric, it->second, candidate};
+    }
+  }
+  std::vector<MetricFloor> out;
+  for (const std::string& metric : metrics) {
+    if (auto it = floors.find(metric); it != floors.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+void CheckBudgetsReachable(const SearchSpace& space, Evaluator& evaluator,
+                           const std::vector<Constraint>& budgets) {
+  std::vector<std::string> metrics;
+  for (const Constraint& budget : budgets) {
+    if (budget.metric != "accuracy" && budget.metric != "test_accuracy") {
+      metrics.push_back(budget.metric);
+    }
+  }
+  if (metrics.empty()) return;
+  std::string unreachable;
+  for (const MetricFloor& floor : MinimumCosts(space, evaluator, metrics)) {
+    for (const Constraint& budget : budgets) {
+      if (budget.metric != floor.metric || floor.minimum <= budget.budget) continue;
+      unreachable += fmt::format("\n  {} <= {:.6g}: the smallest {} in the space is {:.6g} (at {})",
+                                 budget.metric, budget.budget, budget.metric, floor.minimum,
+                                 DescribeParams(floor.where, space));
+    }
+  }
+  if (unreachable.empty()) return;
+  throw ConfigError(
+      "no candidate of the space can meet these budgets:" + unreachable +
+      "\nraise the budget to at least that minimum, or widen the space towards smaller "
+      "networks (lower bounds of filters_i / units_i in the config's space:)");
+}
 
 nlohmann::json StudyConfig::ToJson() const {
   return {{"name", name},

@@ -27,6 +27,10 @@ struct PredictorOptions {
   double colsample = 0.8;  ///< feature subsampling per tree
   double min_child_weight = 1;
   int seed = 0;  ///< XGBoost seed (training is deterministic given it)
+  /// XGBoost objective: "reg:squarederror" on log latency (default) or "rank:pairwise" (one
+  /// group: all training rows; the ranking score is then mapped to log latency by a
+  /// least-squares line fitted on the training rows, a monotone map that keeps the ranking).
+  std::string objective = "reg:squarederror";
 };
 
 /// A row-major feature matrix: rows[i] is one network's features.
@@ -61,9 +65,15 @@ class LatencyPredictor {
 
  private:
   struct Booster;
+  /// The booster's raw output per row (log latency, or a ranking score).
+  std::vector<double> RawPredict(const FeatureRows& rows) const;
+  /// rank:pairwise: fits log latency = offset + slope * score on the training rows.
+  void Calibrate(const FeatureRows& rows, const std::vector<float>& log_ms);
   std::unique_ptr<Booster> booster_;
   std::string feature_set_;
   int num_features_ = 0;
+  double calibration_offset_ = 0.0;  ///< log latency = offset + slope * booster output
+  double calibration_slope_ = 1.0;
 };
 
 }  // namespace symnas::hw

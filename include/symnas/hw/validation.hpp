@@ -41,6 +41,8 @@ struct Nb201ValidationOptions {
   unsigned seed = 0;
   int max_test = 0;  ///< 0 = every remaining cell; else a seeded subset (tests)
   PredictorOptions predictor;
+  std::vector<std::string> devices;  ///< CSV device columns to validate (empty = all)
+  std::string predictions_csv;       ///< if set: write device,index,actual_ms,predicted_ms here
 };
 
 /// Features used for NAS-Bench-201 cells (feature set "arch+nb201_edges"): ArchFeatures of the

@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "symnas/search/evaluator.hpp"
+#include "symnas/search/objective.hpp"
 #include "symnas/search/space.hpp"
 
 namespace symnas::search {
@@ -33,5 +36,30 @@ StudyConfig LoadStudyConfig(const std::string& path);
 /// Parses the `space:` mapping of a study config (also usable on its own); a string node
 /// "seed000" names the built-in default space.
 SearchSpace ParseSpaceYaml(const std::string& yaml_text, const std::string& file_name);
+
+/// The smallest value of one metric over a space, and a candidate reaching it.
+struct MetricFloor {
+  std::string metric;
+  double minimum = 0.0;
+  Params where;  ///< the candidate (a corner of the space) with that value
+};
+
+/// Lowest value of each of `metrics` over `space`, from Evaluator::EstimateCosts (no training)
+/// on the corners of the space: every integer dimension at its low and high bound (every value
+/// when it has at most 4), every categorical choice, real dimensions at their default; when
+/// that makes more than kMaxFloorCandidates candidates, categoricals stay at their default.
+/// Exact when each metric is monotone in each integer dimension taken alone (true of the
+/// seed-000 template's sizes: filters_i, units_i, kernel_size). Candidates whose costs cannot
+/// be estimated (invalid) are skipped; a metric no candidate reports is left out.
+std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evaluator,
+                                      const std::vector<std::string>& metrics);
+/// Upper limit on the candidates MinimumCosts estimates.
+inline constexpr std::size_t kMaxFloorCandidates = 512;
+
+/// Start-of-study check: ConfigError naming every budget below the minimum of its metric over
+/// the space (what, the budget, the minimum and where it is reached, how to fix). Budgets on
+/// accuracy and on metrics the evaluator does not estimate before training are not checked.
+void CheckBudgetsReachable(const SearchSpace& space, Evaluator& evaluator,
+                           const std::vector<Constraint>& budgets);
 
 }  // namespace symnas::search

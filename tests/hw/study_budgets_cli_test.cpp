@@ -1,0 +1,166 @@
+// Hardware budgets of a study through the real `symnas search` binary on a tiny IDX dataset: a
+// device's limits join the objective's budgets; a budget no candidate of the space can meet is
+// a ConfigError before any trial and before the study file exists.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+#ifndef SYMNAS_BINARY
+#define SYMNAS_BINARY ""
+#endif
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Raw IDX file: magic 0 0 8 ndims, big-endian dims, bytes.
+void WriteIdx(const fs::path& path, const std::vector<std::uint32_t>& dims,
+              const std::vector<std::uint8_t>& data) {
+  std::ofstream out(path, std::ios::binary);
+  out.put(0).put(0).put(8).put(static_cast<char>(dims.size()));
+  for (std::uint32_t d : dims) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.put(static_cast<char>((d >> shift) & 0xff));
+  }
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+}
+
+class StudyBudgetsCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string(SYMNAS_BINARY).empty()) GTEST_SKIP() << "the symnas binary is not built";
+    dir_ = fs::temp_directory_path() /
+           ("symnas_hw_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "data");
+    constexpr std::uint32_t kImages = 60;
+    std::vector<std::uint8_t> pixels(kImages * 28 * 28), labels(kImages);
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint8_t>(i % 251);
+    for (std::uint32_t i = 0; i < kImages; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
+    for (const char* prefix : {"train", "t10k"}) {
+      WriteIdx(dir_ / "data" / (std::string(prefix) + "-images-idx3-ubyte"), {kImages, 28, 28},
+               pixels);
+      WriteIdx(dir_ / "data" / (std::string(prefix) + "-labels-idx1-ubyte"), {kImages}, labels);
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  /// Writes a one-trial symbolic study on the tiny data with `objective` and extra evaluator
+  /// options; returns its path.
+  std::string Config(const std::string& objective, const std::string& evaluator_extra,
+                     const std::string& space = "seed000") {
+    const fs::path path = dir_ / "study.yaml";
+    std::ofstream(path) << "name: hw\ntrials: 1\nseed: 0\nstrategy: symbolic\n"
+                        << "objective: " << objective << "\n"
+                        << "evaluator: {kind: cnn, dataset: fashion_mnist, dir: '"
+                        << (dir_ / "data").string() << "', validation_size: 20, epochs: 1"
+                        << evaluator_extra << "}\n"
+                        << "space: " << space << "\n";
+    return path.string();
+  }
+  std::string Db() const { return (dir_ / "s.db").string(); }
+
+  Result Symnas(std::vector<std::string> args) {
+    args.insert(args.begin(), SYMNAS_BINARY);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string out = (dir_ / "out.txt").string(), err = (dir_ / "err.txt").string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    Result r;
+    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  fs::path dir_;
+};
+
+TEST_F(StudyBudgetsCli, UnreachableFlashBudgetIsReportedBeforeTheStudyFileExists) {
+  // int8 weights of the smallest seed-000 network (filters 16/64, 256 units): 1 byte per weight,
+  // 4 per bias, 4 per tensor scale: conv 144+64+4, 2304+64+4, 9216+256+4, 36864+256+4, dense
+  // 802816+1024+4, classifier 2560+40+4 = 855,632 bytes; 512 KB cannot be met in the space.
+  const std::string config =
+      Config("{kind: constrained, maximise: accuracy, constraints: {model_size_bytes: 524288}}",
+             ", device: cortex_m7");
+  Result r = Symnas({"search", "--config", config, "--study", Db()});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("ConfigError: no candidate of the space can meet"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("model_size_bytes <= 524288"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("855632"), std::string::npos) << r.err;  // 855,632 B, computed below
+  EXPECT_NE(r.err.find("filters_0=16, filters_1=64"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("units_0=256"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("peak_memory_bytes <="), std::string::npos) << r.err;  // SRAM is fine
+  EXPECT_FALSE(fs::exists(Db()));
+}
+
+TEST_F(StudyBudgetsCli, DeviceLimitsJoinTheObjectiveAndAWiderSpaceRuns) {
+  // units_0 down to 32 makes 512 KB reachable; the device adds its 320 KB SRAM limit and keeps
+  // the tighter explicit flash budget.
+  const std::string config =
+      Config("{kind: constrained, maximise: accuracy, constraints: {model_size_bytes: 524288}}",
+             ", device: cortex_m7",
+             "{base: seed000, units_0: {type: int, low: 32, high: 512, default: 64}}");
+  Result r = Symnas({"search", "--config", config, "--study", Db()});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("model_size_bytes<=5.243e+05"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("peak_memory_bytes<=3.277e+05"), std::string::npos) << r.out;
+  Result exported = Symnas({"export", "--study", Db(), "--format", "json"});
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  // int8 is the default precision on a device with flash: the fp32 figures are kept beside.
+  EXPECT_NE(exported.out.find("model_size_fp32_bytes"), std::string::npos);
+}
+
+TEST_F(StudyBudgetsCli, ADeviceNeedsAnObjectiveWithConstraintsAndAKnownName) {
+  Result accuracy = Symnas(
+      {"search", "--config", Config("{kind: accuracy}", ", device: cortex_m7"), "--study", Db()});
+  EXPECT_EQ(accuracy.code, 2);
+  EXPECT_NE(accuracy.err.find("use objective kind constrained"), std::string::npos) << accuracy.err;
+  Result unknown =
+      Symnas({"search", "--config",
+              Config("{kind: constrained, constraints: {flops: 1e9}}", ", device: cortex_m8"),
+              "--study", Db()});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("cortex_m7"), std::string::npos) << unknown.err;  // lists devices
+  Result precision =
+      Symnas({"search", "--config",
+              Config("{kind: constrained, constraints: {flops: 1e9}}", ", precision: int4"),
+              "--study", Db()});
+  EXPECT_EQ(precision.code, 2);
+  EXPECT_NE(precision.err.find("precision 'int4'"), std::string::npos) << precision.err;
+  EXPECT_FALSE(fs::exists(Db()));
+}
+
+}  // namespace
