@@ -58,6 +58,24 @@ void AddObjectiveBudgets(search::StudyConfig& config, const search::Objective& o
   if (!budgets.empty()) config.strategy_options["budgets"] = budgets;
 }
 
+/// Budgets no candidate of the space can meet: a ConfigError before the study file exists, except
+/// where they may still be met or are no hard limit, then a warning: the symbolic strategy edits
+/// the space (its actions shrink networks below the initial bounds), and the seed000 objective's
+/// threshold is the target of its score, not a limit.
+void CheckBudgetsAtStart(const search::StudyConfig& config, search::Evaluator& evaluator,
+                         const search::Objective& objective) {
+  const std::string message =
+      search::UnreachableBudgets(config.space, evaluator, objective.Constraints());
+  if (message.empty()) return;
+  const bool soft =
+      config.strategy == "symbolic" || config.objective.value("kind", "") == "seed000";
+  if (!soft) throw ConfigError(message);
+  fmt::print(stderr, "warning: {}\n(continuing: {})\n", message,
+             config.strategy == "symbolic"
+                 ? "the symbolic tuner's actions can shrink the space below these minima"
+                 : "the seed000 objective's threshold is a target, not a limit");
+}
+
 /// On resume the stored config must match the requested one (trials may grow).
 void CheckSameStudy(const nlohmann::json& stored, const nlohmann::json& requested,
                     const std::string& path) {
@@ -91,7 +109,7 @@ int RunSearch(const SearchArgs& a) {
   auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
   auto objective = search::MakeObjective(config.objective);
   AddObjectiveBudgets(config, *objective);
-  search::CheckBudgetsReachable(config.space, *evaluator, objective->Constraints());
+  CheckBudgetsAtStart(config, *evaluator, *objective);
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
   if (auto stored = store.LoadConfig()) {

@@ -148,10 +148,11 @@ std::vector<Value> FloorValues(const Dimension& dim, bool with_choices) {
     }
     return values;
   }
-  if (dim.kind == DimKind::kCategorical && with_choices) {
+  if (dim.kind == DimKind::kCategorical) {
+    if (!with_choices) return {dim.default_value};
     return std::vector<Value>(dim.choices.begin(), dim.choices.end());
   }
-  return {dim.default_value};
+  return {Value{dim.low}, Value{dim.high}};
 }
 
 /// Every combination of the dimensions' floor values (an odometer over the value lists).
@@ -222,15 +223,15 @@ std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evalu
   return out;
 }
 
-void CheckBudgetsReachable(const SearchSpace& space, Evaluator& evaluator,
-                           const std::vector<Constraint>& budgets) {
+std::string UnreachableBudgets(const SearchSpace& space, Evaluator& evaluator,
+                               const std::vector<Constraint>& budgets) {
   std::vector<std::string> metrics;
   for (const Constraint& budget : budgets) {
     if (budget.metric != "accuracy" && budget.metric != "test_accuracy") {
       metrics.push_back(budget.metric);
     }
   }
-  if (metrics.empty()) return;
+  if (metrics.empty()) return "";
   std::string unreachable;
   for (const MetricFloor& floor : MinimumCosts(space, evaluator, metrics)) {
     for (const Constraint& budget : budgets) {
@@ -240,11 +241,16 @@ void CheckBudgetsReachable(const SearchSpace& space, Evaluator& evaluator,
                                  DescribeParams(floor.where, space));
     }
   }
-  if (unreachable.empty()) return;
-  throw ConfigError(
-      "no candidate of the space can meet these budgets:" + unreachable +
-      "\nraise the budget to at least that minimum, or widen the space towards smaller "
-      "networks (lower bounds of filters_i / units_i in the config's space:)");
+  if (unreachable.empty()) return "";
+  return "no candidate of the space can meet these budgets:" + unreachable +
+         "\nraise the budget to at least that minimum, or widen the space towards smaller "
+         "networks (lower bounds of filters_i / units_i in the config's space:)";
+}
+
+void CheckBudgetsReachable(const SearchSpace& space, Evaluator& evaluator,
+                           const std::vector<Constraint>& budgets) {
+  const std::string message = UnreachableBudgets(space, evaluator, budgets);
+  if (!message.empty()) throw ConfigError(message);
 }
 
 nlohmann::json StudyConfig::ToJson() const {

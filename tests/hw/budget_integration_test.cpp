@@ -43,12 +43,17 @@ class FakeHardwareEvaluator : public search::Evaluator {
   int estimates = 0;
 };
 
+/// The seed-000 space with every free numeric dimension at its lower bound (dropout 0: no
+/// dropout layers) or, for `low` false, at its upper bound.
 Params Corner(bool low) {
   const search::SearchSpace space = search::Seed000Space();
   Params params = space.Defaults();
-  for (const char* name : {"filters_0", "filters_1", "units_0"}) {
-    const auto& dim = *space.Find(name);
-    params[name] = static_cast<std::int64_t>(low ? dim.low : dim.high);
+  for (const auto& dim : space.dimensions()) {
+    if (dim.fixed || dim.kind == search::DimKind::kCategorical) continue;
+    const double value = low ? dim.low : dim.high;
+    params[dim.name] = dim.kind == search::DimKind::kInt
+                           ? search::Value{static_cast<std::int64_t>(value)}
+                           : search::Value{value};
   }
   return params;
 }
@@ -101,7 +106,7 @@ TEST(BudgetFloor, UnreachableBudgetsAreAConfigErrorNamingMinimumAndFix) {
 TEST(BudgetFloor, TooManyCornersIsReportedNotGuessed) {
   FakeHardwareEvaluator evaluator;
   std::vector<search::Dimension> dims;
-  for (int i = 0; i < 10; ++i)
+  for (int i = 0; i < 13; ++i)
     dims.push_back(search::Dimension::Int("x" + std::to_string(i), 0, 9, 0));
   EXPECT_THROW(search::MinimumCosts(search::SearchSpace(dims), evaluator, {"flops"}), ConfigError);
 }

@@ -37,6 +37,30 @@ TEST(Predictor, LearnsASmoothFunction) {
   EXPECT_LT(MapePercent(y_test, pred), 8.0);
 }
 
+TEST(Predictor, RankObjectiveRanksAndItsCalibrationSurvivesSaveLoad) {
+  FeatureRows train, test;
+  std::vector<double> y_train, y_test;
+  MakeData(1, 300, train, y_train);
+  MakeData(2, 200, test, y_test);
+  LatencyPredictor p;
+  PredictorOptions o;
+  o.rounds = 300;
+  o.objective = "rank:pairwise";
+  p.Train(train, y_train, "toy", o);
+  const auto pred = p.Predict(test);
+  EXPECT_GT(KendallTau(y_test, pred), 0.85);
+  // The score -> log latency line puts predictions on the latency scale (1..14 ms here), not
+  // on the booster's arbitrary score scale.
+  EXPECT_LT(MapePercent(y_test, pred), 30.0);
+  const std::string path = ::testing::TempDir() + "rank_model.json";
+  p.Save(path);
+  const auto again = LatencyPredictor::Load(path).Predict(test);
+  for (size_t i = 0; i < pred.size(); ++i) EXPECT_NEAR(again[i], pred[i], 1e-9 * pred[i]);
+  std::filesystem::remove(path);
+  o.objective = "reg:absoluteerror";
+  EXPECT_THROW(p.Train(train, y_train, "toy", o), PredictorError);
+}
+
 TEST(Predictor, SaveLoadRoundTripGivesIdenticalPredictions) {
   FeatureRows rows;
   std::vector<double> ms;

@@ -1,6 +1,6 @@
 // Hardware budgets of a study through the real `symnas search` binary on a tiny IDX dataset: a
 // device's limits join the objective's budgets; a budget no candidate of the space can meet is
-// a ConfigError before any trial and before the study file exists.
+// a ConfigError before any trial and before the study file exists (a warning for symbolic).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
@@ -67,12 +67,13 @@ class StudyBudgetsCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  /// Writes a one-trial symbolic study on the tiny data with `objective` and extra evaluator
-  /// options; returns its path.
+  /// Writes a one-trial study (symbolic unless `strategy` says otherwise) on the tiny data with
+  /// `objective` and extra evaluator options; returns its path.
   std::string Config(const std::string& objective, const std::string& evaluator_extra,
-                     const std::string& space = "seed000") {
+                     const std::string& space = "seed000",
+                     const std::string& strategy = "symbolic") {
     const fs::path path = dir_ / "study.yaml";
-    std::ofstream(path) << "name: hw\ntrials: 1\nseed: 0\nstrategy: symbolic\n"
+    std::ofstream(path) << "name: hw\ntrials: 1\nseed: 0\nstrategy: " << strategy << "\n"
                         << "objective: " << objective << "\n"
                         << "evaluator: {kind: cnn, dataset: fashion_mnist, dir: '"
                         << (dir_ / "data").string() << "', validation_size: 20, epochs: 1"
@@ -111,10 +112,11 @@ TEST_F(StudyBudgetsCli, UnreachableFlashBudgetIsReportedBeforeTheStudyFileExists
   // int8 weights of the smallest seed-000 network (filters 16/64, 256 units): 1 byte per weight,
   // 4 per bias, 4 per tensor scale: conv 144+64+4, 2304+64+4, 9216+256+4, 36864+256+4, dense
   // 802816+1024+4, classifier 2560+40+4 = 855,632 bytes; 512 KB cannot be met in the space.
-  const std::string config =
-      Config("{kind: constrained, maximise: accuracy, constraints: {model_size_bytes: 524288}}",
-             ", device: cortex_m7");
-  Result r = Symnas({"search", "--config", config, "--study", Db()});
+  const std::string objective =
+      "{kind: constrained, maximise: accuracy, constraints: {model_size_bytes: 524288}}";
+  Result r =
+      Symnas({"search", "--config", Config(objective, ", device: cortex_m7", "seed000", "random"),
+              "--study", Db()});
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("ConfigError: no candidate of the space can meet"), std::string::npos)
       << r.err;
@@ -124,6 +126,13 @@ TEST_F(StudyBudgetsCli, UnreachableFlashBudgetIsReportedBeforeTheStudyFileExists
   EXPECT_NE(r.err.find("units_0=256"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("peak_memory_bytes <="), std::string::npos) << r.err;  // SRAM is fine
   EXPECT_FALSE(fs::exists(Db()));
+  // The symbolic tuner edits the space (dec_neurons lowers units_0 below 256): a warning only.
+  Result symbolic =
+      Symnas({"search", "--config", Config(objective, ", device: cortex_m7"), "--study", Db()});
+  EXPECT_EQ(symbolic.code, 0) << symbolic.err;
+  EXPECT_NE(symbolic.err.find("warning: no candidate of the space can meet"), std::string::npos)
+      << symbolic.err;
+  EXPECT_NE(symbolic.err.find("symbolic tuner's actions can shrink"), std::string::npos);
 }
 
 TEST_F(StudyBudgetsCli, DeviceLimitsJoinTheObjectiveAndAWiderSpaceRuns) {

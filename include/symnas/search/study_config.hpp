@@ -45,20 +45,25 @@ struct MetricFloor {
 };
 
 /// Lowest value of each of `metrics` over `space`, from Evaluator::EstimateCosts (no training)
-/// on the corners of the space: every integer dimension at its low and high bound (every value
-/// when it has at most 4), every categorical choice, real dimensions at their default; when
-/// that makes more than kMaxFloorCandidates candidates, categoricals stay at their default.
-/// Exact when each metric is monotone in each integer dimension taken alone (true of the
-/// seed-000 template's sizes: filters_i, units_i, kernel_size). Candidates whose costs cannot
-/// be estimated (invalid) are skipped; a metric no candidate reports is left out.
+/// on the corners of the space: every numeric dimension at its low and high bound (an integer
+/// one at every value when it has at most 4), every categorical choice; when that makes more
+/// than kMaxFloorCandidates candidates, categoricals stay at their default. Exact when each
+/// metric is monotone in each numeric dimension taken alone (true of the seed-000 template:
+/// sizes filters_i, units_i, kernel_size; dropout and training parameters change nothing), else
+/// an upper bound of the minimum. Candidates whose costs cannot be estimated (invalid) are
+/// skipped; a metric no candidate reports is left out.
 std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evaluator,
                                       const std::vector<std::string>& metrics);
 /// Upper limit on the candidates MinimumCosts estimates.
-inline constexpr std::size_t kMaxFloorCandidates = 512;
+inline constexpr std::size_t kMaxFloorCandidates = 4096;
 
-/// Start-of-study check: ConfigError naming every budget below the minimum of its metric over
-/// the space (what, the budget, the minimum and where it is reached, how to fix). Budgets on
-/// accuracy and on metrics the evaluator does not estimate before training are not checked.
+/// Start-of-study check: "" when every budget is at or above the minimum of its metric over
+/// the space (MinimumCosts), else a message naming each budget below it, the minimum, where it
+/// is reached and how to fix. Budgets on accuracy and on metrics the evaluator does not
+/// estimate before training are not checked.
+std::string UnreachableBudgets(const SearchSpace& space, Evaluator& evaluator,
+                               const std::vector<Constraint>& budgets);
+/// UnreachableBudgets as a ConfigError (for studies whose space cannot shrink).
 void CheckBudgetsReachable(const SearchSpace& space, Evaluator& evaluator,
                            const std::vector<Constraint>& budgets);
 
