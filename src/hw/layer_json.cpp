@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "symnas/common/error.hpp"
 
@@ -41,6 +42,33 @@ std::string LayerListToJson(const LayerList& layers) {
   return json{{"layers", arr}}.dump(1);
 }
 
+namespace {
+
+/// Layer lists written without kernel/stride (`symnas cost --json`, nn's format): pooling takes
+/// kernel = stride = the spatial reduction factor; a convolution takes the odd kernel k with
+/// params = in x out x k^2 (+ out when it has a bias, tried first unless `bias_given`).
+void InferGeometry(LayerSpec& l, bool bias_given) {
+  if ((l.op == LayerOp::kMaxPool || l.op == LayerOp::kAvgPool) && l.out_h > 0 &&
+      l.in_h % l.out_h == 0 && l.in_h / l.out_h > 1) {
+    l.kernel = l.stride = l.in_h / l.out_h;
+  } else if (l.op == LayerOp::kConv2d && l.in_h == l.out_h * l.stride) {
+    const std::int64_t per_k2 =
+        static_cast<std::int64_t>(l.in_channels / l.groups) * l.out_channels;
+    for (bool bias : bias_given ? std::vector<bool>{l.bias} : std::vector<bool>{true, false}) {
+      const std::int64_t weights = l.params - (bias ? l.out_channels : 0);
+      for (int k = 1; per_k2 > 0 && k <= 11; k += 2) {
+        if (weights == per_k2 * k * k) {
+          l.kernel = k;
+          l.bias = bias;
+          return;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 LayerList LayerListFromJson(const std::string& json_text, const std::string& file_label) {
   json doc;
   try {
@@ -67,10 +95,11 @@ LayerList LayerListFromJson(const std::string& json_text, const std::string& fil
       l.stride = j.value("stride", 1);
       l.groups = j.value("groups", 1);
       l.bias = j.value("bias", false);
+      l.params = j.value("params", std::int64_t{0});
+      if (!j.contains("kernel")) InferGeometry(l, j.contains("bias"));
       l.activation = j.value("activation", "");
       l.macs = j.value("macs", 0.0);
       l.flops = j.value("flops", 0.0);
-      l.params = j.value("params", std::int64_t{0});
       l.num_inputs = j.value("num_inputs", 1);
       layers.push_back(std::move(l));
     } catch (const json::exception& e) {

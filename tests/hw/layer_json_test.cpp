@@ -28,6 +28,22 @@ TEST(LayerJson, RoundTripKeepsEveryField) {
   }
 }
 
+TEST(LayerJson, NnCostJsonWithoutKernelsGetsThemFromShapesAndParams) {
+  // The form `symnas cost --json` writes: no kernel, stride, bias or activation.
+  const LayerList layers = LayerListFromJson(
+      R"({"layers": [
+        {"name": "c", "op": "conv2d", "in": [1, 28, 28], "out": [32, 28, 28], "params": 320},
+        {"name": "d", "op": "conv2d", "in": [32, 28, 28], "out": [64, 28, 28], "params": 51200},
+        {"name": "p", "op": "max_pool", "in": [64, 28, 28], "out": [64, 14, 14], "params": 0}]})",
+      "cost.json");
+  EXPECT_EQ(layers[0].kernel, 3);  // 1*32*9 + 32 bias
+  EXPECT_TRUE(layers[0].bias);
+  EXPECT_EQ(layers[1].kernel, 5);  // 32*64*25, no bias
+  EXPECT_FALSE(layers[1].bias);
+  EXPECT_EQ(layers[2].kernel, 2);
+  EXPECT_EQ(layers[2].stride, 2);
+}
+
 TEST(LayerJson, BadInputIsArchError) {
   EXPECT_THROW(LayerListFromJson("{", "x.json"), ArchError);
   EXPECT_THROW(LayerListFromJson("{\"nets\": []}", "x.json"), ArchError);
