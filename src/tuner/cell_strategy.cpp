@@ -122,7 +122,7 @@ search::Params CellSymbolicStrategy::Ask() {
   } else {
     std::string move, note;
     params = Fallback(move, note);
-    reanchor_ = reanchor_ || move == "perturb" || move == "restart";
+    reanchor_ = reanchor_ || move == "restart";
   }
   next_.reset();
   MarkSeen(params);
@@ -276,7 +276,7 @@ void CellSymbolicStrategy::Diagnose(const search::TrialOutcome& outcome, const C
                        true,
                        {{"rule", "base local search"}, {"problem", "none"}, {"note", note}}});
   }
-  reanchor_ = move_name == "perturb" || move_name == "restart";
+  reanchor_ = move_name == "restart";
   for (auto& record : records) annotations_.actions.push_back(std::move(record));
 }
 
