@@ -117,6 +117,9 @@ void AddNb201Command(CLI::App& sub, BenchOptions& o, CommandRun& run) {
   sub.add_option("--population", c.optuna_population, "NSGA-II population (both tools)")
       ->capture_default_str();
   sub.add_flag("--no-optuna", o.no_optuna, "do not run the Optuna peer");
+  sub.add_option("--peer-runs", c.peer_run_files,
+                 "score these optuna_nb201.py --out files instead of running the peer "
+                 "(repeatable; each run must match a device, budget and --evals of this bench)");
   sub.add_option("--python", c.python, "python with optuna")->capture_default_str();
   sub.add_option("--out", o.out_dir, "output folder")->capture_default_str();
   sub.add_flag("--no-plots", o.no_plots, "do not draw the PNG plots");

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "symnas/store/study_store.hpp"
 #include "symnas/tuner/actions.hpp"
+#include "symnas/tuner/cell_moves.hpp"
 #include "symnas/tuner/explain.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
@@ -21,12 +22,20 @@ struct ExplainOptions {
 };
 
 int PrintActions() {
+  std::cout << "tuning actions of `symbolic` (rules/tuning.pl):\n";
   for (const auto& entry : tuner::TuningActions()) {
     std::cout << fmt::format("{:<22} {}\n", entry.name, entry.description);
     for (const auto& param : entry.params) {
       std::cout << fmt::format("{:<24}{} = {:g} [{:g}, {:g}]: {}\n", "", param.name, param.value,
                                param.low, param.high, param.description);
     }
+  }
+  std::cout << "\ncell moves of `symbolic_nb201` (rules/nb201_tuning.pl):\n";
+  for (const auto& move : tuner::CellMoves()) {
+    std::cout << fmt::format("{:<22} {} (from the {})\n", move.name, move.description,
+                             move.base == tuner::MoveBase::kTold     ? "told cell"
+                             : move.base == tuner::MoveBase::kAnchor ? "anchor"
+                                                                     : "best cell");
   }
   return 0;
 }
@@ -35,17 +44,21 @@ int PrintActions() {
 /// (if they can still be read; otherwise the shipped ones, with a note).
 std::map<std::string, double> InitialWeights(store::StudyStore& store) {
   std::vector<std::string> files;
+  std::string rule_set;  // the shipped set of the study's strategy ("": symbolic's)
   if (auto config = store.LoadConfig()) {
+    if (config->value("strategy", std::string()) == "symbolic_nb201") rule_set = "nb201";
     const auto options = config->value("strategy_options", nlohmann::json::object());
     if (options.contains("rules") && options.at("rules").is_array()) {
       for (const auto& file : options.at("rules")) files.push_back(file.get<std::string>());
     }
   }
   try {
-    return tuner::RuleBase::WithUserFiles(files).InitialWeights();
+    tuner::RuleBase rules = tuner::RuleBase::ShippedSet(rule_set);
+    for (const auto& file : files) rules.AddFile(file);
+    return rules.InitialWeights();
   } catch (const Error& error) {
     std::cerr << "note: user rules unavailable (" << error.what() << "); shipped weights shown\n";
-    return tuner::RuleBase::Shipped().InitialWeights();
+    return tuner::RuleBase::ShippedSet(rule_set).InitialWeights();
   }
 }
 

@@ -35,9 +35,12 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
   if (a.trials > 0) c.trials = a.trials;
   if (a.seed >= 0) c.seed = static_cast<std::uint64_t>(a.seed);
   search::FindStrategy(c.strategy);  // fail early with the list of strategies
-  if ((!a.rules.empty() || !a.selection.empty()) && c.strategy != "symbolic") {
-    throw ConfigError("--rules and --selection apply to --strategy symbolic only (strategy is '" +
-                      c.strategy + "')");
+  const bool symbolic = c.strategy == "symbolic" || c.strategy == "symbolic_nb201";
+  if ((!a.rules.empty() && !symbolic) || (!a.selection.empty() && c.strategy != "symbolic")) {
+    throw ConfigError(
+        "--rules applies to --strategy symbolic or symbolic_nb201, --selection to symbolic only "
+        "(strategy is '" +
+        c.strategy + "')");
   }
   if (!c.strategy_options.is_object()) c.strategy_options = nlohmann::json::object();
   if (!a.rules.empty()) {
@@ -52,7 +55,8 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
 /// The symbolic tuner diagnoses thr_exceeded(M) for every budget of the study: unless the config
 /// lists its own strategy_options.budgets, they are the objective's constraints.
 void AddObjectiveBudgets(search::StudyConfig& config, const search::Objective& objective) {
-  if (config.strategy != "symbolic" || config.strategy_options.contains("budgets")) return;
+  const bool symbolic = config.strategy == "symbolic" || config.strategy == "symbolic_nb201";
+  if (!symbolic || config.strategy_options.contains("budgets")) return;
   nlohmann::json budgets = nlohmann::json::object();
   for (const auto& c : objective.Constraints()) budgets[c.metric] = c.budget;
   if (!budgets.empty()) config.strategy_options["budgets"] = budgets;

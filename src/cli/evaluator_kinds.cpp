@@ -1,5 +1,6 @@
-// Evaluator kinds of the CLI: synthetic test functions (always), the CNN trainer (nn layer) with
-// its hardware view (device profile, storage precision, latency from an hw estimator).
+// Evaluator kinds of the CLI: synthetic test functions and the NAS-Bench-201 table (always), the
+// CNN trainer (nn layer) with its hardware view (device profile, storage precision, latency from
+// an hw estimator).
 #include "evaluator_kinds.hpp"
 
 #include <fmt/core.h>
@@ -12,6 +13,7 @@
 #include "symnas/hw/metrics.hpp"
 #include "symnas/hw/profile.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "symnas/tabular/nb201_search.hpp"
 #ifdef SYMNAS_HAVE_NN
 #include "symnas/nn/evaluator.hpp"
 #endif
@@ -31,6 +33,39 @@ hw::DeviceProfile LoadDevice(const std::string& device) {
   const bool is_path = device.find('/') != std::string::npos ||
                        (device.size() > 5 && device.substr(device.size() - 5) == ".yaml");
   return is_path ? hw::LoadProfile(device) : hw::LoadProfileByName(device, hw::DefaultDevicesDir());
+}
+
+/// `nasbench201`: table look-ups (tabular::Nb201Evaluator) that own their table.
+class Nb201TableEvaluator : public search::Evaluator {
+ public:
+  Nb201TableEvaluator(std::shared_ptr<const tabular::Nb201Table> table,
+                      tabular::Nb201Dataset dataset, tabular::Nb201Device device)
+      : table_(std::move(table)), inner_(*table_, dataset, device) {}
+  std::map<std::string, double> EstimateCosts(const search::Params& params) override {
+    return inner_.EstimateCosts(params);
+  }
+  search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override {
+    return inner_.Evaluate(params, seed);
+  }
+
+ private:
+  std::shared_ptr<const tabular::Nb201Table> table_;
+  tabular::Nb201Evaluator inner_;
+};
+
+/// Options: data (nasbench201_hw.csv, default the shipped copy), dataset, device.
+std::unique_ptr<search::Evaluator> MakeNb201(const nlohmann::json& options) {
+  for (const auto& [key, value] : options.items()) {
+    if (key != "kind" && key != "data" && key != "dataset" && key != "device") {
+      throw ConfigError(fmt::format(
+          "evaluator 'nasbench201' has no option '{}' (options: data, dataset, device)", key));
+    }
+  }
+  auto table = std::make_shared<const tabular::Nb201Table>(
+      tabular::Nb201Table::Load(options.value("data", tabular::DefaultNb201CsvPath())));
+  return std::make_unique<Nb201TableEvaluator>(
+      std::move(table), tabular::ParseNb201Dataset(options.value("dataset", "cifar10")),
+      tabular::ParseNb201Device(options.value("device", "raspi4")));
 }
 
 #ifdef SYMNAS_HAVE_NN
@@ -166,6 +201,10 @@ const std::vector<EvaluatorKind>& EvaluatorKinds() {
       {"synthetic",
        "test functions with known optima and fake FLOPs (branin, hartmann6, mixed, cnn_proxy)",
        &MakeSynthetic},
+      {"nasbench201",
+       "NAS-Bench-201 table look-up: 200-epoch accuracy (data, dataset) and measured latency_ms "
+       "(device); use with the edge_0..edge_5 space of examples/nasbench201_symbolic.yaml",
+       &MakeNb201},
 #ifdef SYMNAS_HAVE_NN
       {"cnn", "train the CNN template with libtorch on a dataset (validation split scores it)",
        &MakeCnn},

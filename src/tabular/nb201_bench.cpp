@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <future>
 #include <memory>
 
@@ -71,6 +72,10 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   if (strategy == "nsga2" || strategy == "evolution") {
     context.options = {{"population", strategy == "nsga2" ? population : 20}};
   }
+  // The symbolic tuners state budget facts: they get the budget as `symnas search` gives it.
+  if ((strategy == "symbolic" || strategy == "symbolic_nb201") && task == "constrained") {
+    context.options = {{"budgets", {{"latency_ms", budget_ms}}}};
+  }
   auto searcher = search::MakeStrategy(strategy, context);
   search::SearchSpace space = context.space;
   Nb201Run run{"symnas", strategy, task, device, budget_ms, seed, {}, 0.0};
@@ -132,6 +137,55 @@ std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::strin
   return runs;
 }
 
+std::vector<Nb201Run> LoadPeerRuns(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read the peer runs file '" + path + "'");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("runs") || !doc["runs"].is_array()) {
+    throw ConfigError("'" + path + "' is not the JSON optuna_nb201.py --out writes (no \"runs\")");
+  }
+  std::vector<Nb201Run> runs;
+  try {
+    for (const auto& r : doc["runs"]) {
+      runs.push_back({r.at("tool").get<std::string>(), r.at("strategy").get<std::string>(),
+                      r.at("task").get<std::string>(),
+                      ParseNb201Device(r.at("device").get<std::string>()),
+                      r.at("budget_ms").get<double>(), r.at("seed").get<std::uint64_t>(),
+                      r.at("indices").get<std::vector<int>>(), r.at("seconds").get<double>()});
+    }
+  } catch (const nlohmann::json::exception& error) {
+    throw ConfigError("malformed run in '" + path + "': " + error.what());
+  }
+  return runs;
+}
+
+namespace {
+
+/// Peer runs from files must belong to a setting of this config, with its evaluation count.
+void CheckPeerRuns(const std::vector<Nb201Run>& runs, const Nb201Table& table,
+                   const Nb201BenchConfig& config) {
+  for (const auto& run : runs) {
+    const bool constrained = run.task == "constrained";
+    const int evals = constrained ? config.constrained_evals : config.pareto_evals;
+    bool known =
+        std::find(config.devices.begin(), config.devices.end(), run.device) != config.devices.end();
+    if (constrained) {
+      const auto budgets = BudgetsFor(table, config, run.device);
+      known = known && std::find(budgets.begin(), budgets.end(), run.budget_ms) != budgets.end();
+    }
+    if (!known || static_cast<int>(run.indices.size()) != evals ||
+        (constrained ? !config.run_constrained : !config.run_pareto)) {
+      throw ConfigError(fmt::format(
+          "peer run {} {} {} budget {} seed {} ({} evaluations) is not a setting of this bench "
+          "(evaluations {}); run the peer with the same --device, --budget-ms and --evals",
+          run.tool, run.strategy, Nb201DeviceName(run.device), run.budget_ms, run.seed,
+          run.indices.size(), evals));
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config) {
   std::vector<Nb201Run> runs;
   struct Setting {
@@ -148,10 +202,17 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
     if (config.run_pareto) settings.push_back({"pareto", device, 0.0});
   }
   // The Optuna peer runs in child processes (on the second core) while symnas runs here.
+  std::vector<Nb201Run> saved_peer_runs;
+  for (const auto& path : config.peer_run_files) {
+    auto loaded = LoadPeerRuns(path);
+    saved_peer_runs.insert(saved_peer_runs.end(), loaded.begin(), loaded.end());
+  }
+  CheckPeerRuns(saved_peer_runs, table, config);
+  runs.insert(runs.end(), saved_peer_runs.begin(), saved_peer_runs.end());
   auto peer_thread = std::async(std::launch::async, [&] {
     std::vector<Nb201Run> out;
     for (const auto& s : settings) {
-      if (!config.optuna) break;
+      if (!config.optuna || !config.peer_run_files.empty()) break;
       auto r = RunOptuna(config, s.task, s.device, s.budget_ms);
       out.insert(out.end(), r.begin(), r.end());
     }

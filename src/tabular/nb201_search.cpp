@@ -8,7 +8,8 @@
 namespace symnas::tabular {
 
 search::SearchSpace Nb201Space() {
-  std::vector<std::string> ops(kNb201OpNames.begin(), kNb201OpNames.end());
+  std::vector<std::string> ops;
+  for (int op = 0; op < kNb201Ops; ++op) ops.push_back(Nb201OpLabel(op));
   std::vector<search::Dimension> dims;
   for (int edge = 0; edge < kNb201Edges; ++edge) {
     dims.push_back(
@@ -28,7 +29,7 @@ Nb201Ops OpsFromParams(const search::Params& params) {
     const std::string& label = search::AsString(it->second);
     int op = -1;
     for (int k = 0; k < kNb201Ops; ++k) {
-      if (kNb201OpNames[k] == label) op = k;
+      if (Nb201OpLabel(k) == label) op = k;
     }
     if (op < 0) {
       throw ConfigError(
@@ -45,7 +46,7 @@ Nb201Ops OpsFromParams(const search::Params& params) {
 search::Params ParamsFromOps(const Nb201Ops& ops) {
   search::Params params;
   for (int edge = 0; edge < kNb201Edges; ++edge) {
-    params[fmt::format("edge_{}", edge)] = std::string(kNb201OpNames[ops[edge]]);
+    params[fmt::format("edge_{}", edge)] = Nb201OpLabel(ops[edge]);
   }
   return params;
 }

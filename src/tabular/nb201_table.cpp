@@ -61,66 +61,28 @@ const char* Nb201DatasetName(Nb201Dataset dataset) {
 const char* Nb201DeviceName(Nb201Device device) { return kDeviceNames[static_cast<int>(device)]; }
 
 Nb201Dataset ParseNb201Dataset(const std::string& name) {
-  return static_cast<Nb201Dataset>(FindName(kDatasetNames, name, "NAS-Bench-201 dataset"));
+  // hw knows the datasets (and their aliases); the table orders its columns by Nb201Dataset.
+  return static_cast<Nb201Dataset>(
+      FindName(kDatasetNames, hw::Nb201DatasetByName(name).name, "NAS-Bench-201 dataset"));
 }
 Nb201Device ParseNb201Device(const std::string& name) {
   return static_cast<Nb201Device>(FindName(kDeviceNames, name, "NAS-Bench-201 device"));
 }
 
+std::string Nb201OpLabel(int op) { return hw::Nb201OpName(static_cast<hw::Nb201Op>(op)); }
+
 std::string Nb201ArchString(const Nb201Ops& ops) {
-  auto op = [&](int edge) { return std::string(kNb201OpNames[ops[edge]]); };
-  return fmt::format("|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|", op(0), op(1), op(2), op(3), op(4),
-                     op(5));
+  hw::Nb201Cell cell;
+  for (int edge = 0; edge < kNb201Edges; ++edge)
+    cell.ops[edge] = static_cast<hw::Nb201Op>(ops[edge]);
+  return cell.ToString();
 }
 
 Nb201Ops ParseNb201Arch(const std::string& arch) {
-  // Expected shape: three node groups separated by "+", node k has k edges "|op~src|".
+  const hw::Nb201Cell cell = hw::ParseNb201Cell(arch);
   Nb201Ops ops{};
-  int edge = 0;
-  std::size_t pos = 0;
-  for (int node = 1; node <= 3; ++node) {
-    if (node > 1) {
-      if (arch.compare(pos, 2, "|+") != 0) {
-        throw ConfigError(
-            fmt::format("NAS-Bench-201 architecture '{}': expected '+' between "
-                        "nodes at character {}",
-                        arch, pos + 1));
-      }
-      pos += 2;
-    }
-    for (int src = 0; src < node; ++src, ++edge) {
-      if (pos >= arch.size() || arch[pos] != '|') {
-        throw ConfigError(fmt::format(
-            "NAS-Bench-201 architecture '{}': expected '|' at character {}", arch, pos + 1));
-      }
-      std::size_t tilde = arch.find('~', pos);
-      if (tilde == std::string::npos) {
-        throw ConfigError(
-            fmt::format("NAS-Bench-201 architecture '{}': edge {} has no '~src'", arch, edge));
-      }
-      std::string name = arch.substr(pos + 1, tilde - pos - 1);
-      int op = -1;
-      for (int k = 0; k < kNb201Ops; ++k) {
-        if (kNb201OpNames[k] == name) op = k;
-      }
-      if (op < 0) {
-        throw ConfigError(
-            fmt::format("NAS-Bench-201 architecture '{}': unknown operation '{}' (valid: none, "
-                        "skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3)",
-                        arch, name));
-      }
-      if (tilde + 1 >= arch.size() || arch[tilde + 1] != static_cast<char>('0' + src)) {
-        throw ConfigError(fmt::format(
-            "NAS-Bench-201 architecture '{}': edge {} must come from node {}", arch, edge, src));
-      }
-      ops[edge] = static_cast<std::uint8_t>(op);
-      pos = tilde + 2;
-    }
-  }
-  if (arch.substr(pos) != "|") {
-    throw ConfigError(
-        fmt::format("NAS-Bench-201 architecture '{}': trailing text '{}'", arch, arch.substr(pos)));
-  }
+  for (int edge = 0; edge < kNb201Edges; ++edge)
+    ops[edge] = static_cast<std::uint8_t>(cell.ops[edge]);
   return ops;
 }
 
@@ -165,7 +127,7 @@ Nb201Table Nb201Table::Load(const std::string& csv_path) {
     entry.index = index;
     try {
       entry.ops = ParseNb201Arch(fields[1]);
-    } catch (const ConfigError& e) {
+    } catch (const ArchError& e) {
       throw DatasetError(e.message(), {csv_path, line_no, 0});
     }
     for (int d = 0; d < 3; ++d) {

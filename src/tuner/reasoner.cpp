@@ -19,8 +19,13 @@ std::string Inside(const std::string& term) {
 
 Reasoning Reason(const RuleBase& rules, const std::map<std::string, double>& weights,
                  const TrialFacts& facts) {
-  const std::string program = rules.Program(weights) + "\n% facts of the trial\n" +
-                              FactsToProlog(facts) + "query(problem(_)).\nquery(action(_, _)).\n";
+  return ReasonOverFacts(rules, weights, FactsToProlog(facts));
+}
+
+Reasoning ReasonOverFacts(const RuleBase& rules, const std::map<std::string, double>& weights,
+                          const std::string& facts_text) {
+  const std::string program = rules.Program(weights) + "\n% facts of the trial\n" + facts_text +
+                              "query(problem(_)).\nquery(action(_, _)).\n";
   const Answers answers = Infer(program, "<tuner program>");
   Reasoning reasoning;
   for (const auto& [atom, probability] : answers) {

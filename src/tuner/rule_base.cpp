@@ -263,9 +263,19 @@ bool ParseTuningRule(const Clause& clause, TuningRule& rule) {
   return true;
 }
 
-RuleBase RuleBase::Shipped() {
+RuleBase RuleBase::Shipped() { return ShippedSet(""); }
+
+RuleBase RuleBase::ShippedSet(const std::string& set) {
+  const std::string prefix = "rules/" + set + (set.empty() ? "" : "_");
   RuleBase base;
-  for (const auto& [name, text] : ShippedRuleFiles()) base.AddText(text, name);
+  for (const auto& [name, text] : ShippedRuleFiles()) {
+    const bool in_named_set = name.find('_') != std::string::npos;
+    const bool wanted = set.empty() ? !in_named_set : name.rfind(prefix, 0) == 0;
+    if (wanted) base.AddText(text, name);
+  }
+  if (base.clauses_.empty() && base.tuning_rules_.empty()) {
+    throw ConfigError("no shipped rule set '" + set + "' (rules/" + set + "_*.pl)");
+  }
   return base;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <set>
 
 #include "symnas/common/error.hpp"
@@ -62,6 +63,63 @@ TEST(Nb201SearchTest, RunsAreReproducibleAndEvaluateDistinctCells) {
   EXPECT_EQ(a.indices, b.indices);
   std::set<int> distinct(a.indices.begin(), a.indices.end());
   EXPECT_GT(distinct.size(), 110u);  // strategies avoid re-evaluating a cell
+}
+
+TEST(Nb201SearchTest, SymbolicCellTunerNeverRepeatsAndImproves) {
+  // fpga at 3.088 ms (the 30 % latency quantile): the true optimum is 93.3967 %.
+  constexpr double kBudgetMs = 3.088;
+  int improved = 0;
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+                         "symbolic_nb201", kBudgetMs, 300, seed, 50);
+    ASSERT_EQ(run.indices.size(), 300u);
+    std::set<int> distinct(run.indices.begin(), run.indices.end());
+    EXPECT_EQ(distinct.size(), 300u) << "seed " << seed;  // no cell is evaluated twice
+    auto best_feasible = [&](std::size_t n) {
+      double best = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const int index = run.indices[i];
+        if (Table().LatencyMs(index, Nb201Device::kFpga) <= kBudgetMs) {
+          best = std::max(best, Table().AccuracyPercent(index, Nb201Dataset::kCifar10));
+        }
+      }
+      return best;
+    };
+    improved += best_feasible(300) > best_feasible(20);
+    EXPECT_GT(best_feasible(300), 92.0) << "seed " << seed;
+  }
+  EXPECT_GE(improved, 4);
+}
+
+TEST(Nb201SearchTest, PeerRunFilesAreCheckedAgainstTheSettings) {
+  const std::string path = ::testing::TempDir() + "/peer_runs.json";
+  nlohmann::json run = {{"tool", "optuna"},
+                        {"strategy", "tpe"},
+                        {"task", "constrained"},
+                        {"device", "fpga"},
+                        {"budget_ms", 3.0},
+                        {"seed", 0},
+                        {"indices", std::vector<int>(10, 1)},
+                        {"seconds", 0.1}};
+  std::ofstream(path) << nlohmann::json{{"runs", {run}}}.dump();
+  auto runs = LoadPeerRuns(path);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].device, Nb201Device::kFpga);
+  Nb201BenchConfig config;
+  config.devices = {Nb201Device::kFpga};
+  config.budgets_ms = {3.0};
+  config.constrained_evals = 10;
+  config.seeds = 1;
+  config.constrained_strategies = {"random"};
+  config.run_pareto = false;
+  config.peer_run_files = {path};
+  auto all = RunNb201Bench(Table(), config);
+  EXPECT_EQ(all.size(), 2u);      // one symnas run, one peer run from the file
+  config.constrained_evals = 20;  // the file's runs have 10 evaluations
+  EXPECT_THROW(RunNb201Bench(Table(), config), ConfigError);
+  std::ofstream(path) << "{\"nothing\": 1}";
+  EXPECT_THROW(LoadPeerRuns(path), ConfigError);
+  EXPECT_THROW(LoadPeerRuns(path + ".missing"), ConfigError);
 }
 
 TEST(Nb201SearchTest, QuantileMatchesNumpy) {

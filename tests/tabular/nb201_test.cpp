@@ -41,15 +41,18 @@ TEST(Nb201TableTest, IndexOfInvertsEveryCell) {
 }
 
 TEST(Nb201TableTest, MalformedArchitecturesAreRejected) {
-  EXPECT_THROW(ParseNb201Arch("|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"), ConfigError);
-  EXPECT_THROW(ParseNb201Arch("|none~1|+|none~0|none~1|+|none~0|none~1|none~2|"), ConfigError);
-  EXPECT_THROW(ParseNb201Arch("|none~0|+|none~0|none~1|+|none~0|none~1|"), ConfigError);
-  EXPECT_THROW(ParseNb201Arch("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|x"), ConfigError);
+  EXPECT_THROW(ParseNb201Arch("|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"), ArchError);
+  EXPECT_THROW(ParseNb201Arch("|none~1|+|none~0|none~1|+|none~0|none~1|none~2|"), ArchError);
+  EXPECT_THROW(ParseNb201Arch("|none~0|+|none~0|none~1|+|none~0|none~1|"), ArchError);
+  EXPECT_THROW(ParseNb201Arch("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|x"), ArchError);
 }
 
 TEST(Nb201TableTest, NamesRoundTripAndUnknownNamesListValidOnes) {
   for (auto d : kNb201Devices) EXPECT_EQ(ParseNb201Device(Nb201DeviceName(d)), d);
   for (auto d : kNb201Datasets) EXPECT_EQ(ParseNb201Dataset(Nb201DatasetName(d)), d);
+  // Dataset names come from hw::Nb201DatasetByName, alias included.
+  EXPECT_EQ(ParseNb201Dataset("ImageNet16-120"), Nb201Dataset::kImageNet16);
+  EXPECT_THROW(ParseNb201Dataset("svhn"), UnknownNameError);
   try {
     ParseNb201Device("jetson");
     FAIL() << "expected UnknownNameError";

@@ -34,6 +34,9 @@ struct Nb201BenchConfig {
   std::string python = "/usr/bin/python3";  ///< Debian's python with python3-optuna
   std::string optuna_script;                ///< bench/tabular/optuna_nb201.py
   int optuna_population = 50;               ///< NSGA-II population, the same on both sides
+  /// JSON files written by optuna_nb201.py --out: their runs are scored instead of running the
+  /// peer (each run must match a setting of this config: device, budget, evaluations).
+  std::vector<std::string> peer_run_files;
 };
 
 /// One search run: the cells it evaluated, in order.
@@ -71,7 +74,12 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
 std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
                                 Nb201Device device, double budget_ms);
 
-/// Every run of the config, symnas and (if enabled) Optuna; prints progress to stderr.
+/// The runs of a file written by optuna_nb201.py --out; ConfigError if it cannot be read or
+/// is malformed.
+std::vector<Nb201Run> LoadPeerRuns(const std::string& path);
+
+/// Every run of the config, symnas and (if enabled) Optuna, or the peer runs of
+/// config.peer_run_files (ConfigError for a run that matches no setting); prints progress.
 std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config);
 
 /// Scores the runs: per task, device, budget and strategy, the median and quartiles of

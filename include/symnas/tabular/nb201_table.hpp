@@ -8,16 +8,17 @@
 #include <string_view>
 #include <vector>
 
+#include "symnas/hw/nb201.hpp"
+
 namespace symnas::tabular {
 
 /// Edges of the NAS-Bench-201 cell, in the order of the architecture string:
-/// 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2.
-inline constexpr int kNb201Edges = 6;
-/// Candidate operations of every edge.
-inline constexpr int kNb201Ops = 5;
-/// Operation names, indexed by operation id (the table's notation).
-inline constexpr std::array<std::string_view, kNb201Ops> kNb201OpNames = {
-    "none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+/// 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2 (the cell of hw/nb201.hpp).
+inline constexpr int kNb201Edges = hw::kNb201Edges;
+/// Candidate operations of every edge; operation id k is hw::Nb201Op(k).
+inline constexpr int kNb201Ops = hw::kNb201Ops;
+/// The name of operation id `op` in the architecture string ("nor_conv_3x3").
+std::string Nb201OpLabel(int op);
 /// Number of cells: 5^6.
 inline constexpr int kNb201Cells = 15625;
 
@@ -39,13 +40,15 @@ inline constexpr std::array<Nb201Device, 5> kNb201Devices = {
 const char* Nb201DatasetName(Nb201Dataset dataset);
 /// raspi4, pixel3, fpga, gold_6226, titan_rtx.
 const char* Nb201DeviceName(Nb201Device device);
-/// Inverse of the name functions; an unknown name throws UnknownNameError listing valid names.
+/// Inverse of the name functions (datasets through hw::Nb201DatasetByName, which also accepts
+/// ImageNet16-120); an unknown name throws UnknownNameError listing valid names.
 Nb201Dataset ParseNb201Dataset(const std::string& name);
 Nb201Device ParseNb201Device(const std::string& name);
 
-/// "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|" for six operation ids.
+/// "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|" for six operation ids (hw::Nb201Cell::ToString).
 std::string Nb201ArchString(const Nb201Ops& ops);
-/// Inverse of Nb201ArchString; a malformed string throws ConfigError saying what is wrong.
+/// Inverse of Nb201ArchString (hw::ParseNb201Cell); a malformed string throws ArchError
+/// saying what is wrong.
 Nb201Ops ParseNb201Arch(const std::string& arch);
 /// Base-5 code of the operations (a bijection onto [0, kNb201Cells)); not the table index.
 int Nb201OpsCode(const Nb201Ops& ops);

@@ -30,6 +30,10 @@ struct Reasoning {
 /// evaluates it and collects problems and actions.
 Reasoning Reason(const RuleBase& rules, const std::map<std::string, double>& weights,
                  const TrialFacts& facts);
+/// The same over facts given as ProbLog text (strategies with their own facts, e.g. the cell
+/// facts of `symbolic_nb201`).
+Reasoning ReasonOverFacts(const RuleBase& rules, const std::map<std::string, double>& weights,
+                          const std::string& facts_text);
 
 /// How the actions to apply are chosen among the proposed ones.
 enum class Selection {

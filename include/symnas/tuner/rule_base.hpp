@@ -49,8 +49,11 @@ const std::vector<std::pair<std::string, std::string>>& ShippedRuleFiles();
 /// The diagnosis and tuning rules a study uses.
 class RuleBase {
  public:
-  /// The shipped rules only.
+  /// The shipped rules only (the default set: rules/diagnosis.pl, rules/tuning.pl).
   static RuleBase Shipped();
+  /// The shipped files of one rule set: "" the default set (files without '_' in their name),
+  /// "nb201" rules/nb201_*.pl (the `symbolic_nb201` strategy). ConfigError for an unknown set.
+  static RuleBase ShippedSet(const std::string& set);
   /// The shipped rules, then each user file in order (see AddFile).
   static RuleBase WithUserFiles(const std::vector<std::string>& paths);
 

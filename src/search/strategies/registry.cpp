@@ -8,6 +8,7 @@
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
+#include "symnas/tuner/cell_strategy.hpp"
 #include "symnas/tuner/symbolic_strategy.hpp"
 
 namespace symnas::search {
@@ -29,7 +30,11 @@ const std::vector<StrategyEntry>& Strategies() {
         {"xi", 0.01, "exploration margin of expected improvement"},
         {"restarts", 5, "random restarts of the hyper-parameter fit"},
         {"acq_samples", 1000, "random candidates scored by the acquisition"},
-        {"acq_starts", 5, "best candidates refined by local search"}},
+        {"acq_starts", 5, "best candidates refined by local search"},
+        {"refit_growth", 1.2,
+         "re-fit the GP hyper-parameters when the observations grew by this factor since the "
+         "last fit (always below 30 observations; 1: at every ask); in between only the "
+         "posterior is recomputed with the last hyper-parameters"}},
        &Make<BoStrategy>},
       {"evolution",
        "regularised (aging) evolution, Real et al. 2019",
@@ -61,6 +66,10 @@ const std::vector<StrategyEntry>& Strategies() {
        "Symbolic DNN-Tuner (seed 000): BO proposes; ProbLog diagnosis and tuning rules edit the "
        "space after every trial; rule weights re-learnt by LFI (docs/tuner.md)",
        tuner::SymbolicStrategyParams(), &tuner::MakeSymbolicStrategy},
+      {"symbolic_nb201",
+       "symbolic tuner for cell spaces (NAS-Bench-201): local search around an anchor cell; "
+       "rules/nb201_*.pl diagnose each trial and fire cell moves; weights re-learnt by LFI",
+       tuner::CellSymbolicParams(), &tuner::MakeCellSymbolicStrategy},
   };
   return kStrategies;
 }

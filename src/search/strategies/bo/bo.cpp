@@ -4,10 +4,20 @@
 #include <algorithm>
 
 #include "acquisition.hpp"
+#include "symnas/common/error.hpp"
 
 namespace symnas::search {
 
-BoStrategy::BoStrategy(const StrategyContext& context) : StrategyBase(context) {}
+BoStrategy::BoStrategy(const StrategyContext& context) : StrategyBase(context) {
+  if (options().value("refit_growth", 1.2) < 1.0) {
+    throw ConfigError("bo: refit_growth must be >= 1 (1: re-fit the GP at every ask)");
+  }
+}
+
+bool RefitDue(int observations, int fitted_at, double growth) {
+  return observations <= kAlwaysRefitBelow ||
+         static_cast<double>(observations) >= growth * static_cast<double>(fitted_at);
+}
 
 Params BoStrategy::Ask() {
   const auto ranked = Ranked();
@@ -25,15 +35,19 @@ Params BoStrategy::Ask() {
     y[i] = o.complete ? o.score : worst;
   }
   bo::GaussianProcess gp;
-  if (have_kernel_ && kernel_.log_lengthscales.size() == X.cols()) {
+  const bool reuse = have_kernel_ && kernel_.log_lengthscales.size() == X.cols();
+  if (reuse) {
     gp.SetData(X, y);
     gp.SetParams(kernel_);
   } else {
     gp.SetData(X, y);
   }
-  gp.Fit(rng(), options().value("restarts", 5));
-  kernel_ = gp.params();
-  have_kernel_ = true;
+  if (!reuse || RefitDue(n, fitted_at_, options().value("refit_growth", 1.2))) {
+    gp.Fit(rng(), options().value("restarts", 5));
+    kernel_ = gp.params();
+    have_kernel_ = true;
+    fitted_at_ = n;
+  }
 
   const double best = gp.BestStandardised();
   const double xi = options().value("xi", 0.01);
@@ -57,6 +71,7 @@ Params BoStrategy::Ask() {
 
 nlohmann::json BoStrategy::SaveExtra() const {
   nlohmann::json j = nlohmann::json::object();
+  j["fitted_at"] = fitted_at_;
   if (have_kernel_) {
     j["log_lengthscales"] =
         std::vector<double>(kernel_.log_lengthscales.data(),
@@ -68,6 +83,7 @@ nlohmann::json BoStrategy::SaveExtra() const {
 }
 
 void BoStrategy::LoadExtra(const nlohmann::json& extra) {
+  fitted_at_ = extra.value("fitted_at", 0);
   have_kernel_ = extra.contains("log_lengthscales");
   if (!have_kernel_) return;
   auto ls = extra["log_lengthscales"].get<std::vector<double>>();

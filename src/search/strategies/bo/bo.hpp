@@ -8,11 +8,20 @@
 
 namespace symnas::search {
 
+/// Observations up to which the GP hyper-parameters are re-fitted at every ask.
+inline constexpr int kAlwaysRefitBelow = 30;
+/// The refit schedule: re-fit the hyper-parameters with `observations` when there are at most
+/// kAlwaysRefitBelow of them or they grew by `growth` since the last fit (at `fitted_at`);
+/// otherwise the last hyper-parameters are kept and only the posterior (one Cholesky) is
+/// recomputed. growth 1 re-fits at every ask; growth g > 1 re-fits O(log n / log g) times.
+bool RefitDue(int observations, int fitted_at, double growth);
+
 /// GP-BO with Matérn 5/2 ARD, LML-fitted hyper-parameters and expected improvement.
 /// Steps per Ask: (1) fewer than initial_random completed trials: random; (2) encode every
 /// observation in the current space; failed trials get the worst completed score; (3) fit the
-/// GP (warm start from the last fit + `restarts` random starts); (4) maximise EI over untried
-/// candidates; (5) fall back to random when every candidate was tried.
+/// GP (warm start from the last fit + `restarts` random starts) when RefitDue, else reuse the
+/// last hyper-parameters; (4) maximise EI over untried candidates; (5) fall back to random when
+/// every candidate was tried.
 class BoStrategy : public StrategyBase {
  public:
   explicit BoStrategy(const StrategyContext& context);
@@ -26,6 +35,7 @@ class BoStrategy : public StrategyBase {
  private:
   bo::KernelParams kernel_;
   bool have_kernel_ = false;
+  int fitted_at_ = 0;  ///< observations at the last hyper-parameter fit
 };
 
 }  // namespace symnas::search

@@ -1,0 +1,192 @@
+// The cell moves of `symbolic_nb201`: a cell + the set of evaluated cells -> the next cell.
+#include "symnas/tuner/cell_moves.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "symnas/common/error.hpp"
+
+namespace symnas::tuner {
+
+namespace {
+
+/// Tries before a sampling move gives up on finding an unseen cell.
+constexpr int kSampleTries = 1000;
+
+bool HasChoice(const search::Dimension& dim, const std::string& label) {
+  return std::find(dim.choices.begin(), dim.choices.end(), label) != dim.choices.end();
+}
+
+/// The edges in random order, then stably sorted by the rank of their current operation
+/// (decreasing when `costliest_first`): ties are broken at random, with the move's RNG.
+std::vector<std::string> EdgesByCost(const CellMoveContext& c, bool costliest_first) {
+  std::vector<std::string> edges = EdgeNames(c.space, c.cost_order);
+  std::shuffle(edges.begin(), edges.end(), c.rng);
+  auto rank = [&](const std::string& edge) {
+    return CostRank(c.cost_order, search::AsString(c.cell.at(edge)));
+  };
+  std::stable_sort(edges.begin(), edges.end(), [&](const auto& a, const auto& b) {
+    return costliest_first ? rank(a) > rank(b) : rank(a) < rank(b);
+  });
+  return edges;
+}
+
+/// Changes one edge at a time, trying operations one cost step away first (`step` = -1:
+/// cheaper, +1: costlier), then further; the first unseen cell wins.
+CellMoveOutcome StepOperation(const CellMoveContext& c, int step) {
+  const std::vector<std::string> edges = EdgesByCost(c, step < 0);
+  if (edges.empty()) return {std::nullopt, "the space has no edge dimension"};
+  const int ops = static_cast<int>(c.cost_order.size());
+  for (const auto& edge : edges) {
+    const std::string& from = search::AsString(c.cell.at(edge));
+    const search::Dimension& dim = c.space.At(edge);
+    for (int r = CostRank(c.cost_order, from) + step; r >= 0 && r < ops; r += step) {
+      if (!HasChoice(dim, c.cost_order[r])) continue;
+      search::Params next = c.cell;
+      next[edge] = c.cost_order[r];
+      if (!c.seen(next)) return {next, fmt::format("{}: {} -> {}", edge, from, c.cost_order[r])};
+    }
+  }
+  return {std::nullopt, step < 0 ? "every cheaper single-edge change was evaluated already"
+                                 : "every costlier single-edge change was evaluated already"};
+}
+
+CellMoveOutcome CheapenCostliest(const CellMoveContext& c) { return StepOperation(c, -1); }
+CellMoveOutcome UpgradeCheapest(const CellMoveContext& c) { return StepOperation(c, +1); }
+
+/// A different value of one free dimension: another choice, or a fresh sample of a number.
+search::Value OtherValue(const search::Dimension& dim, const search::Value& current,
+                         std::mt19937_64& rng, const search::SearchSpace& space) {
+  if (dim.kind == search::DimKind::kCategorical && dim.choices.size() > 1) {
+    std::vector<std::string> others;
+    for (const auto& choice : dim.choices) {
+      if (search::Value{choice} != current) others.push_back(choice);
+    }
+    return others[std::uniform_int_distribution<std::size_t>(0, others.size() - 1)(rng)];
+  }
+  return space.Sample(rng).at(dim.name);
+}
+
+CellMoveOutcome MutateEdge(const CellMoveContext& c) {
+  std::vector<search::Params> candidates = CategoricalNeighbours(c.space, c.cell);
+  for (const auto& name : c.space.FreeNames()) {
+    const search::Dimension& dim = c.space.At(name);
+    if (dim.kind == search::DimKind::kCategorical) continue;
+    search::Params next = c.cell;
+    next[name] = OtherValue(dim, c.cell.at(name), c.rng, c.space);
+    candidates.push_back(std::move(next));
+  }
+  std::shuffle(candidates.begin(), candidates.end(), c.rng);
+  for (const auto& next : candidates) {
+    if (c.seen(next)) continue;
+    for (const auto& [name, value] : next) {
+      if (value != c.cell.at(name)) {
+        return {next, fmt::format("{}: {} -> {}", name, search::ValueToString(c.cell.at(name)),
+                                  search::ValueToString(value))};
+      }
+    }
+  }
+  return {std::nullopt, "every single-dimension change of the cell was evaluated already"};
+}
+
+CellMoveOutcome Perturb(const CellMoveContext& c) {
+  std::vector<std::string> free = c.space.FreeNames();
+  if (free.size() < 2) return {std::nullopt, "fewer than two free dimensions"};
+  for (int t = 0; t < kSampleTries; ++t) {
+    std::shuffle(free.begin(), free.end(), c.rng);
+    search::Params next = c.cell;
+    for (int k = 0; k < 2; ++k) {
+      next[free[k]] = OtherValue(c.space.At(free[k]), c.cell.at(free[k]), c.rng, c.space);
+    }
+    if (!c.seen(next)) return {next, fmt::format("changed {} and {}", free[0], free[1])};
+  }
+  return {std::nullopt, "no unseen two-dimension change found"};
+}
+
+CellMoveOutcome Restart(const CellMoveContext& c) {
+  for (int t = 0; t < kSampleTries; ++t) {
+    search::Params next = c.space.Sample(c.rng);
+    if (!c.seen(next)) return {next, "random cell"};
+  }
+  return {std::nullopt, "no unseen random cell found"};
+}
+
+}  // namespace
+
+const std::vector<std::string>& Nb201CostOrder() {
+  static const std::vector<std::string> kOrder = {"none", "skip_connect", "avg_pool_3x3",
+                                                  "nor_conv_1x1", "nor_conv_3x3"};
+  return kOrder;
+}
+
+const std::vector<CellMove>& CellMoves() {
+  static const std::vector<CellMove> kMoves = {
+      {"cheapen_costliest",
+       "the told cell with its costliest operation made cheaper (one cost step first)",
+       MoveBase::kTold, &CheapenCostliest},
+      {"upgrade_cheapest",
+       "the told cell with its cheapest operation made costlier (one cost step first)",
+       MoveBase::kTold, &UpgradeCheapest},
+      {"mutate_edge", "the anchor with one dimension changed (the base local search)",
+       MoveBase::kAnchor, &MutateEdge},
+      {"perturb",
+       "the best cell with two dimensions changed (iterated local search: leaves a local "
+       "optimum, restarting from the best one)",
+       MoveBase::kBest, &Perturb},
+      {"restart", "a random cell of the space", MoveBase::kAnchor, &Restart},
+  };
+  return kMoves;
+}
+
+std::vector<std::string> CellMoveNames() {
+  std::vector<std::string> names;
+  for (const auto& move : CellMoves()) names.push_back(move.name);
+  return names;
+}
+
+const CellMove& FindCellMove(const std::string& name) {
+  for (const auto& move : CellMoves()) {
+    if (name == move.name) return move;
+  }
+  std::string valid;
+  for (const auto& move : CellMoves())
+    valid += (valid.empty() ? "" : ", ") + std::string(move.name);
+  throw UnknownNameError(UnknownNameMessage("cell move", name, valid));
+}
+
+int CostRank(const std::vector<std::string>& cost_order, const std::string& label) {
+  auto it = std::find(cost_order.begin(), cost_order.end(), label);
+  return it == cost_order.end() ? -1 : static_cast<int>(it - cost_order.begin());
+}
+
+std::vector<std::string> EdgeNames(const search::SearchSpace& space,
+                                   const std::vector<std::string>& cost_order) {
+  std::vector<std::string> edges;
+  for (const auto& name : space.FreeNames()) {
+    const search::Dimension& dim = space.At(name);
+    if (dim.kind != search::DimKind::kCategorical) continue;
+    const bool ranked = std::all_of(dim.choices.begin(), dim.choices.end(),
+                                    [&](const auto& l) { return CostRank(cost_order, l) >= 0; });
+    if (ranked) edges.push_back(name);
+  }
+  return edges;
+}
+
+std::vector<search::Params> CategoricalNeighbours(const search::SearchSpace& space,
+                                                  const search::Params& cell) {
+  std::vector<search::Params> out;
+  for (const auto& name : space.FreeNames()) {
+    const search::Dimension& dim = space.At(name);
+    if (dim.kind != search::DimKind::kCategorical) continue;
+    for (const auto& choice : dim.choices) {
+      if (search::Value{choice} == cell.at(name)) continue;
+      search::Params next = cell;
+      next[name] = choice;
+      out.push_back(std::move(next));
+    }
+  }
+  return out;
+}
+
+}  // namespace symnas::tuner
