@@ -114,6 +114,12 @@ int RunSearch(const SearchArgs& a) {
   auto objective = search::MakeObjective(config.objective);
   AddObjectiveBudgets(config, *objective);
   CheckBudgetsAtStart(config, *evaluator, *objective);
+  search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
+  auto factory = [&](const search::SearchSpace& space) {
+    return search::MakeStrategy(config.strategy,
+                                {space, config.seed, config.strategy_options, budget});
+  };
+  factory(config.space);  // strategy options (e.g. a --rules file) fail before any file is made
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
   if (auto stored = store.LoadConfig()) {
@@ -126,11 +132,6 @@ int RunSearch(const SearchArgs& a) {
   } else {
     store.SaveConfig(config.ToJson());
   }
-  search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
-  auto factory = [&](const search::SearchSpace& space) {
-    return search::MakeStrategy(config.strategy,
-                                {space, config.seed, config.strategy_options, budget});
-  };
   search::DriverOptions options;
   options.trials = config.trials;
   options.seed = config.seed;

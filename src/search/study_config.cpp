@@ -135,7 +135,7 @@ SearchSpace ParseSpaceNode(const YAML::Node& node, const std::string& file) {
 }
 
 /// The values MinimumCosts tries for one dimension (see its comment).
-std::vector<Value> FloorValues(const Dimension& dim, bool with_choices) {
+std::vector<Value> FloorValues(const Dimension& dim) {
   if (dim.fixed) return {dim.default_value};
   if (dim.kind == DimKind::kInt) {
     const auto low = static_cast<std::int64_t>(std::llround(dim.low));
@@ -149,17 +149,17 @@ std::vector<Value> FloorValues(const Dimension& dim, bool with_choices) {
     return values;
   }
   if (dim.kind == DimKind::kCategorical) {
-    if (!with_choices) return {dim.default_value};
     return std::vector<Value>(dim.choices.begin(), dim.choices.end());
   }
   return {Value{dim.low}, Value{dim.high}};
 }
 
-/// Every combination of the dimensions' floor values (an odometer over the value lists).
-std::vector<Params> FloorCandidates(const SearchSpace& space, bool with_choices) {
+/// Every combination of the dimensions' floor values (an odometer over the value lists); empty
+/// when there are more than kMaxFloorCandidates.
+std::vector<Params> FloorCandidates(const SearchSpace& space) {
   std::vector<std::pair<std::string, std::vector<Value>>> axes;
   for (const Dimension& dim : space.dimensions()) {
-    axes.emplace_back(dim.name, FloorValues(dim, with_choices));
+    axes.emplace_back(dim.name, FloorValues(dim));
   }
   std::vector<Params> candidates = {Params{}};
   for (const auto& [name, values] : axes) {
@@ -192,13 +192,10 @@ std::string DescribeParams(const Params& params, const SearchSpace& space) {
 
 std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evaluator,
                                       const std::vector<std::string>& metrics) {
-  std::vector<Params> candidates = FloorCandidates(space, true);
-  if (candidates.empty()) candidates = FloorCandidates(space, false);
-  if (candidates.empty()) {
-    throw ConfigError(fmt::format(
-        "the space has more than {} corners; cannot bound its costs (fix some dimensions)",
-        kMaxFloorCandidates));
-  }
+  // With every categorical choice the corners bound the minimum from below; with categoricals
+  // at their default they would only bound it from above, which proves nothing about a budget:
+  // such a space is not checked (e.g. NAS-Bench-201's 5^6 cells).
+  const std::vector<Params> candidates = FloorCandidates(space);
   std::map<std::string, MetricFloor> floors;
   for (const Params& candidate : candidates) {
     std::map<std::string, double> costs;

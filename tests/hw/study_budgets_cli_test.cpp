@@ -172,4 +172,20 @@ TEST_F(StudyBudgetsCli, ADeviceNeedsAnObjectiveWithConstraintsAndAKnownName) {
   EXPECT_FALSE(fs::exists(Db()));
 }
 
+TEST_F(StudyBudgetsCli, ABadRuleFileFailsBeforeTheStudyFileExists) {
+  // The strategy is built once before the store opens, so its options are checked first.
+  const std::string config = Config("{kind: constrained, constraints: {flops: 1e9}}", "");
+  const std::string missing = (dir_ / "no_such_rules.pl").string();
+  Result r = Symnas({"search", "--config", config, "--study", Db(), "--rules", missing});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("no_such_rules.pl"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Db()));
+  const fs::path bad = dir_ / "bad_rules.pl";
+  std::ofstream(bad) << "0.5::action(teleport, overfitting) :- problem(overfitting).\n";
+  Result unknown = Symnas({"search", "--config", config, "--study", Db(), "--rules", bad.string()});
+  EXPECT_EQ(unknown.code, 2) << unknown.out << unknown.err;
+  EXPECT_NE(unknown.err.find("teleport"), std::string::npos) << unknown.err;
+  EXPECT_FALSE(fs::exists(Db()));
+}
+
 }  // namespace

@@ -46,12 +46,12 @@ struct MetricFloor {
 
 /// Lowest value of each of `metrics` over `space`, from Evaluator::EstimateCosts (no training)
 /// on the corners of the space: every numeric dimension at its low and high bound (an integer
-/// one at every value when it has at most 4), every categorical choice; when that makes more
-/// than kMaxFloorCandidates candidates, categoricals stay at their default. Exact when each
+/// one at every value when it has at most 4), every categorical choice. Exact when each
 /// metric is monotone in each numeric dimension taken alone (true of the seed-000 template:
-/// sizes filters_i, units_i, kernel_size; dropout and training parameters change nothing), else
-/// an upper bound of the minimum. Candidates whose costs cannot be estimated (invalid) are
-/// skipped; a metric no candidate reports is left out.
+/// sizes filters_i, units_i, kernel_size; dropout and training parameters change nothing).
+/// Candidates whose costs cannot be estimated (invalid) are skipped; a metric no candidate
+/// reports is left out. A space with more than kMaxFloorCandidates corners is not bounded
+/// (empty result): fixing categoricals at a default would give an upper bound, not a floor.
 std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evaluator,
                                       const std::vector<std::string>& metrics);
 /// Upper limit on the candidates MinimumCosts estimates.
