@@ -7,7 +7,7 @@
 %   cheapen_costliest  the told cell with its costliest operation one step cheaper
 %   upgrade_cheapest   the told cell with its cheapest operation one step costlier
 %   mutate_edge        the anchor with one edge changed (the base local search)
-%   perturb            the anchor with two edges changed (leaves a local optimum)
+%   perturb            the best cell with two edges changed (iterated local search)
 %   restart            a random cell
 % Weights are re-learnt by learning from interpretations from whether each move produced a
 % cell better than the one it started from (study objective: feasibility first, then accuracy).
