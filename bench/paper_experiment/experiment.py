@@ -29,10 +29,10 @@ STRATEGIES = ["symbolic", "morphism", "bo", "random", "optuna_tpe"]
 # seed-000 space's FLOPs on 28x28x1 (our convention) to its CIFAR-10 MACs.
 THRESHOLDS_M = [15, 45, 60, 120, 135, 150, 165, 180]
 PROFILES = {
-    "quick": {"thresholds_m": [15, 60, 180], "trials": 4, "epochs": 1, "train_subset": 600,
-              "val_subset": 300, "validation_size": 5000, "initial_random": 2},
-    "full": {"thresholds_m": THRESHOLDS_M, "trials": 10, "epochs": 2, "train_subset": 1000,
-             "val_subset": 500, "validation_size": 5000, "initial_random": 3},
+    "quick": {"thresholds_m": [15, 60, 180], "trials": 4, "epochs": 1, "train_subset": 400,
+              "val_subset": 200, "validation_size": 5000, "initial_random": 2},
+    "full": {"thresholds_m": THRESHOLDS_M, "trials": 10, "epochs": 2, "train_subset": 500,
+             "val_subset": 300, "validation_size": 5000, "initial_random": 3},
 }
 SPLIT_SEED = 0
 STUDY_SEED = 0
@@ -139,23 +139,29 @@ def data_args(p):
     return ["--train-subset", str(p["train_subset"]), "--val-subset", str(p["val_subset"])]
 
 
-def run_symnas_job(ctx, strategy, threshold_m):
+def run_symnas_job(ctx, strategy, threshold_m, phase):
+    """phase "search": run/resume the study and export it; phase "test": retrain the best
+    feasible trial with its seed and the test set (and `symnas explain` for symbolic)."""
     p, out, key = ctx["p"], ctx["out"], study_key(strategy, threshold_m)
     base = os.path.join(out, "studies", key)
     log, ledger = os.path.join(out, "logs", key + ".log"), base + ".ledger.json"
     cfg, db, export = base + ".yaml", base + ".study.db", base + ".export.json"
-    with open(cfg, "w") as f:
-        f.write(study_yaml(ctx["profile"], p, strategy, threshold_m))
-    if counted_trials_symnas(db) < p["trials"] or counted_trials_export(export) < p["trials"]:
+    if phase == "search":
+        with open(cfg, "w") as f:
+            f.write(study_yaml(ctx["profile"], p, strategy, threshold_m))
         if counted_trials_symnas(db) < p["trials"]:
             rc = run_logged([ctx["symnas"], "search", "--config", cfg, "--study", db], log,
                             ledger, "search")
             if rc != 0:
                 return f"{key}: symnas search exit {rc} (see {log})"
-        rc = run_logged([ctx["symnas"], "export", "--study", db, "--format", "json", "--out",
-                         export], log, ledger, "export")
-        if rc != 0:
-            return f"{key}: symnas export exit {rc}"
+        if counted_trials_export(export) < p["trials"]:
+            rc = run_logged([ctx["symnas"], "export", "--study", db, "--format", "json",
+                             "--out", export], log, ledger, "export")
+            if rc != 0:
+                return f"{key}: symnas export exit {rc}"
+        return None
+    if not os.path.exists(export):
+        return f"{key}: no export (search did not finish)"
     test_path = base + ".test.json"
     if not os.path.exists(test_path):
         best = best_feasible(export)
@@ -186,7 +192,7 @@ def run_symnas_job(ctx, strategy, threshold_m):
     return None
 
 
-def run_optuna_job(ctx, threshold_m):
+def run_optuna_job(ctx, threshold_m, phase):
     p, out, key = ctx["p"], ctx["out"], study_key("optuna_tpe", threshold_m)
     base = os.path.join(out, "studies", key)
     log, ledger, export = os.path.join(out, "logs", key + ".log"), base + ".ledger.json", \
@@ -197,10 +203,14 @@ def run_optuna_job(ctx, threshold_m):
               "--seed", str(STUDY_SEED), "--startup", str(p["initial_random"]), "--epochs",
               str(p["epochs"]), *data_args(p), "--validation-size", str(p["validation_size"]),
               "--split-seed", str(SPLIT_SEED), "--threads", "1", "--export", export]
-    if counted_trials_export(export) < p["trials"]:
-        rc = run_logged(common, log, ledger, "search")
-        if rc != 0:
-            return f"{key}: optuna_study.py exit {rc} (see {log})"
+    if phase == "search":
+        if counted_trials_export(export) < p["trials"]:
+            rc = run_logged(common, log, ledger, "search")
+            if rc != 0:
+                return f"{key}: optuna_study.py exit {rc} (see {log})"
+        return None
+    if not os.path.exists(export):
+        return f"{key}: no export (search did not finish)"
     test_path = base + ".test.json"
     if not os.path.exists(test_path):
         rc = run_logged(common + ["--retrain-best", test_path], log, ledger, "retrain")
@@ -209,16 +219,16 @@ def run_optuna_job(ctx, threshold_m):
     return None
 
 
-def run_job(ctx, strategy, threshold_m, index, total):
+def run_job(ctx, strategy, threshold_m, phase, index, total):
     t0 = time.time()
-    say(f"[{index}/{total}] start {strategy} @ {threshold_m:g} MFLOPs")
+    say(f"[{phase} {index}/{total}] start {strategy} @ {threshold_m:g} MFLOPs")
     try:
-        err = (run_optuna_job(ctx, threshold_m) if strategy == "optuna_tpe"
-               else run_symnas_job(ctx, strategy, threshold_m))
+        err = (run_optuna_job(ctx, threshold_m, phase) if strategy == "optuna_tpe"
+               else run_symnas_job(ctx, strategy, threshold_m, phase))
     except Exception as e:  # keep the other studies running; report at the end
         err = f"{study_key(strategy, threshold_m)}: {type(e).__name__}: {e}"
-    say(f"[{index}/{total}] {'FAILED ' + err if err else 'done'} {strategy} @ {threshold_m:g} "
-        f"MFLOPs ({time.time() - t0:.0f} s)")
+    say(f"[{phase} {index}/{total}] {'FAILED ' + err if err else 'done'} {strategy} @ "
+        f"{threshold_m:g} MFLOPs ({time.time() - t0:.0f} s)")
     return err
 
 
@@ -268,12 +278,15 @@ def main():
         jobs = job_order(p["thresholds_m"], strategies)
         say(f"profile {a.profile}: {len(jobs)} studies x {p['trials']} trials, "
             f"{a.workers} at once; out {out}")
-        t0 = time.time()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.workers) as pool:
-            futures = [pool.submit(run_job, ctx, s, th, i + 1, len(jobs))
-                       for i, (s, th) in enumerate(jobs)]
-            errors = [e for e in (f.result() for f in futures) if e]
-        say(f"all studies finished in {time.time() - t0:.0f} s ({len(errors)} failed)")
+        # Searches first (all studies), then the test-set retraining of each best network, so
+        # that an interrupted run has complete searches rather than half of each.
+        for phase in ("search", "test"):
+            t0 = time.time()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=a.workers) as pool:
+                futures = [pool.submit(run_job, ctx, s, th, phase, i + 1, len(jobs))
+                           for i, (s, th) in enumerate(jobs)]
+                errors += [e for e in (f.result() for f in futures) if e]
+            say(f"phase {phase} finished in {time.time() - t0:.0f} s ({len(errors)} errors)")
     import report
     report.make_report(out)
     for e in errors:
