@@ -164,7 +164,7 @@ class SyntheticStudy(unittest.TestCase):
     def test_driver_yaml_accepted(self):
         # The YAML the driver writes, with the cnn evaluator swapped for the synthetic one
         # (a real `cnn` study would train): symnas parses objective/strategy options as given.
-        for strategy in ("symbolic", "morphism", "bo", "random"):
+        for strategy in ("symbolic", "symbolic_acc", "morphism", "bo", "random"):
             text = experiment.study_yaml("test", experiment.PROFILES["quick"], strategy, 60)
             text = "\n".join(l for l in text.splitlines() if not l.startswith("evaluator"))
             text += "\nevaluator: {kind: synthetic, function: cnn_proxy}\ntrials: 2\n"
