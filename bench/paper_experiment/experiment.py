@@ -260,6 +260,8 @@ def main():
     ap.add_argument("--strategies", help="comma-separated subset of "
                     f"{','.join(STRATEGIES + EXTRA_STRATEGIES)} (default: the first five); "
                     "added to those of an existing run directory in its report")
+    ap.add_argument("--thresholds", help="comma-separated subset of the profile's thresholds "
+                    "(MFLOPs) to run now (default: all)")
     ap.add_argument("--report-only", action="store_true", help="only rebuild figures and tables")
     a = ap.parse_args()
     p = dict(PROFILES[a.profile])
@@ -287,7 +289,14 @@ def main():
     errors = []
     if not a.report_only:
         ctx = {"p": p, "out": out, "profile": a.profile, "symnas": find_symnas(a.symnas)}
-        jobs = job_order(p["thresholds_m"], strategies)
+        ths = p["thresholds_m"]
+        if a.thresholds:
+            ths = [float(x) for x in a.thresholds.split(",")]
+            bad = [t for t in ths if t not in p["thresholds_m"]]
+            if bad:
+                ap.error(f"thresholds {bad} are not in the profile's {p['thresholds_m']}")
+            ths = [t for t in p["thresholds_m"] if t in ths]
+        jobs = job_order(ths, strategies)
         say(f"profile {a.profile}: {len(jobs)} studies x {p['trials']} trials, "
             f"{a.workers} at once; out {out}")
         # Searches first (all studies), then the test-set retraining of each best network, so
