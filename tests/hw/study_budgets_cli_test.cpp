@@ -1,10 +1,7 @@
 // Hardware budgets of a study through the real `symnas search` binary on a tiny IDX dataset: a
 // device's limits join the objective's budgets; a budget no candidate of the space can meet is
 // a ConfigError before any trial and before the study file exists (a warning for symbolic).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -13,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-extern char** environ;
+#include "../common/run_symnas.hpp"
 
 namespace {
 
@@ -23,17 +20,7 @@ namespace fs = std::filesystem;
 #define SYMNAS_BINARY ""
 #endif
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using Result = symnas::test::CommandResult;
 
 /// Raw IDX file: magic 0 0 8 ndims, big-endian dims, bytes.
 void WriteIdx(const fs::path& path, const std::vector<std::uint32_t>& dims,
@@ -84,26 +71,7 @@ class StudyBudgetsCli : public ::testing::Test {
   std::string Db() const { return (dir_ / "s.db").string(); }
 
   Result Symnas(std::vector<std::string> args) {
-    args.insert(args.begin(), SYMNAS_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const std::string out = (dir_ / "out.txt").string(), err = (dir_ / "err.txt").string();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    Result r;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
-      int status = 0;
-      waitpid(pid, &status, 0);
-      r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
+    return symnas::test::RunCommand(SYMNAS_BINARY, std::move(args), dir_);
   }
   fs::path dir_;
 };

@@ -1,16 +1,13 @@
 // The search / trials / export subcommands through the real binary: error paths exit 2 with
 // "ErrorClass: message", a finished study can be listed and exported, --trials grows a study.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-extern char** environ;
+#include "../common/run_symnas.hpp"
 
 namespace {
 
@@ -20,17 +17,8 @@ namespace fs = std::filesystem;
 #define SYMNAS_BINARY ""
 #endif
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Result = symnas::test::CommandResult;
+using symnas::test::Slurp;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -50,26 +38,7 @@ class CliTest : public ::testing::Test {
   std::string Db() const { return (dir_ / "s.db").string(); }
 
   Result Symnas(std::vector<std::string> args) {
-    args.insert(args.begin(), SYMNAS_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const std::string out = (dir_ / "out.txt").string(), err = (dir_ / "err.txt").string();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    Result r;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
-      int status = 0;
-      waitpid(pid, &status, 0);
-      r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
+    return symnas::test::RunCommand(SYMNAS_BINARY, std::move(args), dir_);
   }
   fs::path dir_;
 };
