@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "strategy_state.hpp"
 #include "symnas/tuner/cell_moves.hpp"
 #include "symnas/tuner/facts.hpp"
 
@@ -18,23 +19,8 @@ namespace {
 /// Pieces of evidence after each of which the weights are always re-learnt.
 constexpr std::size_t kAlwaysRelearn = 30;
 
-nlohmann::json ObjectiveJson(const search::ObjectiveValue& value) {
-  return {{"score", std::isfinite(value.score) ? nlohmann::json(value.score) : nlohmann::json()},
-          {"feasible", value.feasible},
-          {"violation", value.violation}};
-}
-
-search::ObjectiveValue ObjectiveFromJson(const nlohmann::json& json) {
-  search::ObjectiveValue value;
-  value.score = json.at("score").is_null() ? -std::numeric_limits<double>::infinity()
-                                           : json.at("score").get<double>();
-  value.feasible = json.at("feasible").get<bool>();
-  value.violation = json.at("violation").get<double>();
-  return value;
-}
-
 nlohmann::json ScoredJson(const search::Params& params, const search::ObjectiveValue& objective) {
-  return {{"params", search::ParamsToJson(params)}, {"objective", ObjectiveJson(objective)}};
+  return {{"params", search::ParamsToJson(params)}, {"objective", ObjectiveToJson(objective)}};
 }
 
 }  // namespace
@@ -42,23 +28,8 @@ nlohmann::json ScoredJson(const search::Params& params, const search::ObjectiveV
 CellSymbolicOptions CellSymbolicOptions::FromJson(const nlohmann::json& options) {
   CellSymbolicOptions out;
   out.cost_order = Nb201CostOrder();
-  if (options.contains("rules")) {
-    const auto& rules = options.at("rules");
-    if (rules.is_string()) {
-      if (!rules.get<std::string>().empty()) out.rule_files.push_back(rules.get<std::string>());
-    } else {
-      for (const auto& file : rules) out.rule_files.push_back(file.get<std::string>());
-    }
-  }
-  if (options.contains("budgets")) {
-    for (const auto& [metric, budget] : options.at("budgets").items()) {
-      if (!budget.is_number() || budget.get<double>() <= 0) {
-        throw ConfigError(
-            fmt::format("symbolic_nb201: budget of '{}' must be a positive number", metric));
-      }
-      out.budgets[metric] = budget.get<double>();
-    }
-  }
+  out.rule_files = RuleFilesFromJson(options);
+  out.budgets = BudgetsFromJson(options, "symbolic_nb201", /*positive=*/true);
   if (options.contains("cost_order")) {
     out.cost_order = options.at("cost_order").get<std::vector<std::string>>();
     if (out.cost_order.empty()) {
@@ -133,7 +104,7 @@ void CellSymbolicStrategy::Tell(const search::TrialOutcome& outcome) {
   history_.push_back({{"trial", outcome.trial_id},
                       {"params", search::ParamsToJson(outcome.params)},
                       {"status", search::TrialStatusName(outcome.status)},
-                      {"objective", ObjectiveJson(outcome.objective)}});
+                      {"objective", ObjectiveToJson(outcome.objective)}});
   MarkSeen(space_.Project(outcome.params));
   GatherEvidence(outcome);
   CellFacts facts;
@@ -296,12 +267,7 @@ nlohmann::json CellSymbolicStrategy::Save() const {
   nlohmann::json state;
   state["history"] = history_;
   state["weights"] = weights_;
-  nlohmann::json evidence = nlohmann::json::array();
-  for (const auto& item : evidence_) {
-    evidence.push_back(
-        {{"trial", item.trial_id}, {"rule", item.rule_id}, {"improved", item.improved}});
-  }
-  state["evidence"] = evidence;
+  state["evidence"] = EvidenceToJson(evidence_);
   state["evidence_at_relearn"] = evidence_at_relearn_;
   state["seen"] = seen_;
   state["anchor"] = anchor_ ? ScoredJson(anchor_->params, anchor_->objective) : nlohmann::json();
@@ -311,7 +277,7 @@ nlohmann::json CellSymbolicStrategy::Save() const {
   state["next"] = next_ ? search::ParamsToJson(*next_) : nlohmann::json();
   if (pending_) {
     state["pending"] = {{"trial", pending_->trial_id},
-                        {"before", ObjectiveJson(pending_->before)},
+                        {"before", ObjectiveToJson(pending_->before)},
                         {"rules", pending_->rule_ids}};
   }
   std::ostringstream rng_text;
@@ -329,11 +295,7 @@ void CellSymbolicStrategy::Load(const nlohmann::json& state) {
   try {
     history_ = state.at("history");
     weights_ = state.at("weights").get<std::map<std::string, double>>();
-    evidence_.clear();
-    for (const auto& item : state.at("evidence")) {
-      evidence_.push_back({item.at("trial").get<std::int64_t>(), item.at("rule").get<std::string>(),
-                           item.at("improved").get<bool>()});
-    }
+    evidence_ = EvidenceFromJson(state.at("evidence"));
     evidence_at_relearn_ = state.at("evidence_at_relearn").get<std::size_t>();
     seen_ = state.at("seen").get<std::set<std::string>>();
     anchor_ = scored(state.at("anchor"));

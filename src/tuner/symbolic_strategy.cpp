@@ -7,25 +7,13 @@
 #include <algorithm>
 #include <sstream>
 
+#include "strategy_state.hpp"
 #include "symnas/tuner/actions.hpp"
 #include "symnas/tuner/facts.hpp"
 
 namespace symnas::tuner {
 
 namespace {
-
-nlohmann::json ObjectiveJson(const search::ObjectiveValue& value) {
-  return {{"score", value.score}, {"feasible", value.feasible}, {"violation", value.violation}};
-}
-
-search::ObjectiveValue ObjectiveFromJson(const nlohmann::json& json) {
-  search::ObjectiveValue value;
-  value.score = json.at("score").is_null() ? -std::numeric_limits<double>::infinity()
-                                           : json.at("score").get<double>();
-  value.feasible = json.at("feasible").get<bool>();
-  value.violation = json.at("violation").get<double>();
-  return value;
-}
 
 /// A plausible finished trial used to dry-run the rules at study start: every budget exceeded,
 /// a curve that triggers several rules, so that errors in user rules surface before training.
@@ -47,22 +35,8 @@ SymbolicOptions SymbolicOptions::FromJson(const nlohmann::json& options) {
   if (options.contains("selection")) {
     out.selection = SelectionFromName(options.at("selection").get<std::string>());
   }
-  if (options.contains("rules")) {
-    const auto& rules = options.at("rules");
-    if (rules.is_string()) {
-      if (!rules.get<std::string>().empty()) out.rule_files.push_back(rules.get<std::string>());
-    } else {
-      for (const auto& file : rules) out.rule_files.push_back(file.get<std::string>());
-    }
-  }
-  if (options.contains("budgets")) {
-    for (const auto& [metric, budget] : options.at("budgets").items()) {
-      if (!budget.is_number()) {
-        throw ConfigError(fmt::format("symbolic: budget of '{}' must be a number", metric));
-      }
-      out.budgets[metric] = budget.get<double>();
-    }
-  }
+  out.rule_files = RuleFilesFromJson(options);
+  out.budgets = BudgetsFromJson(options, "symbolic", /*positive=*/false);
   if (options.contains("bo")) out.bo_options = options.at("bo");
   if (options.contains("prior_strength")) {
     out.prior_strength = options.at("prior_strength").get<double>();
@@ -205,15 +179,10 @@ nlohmann::json SymbolicStrategy::Save() const {
   state["bo"] = bo_->Save();
   state["iteration"] = iteration_;
   state["weights"] = weights_;
-  nlohmann::json evidence = nlohmann::json::array();
-  for (const auto& item : evidence_) {
-    evidence.push_back(
-        {{"trial", item.trial_id}, {"rule", item.rule_id}, {"improved", item.improved}});
-  }
-  state["evidence"] = evidence;
+  state["evidence"] = EvidenceToJson(evidence_);
   if (pending_) {
     state["pending"] = {{"trial", pending_->trial_id},
-                        {"before", ObjectiveJson(pending_->before)},
+                        {"before", ObjectiveToJson(pending_->before)},
                         {"rules", pending_->rule_ids}};
   }
   nlohmann::json edits = nlohmann::json::array();
@@ -230,11 +199,7 @@ void SymbolicStrategy::Load(const nlohmann::json& state) {
     bo_->Load(state.at("bo"));
     iteration_ = state.at("iteration").get<int>();
     weights_ = state.at("weights").get<std::map<std::string, double>>();
-    evidence_.clear();
-    for (const auto& item : state.at("evidence")) {
-      evidence_.push_back({item.at("trial").get<std::int64_t>(), item.at("rule").get<std::string>(),
-                           item.at("improved").get<bool>()});
-    }
+    evidence_ = EvidenceFromJson(state.at("evidence"));
     pending_.reset();
     if (state.contains("pending")) {
       const auto& p = state.at("pending");

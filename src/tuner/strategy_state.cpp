@@ -1,0 +1,72 @@
+// Options and saved state shared by the symbolic strategies (see strategy_state.hpp).
+#include "strategy_state.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "symnas/common/error.hpp"
+
+namespace symnas::tuner {
+
+std::vector<std::string> RuleFilesFromJson(const nlohmann::json& options) {
+  std::vector<std::string> files;
+  if (!options.contains("rules")) return files;
+  const auto& rules = options.at("rules");
+  if (rules.is_string()) {
+    if (!rules.get<std::string>().empty()) files.push_back(rules.get<std::string>());
+  } else {
+    for (const auto& file : rules) files.push_back(file.get<std::string>());
+  }
+  return files;
+}
+
+std::map<std::string, double> BudgetsFromJson(const nlohmann::json& options,
+                                              std::string_view strategy, bool positive) {
+  std::map<std::string, double> budgets;
+  if (!options.contains("budgets")) return budgets;
+  for (const auto& [metric, budget] : options.at("budgets").items()) {
+    if (!budget.is_number() || (positive && budget.get<double>() <= 0)) {
+      throw ConfigError(fmt::format("{}: budget of '{}' must be a {}number", strategy, metric,
+                                    positive ? "positive " : ""));
+    }
+    budgets[metric] = budget.get<double>();
+  }
+  return budgets;
+}
+
+nlohmann::json ObjectiveToJson(const search::ObjectiveValue& value) {
+  return {{"score", std::isfinite(value.score) ? nlohmann::json(value.score) : nlohmann::json()},
+          {"feasible", value.feasible},
+          {"violation", value.violation}};
+}
+
+search::ObjectiveValue ObjectiveFromJson(const nlohmann::json& json) {
+  search::ObjectiveValue value;
+  value.score = json.at("score").is_null() ? -std::numeric_limits<double>::infinity()
+                                           : json.at("score").get<double>();
+  value.feasible = json.at("feasible").get<bool>();
+  value.violation = json.at("violation").get<double>();
+  return value;
+}
+
+nlohmann::json EvidenceToJson(const std::vector<RuleEvidence>& evidence) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : evidence) {
+    items.push_back(
+        {{"trial", item.trial_id}, {"rule", item.rule_id}, {"improved", item.improved}});
+  }
+  return items;
+}
+
+std::vector<RuleEvidence> EvidenceFromJson(const nlohmann::json& json) {
+  std::vector<RuleEvidence> evidence;
+  for (const auto& item : json) {
+    evidence.push_back({item.at("trial").get<std::int64_t>(), item.at("rule").get<std::string>(),
+                        item.at("improved").get<bool>()});
+  }
+  return evidence;
+}
+
+}  // namespace symnas::tuner

@@ -1,0 +1,30 @@
+// What the two symbolic strategies (`symbolic`, `symbolic_nb201`) read from their options and
+// keep in their saved state alike: rule files, budgets, objective values, LFI evidence.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "symnas/search/objective.hpp"
+#include "symnas/tuner/lfi.hpp"
+
+namespace symnas::tuner {
+
+/// options.rules: one file name (empty: none) or a list of them; absent: none.
+std::vector<std::string> RuleFilesFromJson(const nlohmann::json& options);
+/// options.budgets: metric -> number (> 0 when `positive`); ConfigError naming `strategy`.
+std::map<std::string, double> BudgetsFromJson(const nlohmann::json& options,
+                                              std::string_view strategy, bool positive);
+
+/// An objective value as JSON (a non-finite score as null) and back (null as -inf).
+nlohmann::json ObjectiveToJson(const search::ObjectiveValue& value);
+search::ObjectiveValue ObjectiveFromJson(const nlohmann::json& json);
+
+/// LFI evidence as a JSON array of {trial, rule, improved} and back.
+nlohmann::json EvidenceToJson(const std::vector<RuleEvidence>& evidence);
+std::vector<RuleEvidence> EvidenceFromJson(const nlohmann::json& json);
+
+}  // namespace symnas::tuner
