@@ -4,9 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "../../src/search/strategies/bo/bo.hpp"
+#include "best_value.hpp"
 #include "symnas/common/error.hpp"
-#include "symnas/search/driver.hpp"
-#include "symnas/search/synthetic.hpp"
 
 namespace symnas::search {
 namespace {
@@ -25,26 +24,6 @@ TEST(BoRefitTest, ScheduleRefitsAlwaysEarlyThenGeometrically) {
   EXPECT_LE(refits, 21);
 }
 
-/// Best (smallest) objective value found in `trials` trials.
-double BestValue(const std::string& function, int trials, std::uint64_t seed,
-                 const std::string& strategy, const nlohmann::json& options) {
-  SyntheticEvaluator eval(function);
-  auto objective = MakeObjective({{"kind", "accuracy"}});
-  MemoryRecorder recorder;
-  DriverOptions o;
-  o.trials = trials;
-  o.seed = seed;
-  Driver driver(
-      eval.function().space(),
-      [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, seed, options, {}});
-      },
-      eval, *objective, recorder, o);
-  double best = 1e300;
-  for (const auto& t : driver.Run().trials) best = std::min(best, t.result.metrics.at("value"));
-  return best;
-}
-
 TEST(BoRefitTest, ScheduledRefitStaysSound) {
   // Branin, 60 trials: the schedule (growth 1.5) re-fits 30 + 1 times instead of 55.
   const double minimum = FindSyntheticFunction("branin").minimum;
@@ -55,9 +34,9 @@ TEST(BoRefitTest, ScheduledRefitStaysSound) {
     nlohmann::json every_ask = fast, geometric = fast;
     every_ask["refit_growth"] = 1.0;
     geometric["refit_growth"] = 1.5;
-    every += BestValue("branin", 60, 300 + s, "bo", every_ask) - minimum;
-    scheduled += BestValue("branin", 60, 300 + s, "bo", geometric) - minimum;
-    random += BestValue("branin", 60, 300 + s, "random", {}) - minimum;
+    every += BestValue("branin", "bo", 60, 300 + s, every_ask) - minimum;
+    scheduled += BestValue("branin", "bo", 60, 300 + s, geometric) - minimum;
+    random += BestValue("branin", "random", 60, 300 + s, {}) - minimum;
   }
   every /= seeds, scheduled /= seeds, random /= seeds;
   RecordProperty("regret_every_ask", std::to_string(every));

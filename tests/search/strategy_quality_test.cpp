@@ -2,32 +2,10 @@
 // random search where they should, and BO must get close to the known optimum.
 #include <gtest/gtest.h>
 
-#include "symnas/search/driver.hpp"
-#include "symnas/search/synthetic.hpp"
+#include "best_value.hpp"
 
 namespace symnas::search {
 namespace {
-
-/// Best (smallest) function value found by `strategy` in `trials` trials.
-double BestValue(const std::string& function, const std::string& strategy, int trials,
-                 std::uint64_t seed, nlohmann::json options = nlohmann::json::object()) {
-  SyntheticEvaluator eval(function);
-  auto objective = MakeObjective({{"kind", "accuracy"}});
-  MemoryRecorder recorder;
-  DriverOptions o;
-  o.trials = trials;
-  o.seed = seed;
-  Driver driver(
-      eval.function().space(),
-      [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, seed, options, {}});
-      },
-      eval, *objective, recorder, o);
-  auto out = driver.Run();
-  double best = 1e300;
-  for (const auto& t : out.trials) best = std::min(best, t.result.metrics.at("value"));
-  return best;
-}
 
 double MeanRegret(const std::string& function, const std::string& strategy, int trials, int seeds,
                   nlohmann::json options = nlohmann::json::object()) {
