@@ -5,6 +5,8 @@
 #include <fmt/core.h>
 #include <fmt/ostream.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <deque>
 #include <ostream>
@@ -18,6 +20,14 @@ namespace {
 double NowUnixSeconds() {
   using namespace std::chrono;
   return duration_cast<duration<double>>(system_clock::now().time_since_epoch()).count();
+}
+
+/// CPU seconds (user + system) of this process so far, all threads (OpenBLAS workers included).
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 std::string Clock(double seconds) {
@@ -158,6 +168,7 @@ StudyOutcome Driver::Run() {
 
 TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
   const Params& params = t.params;
+  const double cpu_start_s = ProcessCpuSeconds();
   try {
     space_.Validate(params);
     t.estimated_costs = evaluator_.EstimateCosts(params);
@@ -176,6 +187,8 @@ TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
     t.result.error = std::string("InternalError: ") + e.what();
   }
   for (const auto& [name, value] : t.estimated_costs) t.result.metrics.emplace(name, value);
+  if (!t.result.details.is_object()) t.result.details = nlohmann::json::object();
+  t.result.details["cpu_seconds"] = ProcessCpuSeconds() - cpu_start_s;
   t.status = t.result.status;
   if (t.status == TrialStatus::kComplete) {
     try {
