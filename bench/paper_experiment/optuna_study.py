@@ -82,7 +82,9 @@ def run(a, optuna):
         trial.set_user_attr("params_count", c["params"])
         trial.set_user_attr("seed", str(seed))
         trial.set_user_attr("started_unix_s", time.time())
+        cpu0 = time.process_time()
         r = twin.train(arch, data, seed, threads=a.threads)
+        trial.set_user_attr("cpu_seconds", time.process_time() - cpu0)
         trial.set_user_attr("curves", r["curves"])
         trial.set_user_attr("wall_seconds", r["wall_seconds"])
         trial.set_user_attr("stop_reason", r["stop_reason"])
@@ -126,7 +128,8 @@ def export(study, a, optuna, path):
             "score": t.value if complete else None,
             "started_unix_s": t.user_attrs.get("started_unix_s"),
             "finished_unix_s": t.user_attrs.get("finished_unix_s"),
-            "details": {"architecture": twin.arch_from_params(params)},
+            "details": {"architecture": twin.arch_from_params(params),
+                        "cpu_seconds": t.user_attrs.get("cpu_seconds")},
         })
     config = {"name": a.study_name, "trials": a.trials, "seed": a.seed, "strategy": "optuna_tpe",
               "strategy_options": {"n_startup_trials": a.startup},
