@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <ostream>
 
 #include "symnas/common/error.hpp"
@@ -28,6 +29,25 @@ double ProcessCpuSeconds() {
   getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec * 1e-6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// One progress-line phrase for what the strategy (and the pruner) said about a trial:
+/// "diagnosed overfitting (0.99); applied reg_l2" (empty when nothing was said).
+std::string SummariseAnnotations(const TrialAnnotations& annotations) {
+  std::string diagnosed, applied;
+  for (const auto& d : annotations.diagnoses) {
+    diagnosed += fmt::format("{}{} ({:.2f})", diagnosed.empty() ? "" : ", ", d.problem,
+                             d.probability);
+  }
+  for (const auto& a : annotations.actions) {
+    if (a.applied && applied.find(a.action) == std::string::npos) {
+      applied += (applied.empty() ? "" : ", ") + a.action;
+    }
+  }
+  std::string out;
+  if (!diagnosed.empty()) out = "diagnosed " + diagnosed;
+  if (!applied.empty()) out += (out.empty() ? "" : "; ") + std::string("applied ") + applied;
+  return out;
 }
 
 std::string Clock(double seconds) {
@@ -132,10 +152,12 @@ StudyOutcome Driver::Run() {
     fmt::print(*options_.progress, "resuming: {} finished trials, {} interrupted (re-run)\n",
                out.resumed_trials, out.interrupted_trials);
   }
+  int rejections_in_row = 0;
   while (CountFinished(trials) < options_.trials) {
     Params params;
     std::vector<SpaceEdit> ask_edits;
-    if (!rerun.empty()) {
+    bool rerun_trial = !rerun.empty();
+    if (rerun_trial) {
       params = rerun.front();
       rerun.pop_front();
     } else {
@@ -146,6 +168,23 @@ StudyOutcome Driver::Run() {
         strategy->OnSpaceChanged(space_, e);
       }
     }
+    if (!rerun_trial && strategy->ScreensCandidates()) {
+      if (auto rejected = Screen(params, *strategy, trials)) {
+        recorder_.BeginTrial(*rejected, ask_edits, strategy->Save());
+        Finish(*rejected, *strategy);
+        trials.push_back(*rejected);
+        PrintProgress(trials.back(), CountFinished(trials), trials);
+        if (++rejections_in_row >= options_.max_consecutive_rejections) {
+          throw ConfigError(fmt::format(
+              "the strategy proposed {} candidates in a row whose estimated costs exceed the "
+              "budgets (last: {}); no candidate it can reach fits: relax the budgets or widen "
+              "the space towards cheaper networks",
+              rejections_in_row, trials.back().result.error));
+        }
+        continue;
+      }
+    }
+    rejections_in_row = 0;
     TrialRecord t;
     t.id = static_cast<std::int64_t>(trials.size());
     t.params = params;
@@ -154,7 +193,7 @@ StudyOutcome Driver::Run() {
     t.started_unix_s = NowUnixSeconds();
     recorder_.BeginTrial(t, ask_edits, strategy->Save());
     trials.push_back(t);
-    trials.back() = RunTrial(t, *strategy);
+    trials.back() = RunTrial(t, *strategy, trials);
     PrintProgress(trials.back(), CountFinished(trials), trials);
   }
   if (options_.progress) {
@@ -166,13 +205,75 @@ StudyOutcome Driver::Run() {
   return out;
 }
 
-TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
+std::optional<TrialRecord> Driver::Screen(const Params& params, Strategy& strategy,
+                                          const std::vector<TrialRecord>& trials) {
+  std::map<std::string, double> costs;
+  try {
+    space_.Validate(params);
+    costs = evaluator_.EstimateCosts(params);
+  } catch (const Error&) {
+    return std::nullopt;  // an invalid candidate fails as a trial, with its error
+  }
+  std::vector<std::string> exceeded;
+  double violation = 0.0;
+  for (const auto& c : objective_.Constraints()) {
+    auto it = costs.find(c.metric);
+    if (it == costs.end() || it->second <= c.budget) continue;
+    exceeded.push_back(fmt::format("{} {:.4g} > budget {:.4g}", c.metric, it->second, c.budget));
+    violation += c.budget > 0 ? it->second / c.budget - 1.0 : it->second - c.budget;
+  }
+  if (exceeded.empty()) return std::nullopt;
+  TrialRecord t;
+  t.id = static_cast<std::int64_t>(trials.size());
+  t.params = params;
+  t.seed = TrialSeed(options_.seed, CountFinished(trials));
+  t.strategy = options_.strategy_name.empty() ? strategy.name() : options_.strategy_name;
+  t.started_unix_s = t.finished_unix_s = NowUnixSeconds();
+  t.estimated_costs = costs;
+  t.status = t.result.status = TrialStatus::kRejected;
+  t.result.metrics = costs;
+  t.result.details = {{"cpu_seconds", 0.0}, {"stop_reason", "rejected before training"}};
+  std::string reason;
+  for (const auto& e : exceeded) reason += (reason.empty() ? "" : ", ") + e;
+  t.result.error = "rejected before training: " + reason;
+  t.objective.feasible = false;
+  t.objective.violation = violation;
+  t.objective.score = -std::numeric_limits<double>::infinity();
+  return t;
+}
+
+void Driver::Finish(TrialRecord& t, Strategy& strategy, TrialAnnotations extra) {
+  strategy.Tell({t.id, t.params, t.status, t.objective, t.result});
+  std::vector<SpaceEdit> edits = strategy.TakeSpaceEdits();
+  for (const auto& e : edits) {
+    space_.Apply(e);
+    strategy.OnSpaceChanged(space_, e);
+  }
+  TrialAnnotations annotations = strategy.TakeAnnotations();
+  annotations.diagnoses.insert(annotations.diagnoses.begin(), extra.diagnoses.begin(),
+                               extra.diagnoses.end());
+  recorder_.FinishTrial(t, edits, annotations, strategy.Save());
+  last_summary_ = SummariseAnnotations(annotations);
+}
+
+TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy,
+                             const std::vector<TrialRecord>& trials) {
   const Params& params = t.params;
   const double cpu_start_s = ProcessCpuSeconds();
+  TrialAnnotations pruning;
+  EpochMonitor monitor;
+  if (options_.pruner) {
+    monitor = [&](const LearningCurves& so_far, int max_epochs) {
+      auto diagnosis = options_.pruner->ShouldPrune(trials, so_far, max_epochs);
+      if (diagnosis) pruning.diagnoses.push_back(*diagnosis);
+      return diagnosis.has_value();
+    };
+  }
   try {
     space_.Validate(params);
     t.estimated_costs = evaluator_.EstimateCosts(params);
-    t.result = evaluator_.Evaluate(params, t.seed);
+    t.result = monitor ? evaluator_.EvaluateMonitored(params, t.seed, monitor)
+                       : evaluator_.Evaluate(params, t.seed);
     if (t.result.status == TrialStatus::kRunning) {
       t.result.status = TrialStatus::kFailed;
       t.result.error = "the evaluator returned status 'running'";
@@ -190,7 +291,7 @@ TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
   if (!t.result.details.is_object()) t.result.details = nlohmann::json::object();
   t.result.details["cpu_seconds"] = ProcessCpuSeconds() - cpu_start_s;
   t.status = t.result.status;
-  if (t.status == TrialStatus::kComplete) {
+  if (t.status == TrialStatus::kComplete || t.status == TrialStatus::kPruned) {
     try {
       t.objective = objective_.Evaluate(t.result);
     } catch (const Error& e) {  // a misconfigured objective ends the study, trial recorded
@@ -202,24 +303,26 @@ TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy) {
     }
   }
   t.finished_unix_s = NowUnixSeconds();
-  strategy.Tell({t.id, t.params, t.status, t.objective, t.result});
-  std::vector<SpaceEdit> edits = strategy.TakeSpaceEdits();
-  for (const auto& e : edits) {
-    space_.Apply(e);
-    strategy.OnSpaceChanged(space_, e);
-  }
-  recorder_.FinishTrial(t, edits, strategy.TakeAnnotations(), strategy.Save());
+  Finish(t, strategy, std::move(pruning));
   return t;
 }
 
 void Driver::PrintProgress(const TrialRecord& t, std::int64_t done,
                            const std::vector<TrialRecord>& trials) const {
   if (!options_.progress) return;
-  std::string what =
-      t.status == TrialStatus::kComplete
-          ? fmt::format("score {:.4f} acc {:.4f} {}", t.objective.score, t.result.accuracy,
-                        t.objective.feasible ? "feasible" : "INFEASIBLE")
-          : "FAILED: " + t.result.error.substr(0, 80);
+  std::string what;
+  if (t.status == TrialStatus::kComplete || t.status == TrialStatus::kPruned) {
+    what = fmt::format("score {:.4f} acc {:.4f} {}{}", t.objective.score, t.result.accuracy,
+                       t.objective.feasible ? "feasible" : "INFEASIBLE",
+                       t.status == TrialStatus::kPruned
+                           ? fmt::format(" PRUNED after {} epochs", t.result.curves.val_acc.size())
+                           : "");
+  } else if (t.status == TrialStatus::kRejected) {
+    what = "REJECTED before training: " + t.result.error.substr(std::string("rejected before training: ").size());
+  } else {
+    what = "FAILED: " + t.result.error.substr(0, 80);
+  }
+  if (!last_summary_.empty()) what += " | " + last_summary_;
   std::int64_t best = BestTrialIndex(trials);
   std::string best_text =
       best < 0

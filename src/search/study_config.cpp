@@ -258,6 +258,7 @@ nlohmann::json StudyConfig::ToJson() const {
           {"strategy_options", strategy_options},
           {"objective", objective},
           {"evaluator", evaluator},
+          {"pruner", pruner},
           {"space", space.ToJson()}};
 }
 
@@ -271,6 +272,7 @@ StudyConfig StudyConfig::FromJson(const nlohmann::json& j) {
     c.strategy_options = j.value("strategy_options", nlohmann::json::object());
     c.objective = j.at("objective");
     c.evaluator = j.at("evaluator");
+    c.pruner = j.value("pruner", nlohmann::json{{"kind", "none"}});
     c.space = SearchSpace::FromJson(j.at("space"));
     return c;
   } catch (const nlohmann::json::exception& e) {
@@ -296,7 +298,8 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
   if (!root.IsMap()) throw ConfigError("a study config must be a YAML mapping", {file, 1, 1});
   StudyConfig c;
   static const std::set<std::string> kKeys = {
-      "name", "trials", "seed", "strategy", "strategy_options", "objective", "evaluator", "space"};
+      "name",      "trials",    "seed",   "strategy", "strategy_options",
+      "objective", "evaluator", "pruner", "space"};
   try {
     for (const auto& kv : root) {
       const std::string key = kv.first.as<std::string>();
@@ -304,7 +307,7 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
       if (!kKeys.count(key)) {
         throw ConfigError("unknown key '" + key +
                               "' (keys: name, trials, seed, strategy, strategy_options, "
-                              "objective, evaluator, space)",
+                              "objective, evaluator, pruner, space)",
                           where);
       }
       if (key == "space") continue;
@@ -327,6 +330,11 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
         need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.objective = v;
       if (key == "evaluator")
         need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.evaluator = v;
+      if (key == "pruner") {
+        need(v.is_string() || (v.is_object() && v.contains("kind")),
+             "a pruner name (none, symbolic) or a mapping with a kind");
+        c.pruner = v.is_string() ? nlohmann::json{{"kind", v}} : v;
+      }
     }
     if (root["space"]) {
       c.space = ParseSpaceNode(root["space"], file);

@@ -25,7 +25,7 @@ nlohmann::json TrialToJson(const TrialRecord& t) {
   j["wall_seconds"] = t.result.wall_seconds;
   j["error"] = t.result.error;
   j["details"] = t.result.details;
-  bool scored = t.status == TrialStatus::kComplete;
+  bool scored = HasObjective(t.status);
   j["score"] = scored ? nlohmann::json(t.objective.score) : nlohmann::json();
   j["feasible"] = t.objective.feasible;
   j["violation"] = t.objective.violation;
@@ -72,7 +72,7 @@ TrialRecord TrialFromJson(const nlohmann::json& j) {
 
 std::int64_t CountFinished(const std::vector<TrialRecord>& trials) {
   return std::count_if(trials.begin(), trials.end(), [](const TrialRecord& t) {
-    return t.status != TrialStatus::kRunning && !t.interrupted;
+    return CountsAsTrial(t.status) && !t.interrupted;
   });
 }
 

@@ -63,15 +63,30 @@ const char* TrialStatusName(TrialStatus status) {
     case TrialStatus::kRunning: return "running";
     case TrialStatus::kComplete: return "complete";
     case TrialStatus::kFailed: return "failed";
+    case TrialStatus::kPruned: return "pruned";
+    case TrialStatus::kRejected: return "rejected";
   }
   return "unknown";
+}
+
+bool HasObjective(TrialStatus status) {
+  return status == TrialStatus::kComplete || status == TrialStatus::kPruned ||
+         status == TrialStatus::kRejected;
+}
+
+bool CountsAsTrial(TrialStatus status) {
+  return status == TrialStatus::kComplete || status == TrialStatus::kFailed ||
+         status == TrialStatus::kPruned;
 }
 
 TrialStatus TrialStatusFromName(const std::string& name) {
   if (name == "running") return TrialStatus::kRunning;
   if (name == "complete") return TrialStatus::kComplete;
   if (name == "failed") return TrialStatus::kFailed;
-  throw StoreError("unknown trial status '" + name + "' (expected running, complete or failed)");
+  if (name == "pruned") return TrialStatus::kPruned;
+  if (name == "rejected") return TrialStatus::kRejected;
+  throw StoreError("unknown trial status '" + name +
+                   "' (expected running, complete, failed, pruned or rejected)");
 }
 
 }  // namespace symnas::search

@@ -35,7 +35,7 @@ std::string TrialsToCsv(const std::vector<search::TrialRecord>& trials) {
   for (const auto& m : metrics) out += "," + CsvField("metric." + m);
   out += "\n";
   for (const auto& t : trials) {
-    const bool complete = t.status == search::TrialStatus::kComplete;
+    const bool complete = search::HasObjective(t.status);
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", t.id,
                        search::TrialStatusName(t.status), t.interrupted ? 1 : 0,
                        CsvField(t.strategy), t.seed, complete ? Number(t.objective.score) : "",

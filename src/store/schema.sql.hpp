@@ -1,4 +1,4 @@
-// The study database schema, version 1 (kSchemaVersion). Documented in docs/search.md; tables
+// The study database schema, version 2 (kSchemaVersion; 2 added the statuses pruned, rejected). Documented in docs/search.md; tables
 // are only ever added or extended with nullable columns in later versions (migrations by
 // version number in study_store.cpp).
 #pragma once
@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS study (
 );
 CREATE TABLE IF NOT EXISTS trials (
   id                    INTEGER PRIMARY KEY,   -- 0-based, dense, order of start
-  status                TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+  status                TEXT NOT NULL
+                        CHECK (status IN ('running', 'complete', 'failed', 'pruned', 'rejected')),
   interrupted           INTEGER NOT NULL DEFAULT 0,  -- 1: was running when the process died
   seed                  TEXT NOT NULL,         -- uint64 in decimal
   strategy              TEXT NOT NULL,

@@ -68,6 +68,18 @@ void StudyStore::CreateSchema() {
           fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
                       *version, kSchemaVersion));
     }
+    if (*version < 2) {
+      // Version 1 -> 2: the trials table's status CHECK gains pruned and rejected. SQLite cannot
+      // alter a CHECK: rebuild the table (legacy_alter_table keeps the other tables' references
+      // to "trials" pointing at the new table), rows copied unchanged.
+      Exec("PRAGMA legacy_alter_table = ON");
+      Exec("ALTER TABLE trials RENAME TO trials_v1");
+      Exec(kSchemaSql);
+      Exec("INSERT INTO trials SELECT * FROM trials_v1");
+      Exec("DROP TABLE trials_v1");
+      Exec("PRAGMA legacy_alter_table = OFF");
+      Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    }
   } else {
     Statement put(
         db_,
@@ -100,7 +112,7 @@ constexpr const char* kTrialColumns =
 
 void BindTrial(Statement& s, const TrialRecord& t) {
   const auto& r = t.result;
-  const bool complete = t.status == TrialStatus::kComplete;
+  const bool complete = search::HasObjective(t.status);
   nlohmann::json curves = {{"train_loss", r.curves.train_loss},
                            {"train_acc", r.curves.train_acc},
                            {"val_loss", r.curves.val_loss},

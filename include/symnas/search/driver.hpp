@@ -12,6 +12,7 @@
 
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/objective.hpp"
+#include "symnas/search/pruner.hpp"
 #include "symnas/search/space.hpp"
 #include "symnas/search/strategy.hpp"
 #include "symnas/search/trial.hpp"
@@ -72,6 +73,10 @@ struct DriverOptions {
   std::uint64_t seed = 0;            ///< study seed; trial seeds derive from it
   std::ostream* progress = nullptr;  ///< live progress lines; nullptr: silent
   std::string strategy_name;         ///< recorded on each trial
+  std::shared_ptr<Pruner> pruner;    ///< asked after every epoch; nullptr: no pruning
+  /// Candidates rejected before training in a row after which the study stops with an error
+  /// (the strategy cannot find a candidate within the budgets).
+  int max_consecutive_rejections = 200;
 };
 
 /// What Run() returns.
@@ -82,7 +87,9 @@ struct StudyOutcome {
   std::int64_t interrupted_trials = 0;  ///< running trials found at start (re-run)
 };
 
-/// Runs a study. Resume: edits are replayed on the initial space, the strategy is rebuilt and
+/// Runs a study. Screening: for a strategy that ScreensCandidates(), a candidate whose
+/// estimated costs exceed a budget of the objective is recorded as rejected (zero training,
+/// not counted) and told to the strategy, which is asked again. Resume: edits are replayed on the initial space, the strategy is rebuilt and
 /// its latest snapshot loaded; a trial found running was interrupted: it is marked failed +
 /// interrupted (never counted) and its candidate is evaluated again as a new trial. A trial
 /// whose EstimateCosts or Evaluate throws symnas::Error, or returns kFailed, is recorded as
@@ -94,7 +101,13 @@ class Driver {
   StudyOutcome Run();
 
  private:
-  TrialRecord RunTrial(TrialRecord trial, Strategy& strategy);
+  TrialRecord RunTrial(TrialRecord trial, Strategy& strategy,
+                       const std::vector<TrialRecord>& trials);
+  /// The rejected record of `params` when a screened strategy proposed it over budget.
+  std::optional<TrialRecord> Screen(const Params& params, Strategy& strategy,
+                                    const std::vector<TrialRecord>& trials);
+  /// Tells the strategy, applies its edits and records the finished trial.
+  void Finish(TrialRecord& t, Strategy& strategy, TrialAnnotations extra = {});
   void PrintProgress(const TrialRecord& trial, std::int64_t done,
                      const std::vector<TrialRecord>& trials) const;
 
@@ -105,6 +118,7 @@ class Driver {
   StudyRecorder& recorder_;
   DriverOptions options_;
   double start_unix_s_ = 0.0;
+  std::string last_summary_;  ///< what the strategy said about the last finished trial
 };
 
 /// Seed of trial `trial_id` of a study seeded with `study_seed` (SplitMix64 of both).

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
 #include "symnas/search/types.hpp"
 
 namespace symnas::search {
+
+/// Called by a training evaluator after every epoch with the curves so far and the number of
+/// epochs the run would take; returning true stops the run (the trial is pruned).
+using EpochMonitor = std::function<bool(const LearningCurves& so_far, int max_epochs)>;
 
 /// Turns a candidate's parameters into an outcome.
 class Evaluator {
@@ -24,6 +29,15 @@ class Evaluator {
   /// Trains (or looks up) the candidate. Never throws for an expected failure (divergence,
   /// invalid architecture, out of memory): returns status kFailed with the reason instead.
   virtual EvalResult Evaluate(const Params& params, std::uint64_t seed) = 0;
+
+  /// Evaluate, asking `monitor` after every epoch whether to go on. An evaluator that trains
+  /// stops when it returns true and reports status kPruned with the curves of the epochs run;
+  /// the default (table look-ups, synthetic functions) has no epochs and ignores it.
+  virtual EvalResult EvaluateMonitored(const Params& params, std::uint64_t seed,
+                                       const EpochMonitor& monitor) {
+    (void)monitor;
+    return Evaluate(params, seed);
+  }
 };
 
 }  // namespace symnas::search

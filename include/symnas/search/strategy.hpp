@@ -67,6 +67,10 @@ class Strategy {
   virtual std::vector<SpaceEdit> TakeSpaceEdits() { return {}; }
   /// Notes on the last told trial (diagnoses, actions, rule weights) for the store. Default none.
   virtual TrialAnnotations TakeAnnotations() { return {}; }
+  /// True when the driver should screen this strategy's candidates before training: a
+  /// candidate whose estimated costs exceed a budget is stored as rejected (never trained) and
+  /// told to the strategy with status kRejected, and the strategy is asked again.
+  virtual bool ScreensCandidates() const { return false; }
   /// Complete state for resume (JSON, no binary).
   virtual nlohmann::json Save() const = 0;
   /// Restores a state produced by Save() of the same strategy kind; StoreError if malformed.

@@ -22,6 +22,8 @@ struct StudyConfig {
   nlohmann::json strategy_options = nlohmann::json::object();
   nlohmann::json objective = {{"kind", "accuracy"}};   ///< see MakeObjective
   nlohmann::json evaluator = {{"kind", "synthetic"}};  ///< kind + options, see the CLI table
+  /// `pruner:` a name ("none", "symbolic") or {kind: name, ...options}; stored as the mapping.
+  nlohmann::json pruner = {{"kind", "none"}};
   SearchSpace space = Seed000Space();
 
   nlohmann::json ToJson() const;

@@ -37,8 +37,14 @@ enum class TrialStatus {
   kRunning,   ///< started, not finished (after a crash: re-run or marked failed on resume)
   kComplete,  ///< evaluated; metrics are valid
   kFailed,    ///< evaluation failed (diverged, out of memory, invalid architecture, ...)
+  kPruned,    ///< stopped early by the study's pruner; curves and metrics cover the epochs run
+  kRejected,  ///< never trained: a cost known before training exceeds a budget (not counted)
 };
 const char* TrialStatusName(TrialStatus status);
+/// True for the statuses that carry an objective value (complete, pruned, rejected).
+bool HasObjective(TrialStatus status);
+/// True for the statuses that count towards a study's trials (complete, failed, pruned).
+bool CountsAsTrial(TrialStatus status);
 TrialStatus TrialStatusFromName(const std::string& name);
 
 /// Per-epoch curves of one training run (empty for table look-ups). Accuracies in [0, 1].

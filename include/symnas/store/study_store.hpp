@@ -20,7 +20,7 @@ struct sqlite3;
 namespace symnas::store {
 
 /// Version of the schema written by this build (table `meta`, key `schema_version`).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  ///< 2: trial statuses pruned and rejected
 
 /// A stored diagnosis row.
 struct DiagnosisRow {

@@ -34,7 +34,13 @@ const std::vector<StrategyEntry>& Strategies() {
         {"refit_growth", 1.2,
          "re-fit the GP hyper-parameters when the observations grew by this factor since the "
          "last fit (always below 30 observations; 1: at every ask); in between only the "
-         "posterior is recomputed with the last hyper-parameters"}},
+         "posterior is recomputed with the last hyper-parameters"},
+        {"feasible_only", false,
+         "skip candidates whose costs known before training exceed a budget (random phase and "
+         "acquisition)"},
+        {"trust_region", false,
+         "maximise the acquisition in a TuRBO box around the best feasible trial (side 0.4 of "
+         "the cube, doubled after 2 new bests, halved after 3 asks without)"}},
        &Make<BoStrategy>},
       {"evolution",
        "regularised (aging) evolution, Real et al. 2019",

@@ -36,7 +36,7 @@ void StrategyBase::Tell(const TrialOutcome& outcome) {
   Observation o;
   o.trial_id = outcome.trial_id;
   o.params = outcome.params;
-  o.complete = outcome.status == TrialStatus::kComplete;
+  o.complete = outcome.status == TrialStatus::kComplete || outcome.status == TrialStatus::kPruned;
   if (o.complete) {
     o.score = outcome.objective.score;
     o.feasible = outcome.objective.feasible;

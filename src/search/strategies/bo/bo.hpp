@@ -3,6 +3,8 @@
 // dimensions take their past value, out-of-range values stay outside the cube).
 #pragma once
 
+#include <optional>
+
 #include "../strategy_base.hpp"
 #include "gp.hpp"
 
@@ -22,6 +24,11 @@ bool RefitDue(int observations, int fitted_at, double growth);
 /// GP (warm start from the last fit + `restarts` random starts) when RefitDue, else reuse the
 /// last hyper-parameters; (4) maximise EI over untried candidates; (5) fall back to random when
 /// every candidate was tried.
+/// Options for constrained searches: `feasible_only` skips candidates that the study's budget
+/// check (costs known before training) rejects, in the random phase and in the acquisition
+/// search; `trust_region` restricts the acquisition to a box around the best feasible
+/// observation whose side adapts as in TuRBO (Eriksson et al., NeurIPS 2019): doubled after 2
+/// new incumbents in a row, halved after 3 asks without one, reset when below 1/32 of the cube.
 class BoStrategy : public StrategyBase {
  public:
   explicit BoStrategy(const StrategyContext& context);
@@ -29,10 +36,22 @@ class BoStrategy : public StrategyBase {
   Params Ask() override;
 
  protected:
+  void Learn(const Observation& observation) override;
   nlohmann::json SaveExtra() const override;
   void LoadExtra(const nlohmann::json& extra) override;
 
  private:
+  /// True when the candidate passes the budget check (or feasible_only is off).
+  bool Admissible(const Params& params) const;
+  /// A random untried candidate, admissible if one is found in `attempts` samples.
+  Params SampleAdmissible(int attempts);
+  /// True when `x` lies in the trust region around `centre` (numeric coordinates only).
+  bool InTrustRegion(const Eigen::VectorXd& x, const Eigen::VectorXd& centre) const;
+
+  double trust_length_ = 0.4;  ///< side of the trust-region box in the unit cube
+  int successes_ = 0;          ///< consecutive observations that improved the incumbent
+  int failures_ = 0;           ///< consecutive observations that did not
+  std::optional<Observation> incumbent_;  ///< best feasible complete observation
   bo::KernelParams kernel_;
   bool have_kernel_ = false;
   int fitted_at_ = 0;  ///< observations at the last hyper-parameter fit
