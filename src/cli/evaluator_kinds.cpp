@@ -80,6 +80,10 @@ class FixedParamsEvaluator : public search::Evaluator {
   search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override {
     return inner_->Evaluate(With(params), seed);
   }
+  search::EvalResult EvaluateMonitored(const search::Params& params, std::uint64_t seed,
+                                       const search::EpochMonitor& monitor) override {
+    return inner_->EvaluateMonitored(With(params), seed, monitor);
+  }
 
  private:
   search::Params With(search::Params params) const {

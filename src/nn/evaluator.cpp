@@ -57,6 +57,28 @@ std::map<std::string, double> TrainingEvaluator::EstimateCosts(const search::Par
 }
 
 search::EvalResult TrainingEvaluator::Evaluate(const search::Params& params, std::uint64_t seed) {
+  return EvaluateMonitored(params, seed, {});
+}
+
+namespace {
+
+/// The curves of the epochs run so far.
+search::LearningCurves CurvesOf(const std::vector<EpochRecord>& epochs) {
+  search::LearningCurves curves;
+  for (const EpochRecord& e : epochs) {
+    curves.train_loss.push_back(e.train_loss);
+    curves.train_acc.push_back(e.train_acc);
+    curves.val_loss.push_back(e.val_loss);
+    curves.val_acc.push_back(e.val_acc);
+  }
+  return curves;
+}
+
+}  // namespace
+
+search::EvalResult TrainingEvaluator::EvaluateMonitored(const search::Params& params,
+                                                        std::uint64_t seed,
+                                                        const search::EpochMonitor& monitor) {
   const auto t0 = std::chrono::steady_clock::now();
   search::EvalResult result;
   auto fail = [&](const std::string& why) {
@@ -72,18 +94,20 @@ search::EvalResult TrainingEvaluator::Evaluate(const search::Params& params, std
     result.metrics = Metrics(arch);
     TrainOptions options = options_;
     options.seed = seed;
-    const TrainReport report = Train(arch, *data_, options);
-    for (const EpochRecord& e : report.epochs) {
-      result.curves.train_loss.push_back(e.train_loss);
-      result.curves.train_acc.push_back(e.train_acc);
-      result.curves.val_loss.push_back(e.val_loss);
-      result.curves.val_acc.push_back(e.val_acc);
+    if (monitor) {
+      const int max_epochs = arch.train.epochs;
+      options.should_stop = [&monitor, max_epochs](const std::vector<EpochRecord>& epochs) {
+        return monitor(CurvesOf(epochs), max_epochs);
+      };
     }
+    const TrainReport report = Train(arch, *data_, options);
+    result.curves = CurvesOf(report.epochs);
     result.details["epochs_run"] = report.epochs.size();
     result.details["stop_reason"] = report.stop_reason;
     result.details["best_epoch"] = report.best_epoch;
     result.metrics["train_images_per_second"] = report.train_images_per_second;
     if (report.diverged) return fail(report.stop_reason);
+    if (report.stop_reason == "pruned") result.status = search::TrialStatus::kPruned;
     result.accuracy = report.val_accuracy;
     result.metrics["val_loss"] = report.val_loss;
     result.wall_seconds = report.wall_seconds;

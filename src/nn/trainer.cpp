@@ -164,12 +164,22 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
       report.stop_reason = fmt::format("diverged: non-finite validation loss at epoch {}", epoch);
       break;
     }
+    const bool stop = epoch < hyper.epochs && options.should_stop &&
+                      options.should_stop(report.epochs);
     if (rec.val_loss < best_loss - 1e-4) {
       best_loss = rec.val_loss;
       report.best_epoch = epoch;
       best = Snapshot(model);
       wait = lr_wait = 0;
+      if (stop) {
+        report.stop_reason = "pruned";
+        break;
+      }
       continue;
+    }
+    if (stop) {
+      report.stop_reason = "pruned";
+      break;
     }
     ++wait;
     ++lr_wait;

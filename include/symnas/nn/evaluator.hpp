@@ -51,6 +51,9 @@ class TrainingEvaluator : public search::Evaluator {
   /// Trains; metrics as EstimateCosts (the probe runs once per network); status kFailed with
   /// the reason for an invalid or diverging candidate.
   search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override;
+  /// Evaluate with `monitor` asked after every epoch but the last; a stop gives kPruned.
+  search::EvalResult EvaluateMonitored(const search::Params& params, std::uint64_t seed,
+                                       const search::EpochMonitor& monitor) override;
 
  private:
   /// Cost metrics plus probe metrics (cached by network, see HardwareOptions::probe).

@@ -33,13 +33,15 @@ struct TrainOptions {
   std::uint64_t seed = 0;         ///< weights, dropout, shuffling, augmentation
   bool evaluate_test = false;     ///< also report test accuracy (needs DataSplits::test)
   std::function<void(const EpochRecord&)> on_epoch;  ///< called after every epoch (optional)
+  /// Asked after every epoch but the last (optional): true stops the run, stop reason "pruned".
+  std::function<bool(const std::vector<EpochRecord>& epochs_so_far)> should_stop;
 };
 
 /// Outcome of one training.
 struct TrainReport {
   std::vector<EpochRecord> epochs;
   bool diverged = false;
-  std::string stop_reason;  ///< "max_epochs", "early_stopping", or "diverged: ..."
+  std::string stop_reason;  ///< "max_epochs", "early_stopping", "pruned" or "diverged: ..."
   int best_epoch = 0;       ///< 1-based epoch with the lowest validation loss (weights restored)
   double val_accuracy = 0;  ///< of the restored best weights
   double val_loss = 0;
