@@ -46,8 +46,9 @@ std::map<std::string, double> InitialWeights(store::StudyStore& store) {
   std::vector<std::string> files;
   std::string rule_set;  // the shipped set of the study's strategy ("": symbolic's)
   if (auto config = store.LoadConfig()) {
-    if (config->value("strategy", std::string()) == "symbolic_nb201") rule_set = "nb201";
     const auto options = config->value("strategy_options", nlohmann::json::object());
+    if (config->value("strategy", std::string()) == "symbolic_nb201") rule_set = "nb201";
+    if (options.value("profile", std::string()) == "paper") rule_set = "paper";
     if (options.contains("rules") && options.at("rules").is_array()) {
       for (const auto& file : options.at("rules")) files.push_back(file.get<std::string>());
     }
@@ -55,7 +56,24 @@ std::map<std::string, double> InitialWeights(store::StudyStore& store) {
   try {
     tuner::RuleBase rules = tuner::RuleBase::ShippedSet(rule_set);
     for (const auto& file : files) rules.AddFile(file);
-    return rules.InitialWeights();
+    if (auto config = store.LoadConfig()) {
+      const auto options = config->value("strategy_options", nlohmann::json::object());
+      if (options.contains("prior_weights")) {
+        rules.OverrideInitialWeights(
+            options.at("prior_weights").get<std::map<std::string, double>>());
+      }
+    }
+    // Only the rules that can fire in this study: a hardware rule for a budget it sets.
+    std::map<std::string, double> weights;
+    const auto budgets = store.LoadConfig()
+                             .value_or(nlohmann::json::object())
+                             .value("strategy_options", nlohmann::json::object())
+                             .value("budgets", nlohmann::json::object());
+    for (const auto& [id, weight] : rules.InitialWeights()) {
+      const tuner::TuningRule* rule = rules.FindRule(id);
+      if (rule == nullptr || tuner::RuleCanFire(*rule, budgets)) weights[id] = weight;
+    }
+    return weights;
   } catch (const Error& error) {
     std::cerr << "note: user rules unavailable (" << error.what() << "); shipped weights shown\n";
     return tuner::RuleBase::ShippedSet(rule_set).InitialWeights();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -12,6 +13,7 @@
 #include "symnas/search/driver.hpp"
 #include "symnas/search/study_config.hpp"
 #include "symnas/store/study_store.hpp"
+#include "symnas/tuner/pruner.hpp"
 
 namespace symnas::cli {
 
@@ -26,7 +28,32 @@ struct SearchArgs {
   bool quiet = false;
   std::vector<std::string> rules;  ///< symbolic: extra/overriding rule files
   std::string selection;           ///< symbolic: sample or argmax
+  std::vector<std::string> prior_studies;  ///< symbolic: studies whose learned weights seed ours
 };
+
+/// The learned rule weights at the end of each prior study, averaged over the studies that
+/// learned each rule: the experience a new symbolic study starts from.
+nlohmann::json PriorWeights(const std::vector<std::string>& paths) {
+  std::map<std::string, std::pair<double, int>> sums;
+  for (const auto& path : paths) {
+    if (!std::filesystem::is_regular_file(path)) {
+      throw ConfigError("--prior-study '" + path + "': no such study file");
+    }
+    store::StudyStore prior(path);
+    const auto rows = prior.LoadRuleWeights();
+    if (rows.empty()) {
+      throw ConfigError("--prior-study '" + path +
+                        "' has no learned rule weights (is it a symbolic study with evidence?)");
+    }
+    for (const auto& [id, weight] : rows.back().weights) {
+      sums[id].first += weight;
+      ++sums[id].second;
+    }
+  }
+  nlohmann::json weights = nlohmann::json::object();
+  for (const auto& [id, sum] : sums) weights[id] = sum.first / sum.second;
+  return weights;
+}
 
 /// The effective config: the YAML plus command-line overrides.
 search::StudyConfig EffectiveConfig(const SearchArgs& a) {
@@ -49,6 +76,13 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
     for (const auto& file : a.rules) rules.push_back(file);
   }
   if (!a.selection.empty()) c.strategy_options["selection"] = a.selection;
+  if (!a.prior_studies.empty()) {
+    if (c.strategy != "symbolic") {
+      throw ConfigError("--prior-study applies to --strategy symbolic (strategy is '" +
+                        c.strategy + "')");
+    }
+    c.strategy_options["prior_weights"] = PriorWeights(a.prior_studies);
+  }
   return c;
 }
 
@@ -86,6 +120,9 @@ void CheckSameStudy(const nlohmann::json& stored, const nlohmann::json& requeste
   std::string differing;
   for (const auto& [key, value] : requested.items()) {
     if (key == "trials") continue;
+    if (key == "pruner" && !stored.contains(key) && value == nlohmann::json{{"kind", "none"}}) {
+      continue;  // a study made before pruners existed
+    }
     if (!stored.contains(key) || stored[key] != value)
       differing += (differing.empty() ? "" : ", ") + key;
   }
@@ -120,6 +157,7 @@ int RunSearch(const SearchArgs& a) {
                                 {space, config.seed, config.strategy_options, budget});
   };
   factory(config.space);  // strategy options (e.g. a --rules file) fail before any file is made
+  std::shared_ptr<search::Pruner> pruner = tuner::MakePruner(config.pruner);
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   store::StudyStore store(path);
   if (auto stored = store.LoadConfig()) {
@@ -137,6 +175,7 @@ int RunSearch(const SearchArgs& a) {
   options.seed = config.seed;
   options.progress = a.quiet ? nullptr : &std::cout;
   options.strategy_name = config.strategy;
+  options.pruner = pruner;
   if (!a.quiet) {
     fmt::print(
         "study '{}' -> {}\nstrategy {} | objective {} | evaluator {} | {} trials | seed {}\n",
@@ -146,13 +185,17 @@ int RunSearch(const SearchArgs& a) {
   search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
   search::StudyOutcome outcome = driver.Run();
   if (!a.quiet) {
-    fmt::print("\n{} trials ({} failed), {} space edits; study file {}\n",
-               search::CountFinished(outcome.trials),
-               std::count_if(outcome.trials.begin(), outcome.trials.end(),
-                             [](const auto& t) {
-                               return t.status == search::TrialStatus::kFailed && !t.interrupted;
-                             }),
-               outcome.space.history().size(), path);
+    auto count = [&](search::TrialStatus status) {
+      return std::count_if(outcome.trials.begin(), outcome.trials.end(), [&](const auto& t) {
+        return t.status == status && !t.interrupted;
+      });
+    };
+    fmt::print(
+        "\n{} trials ({} failed, {} pruned), {} candidates rejected before training, {} space "
+        "edits; study file {}\n",
+        search::CountFinished(outcome.trials), count(search::TrialStatus::kFailed),
+        count(search::TrialStatus::kPruned), count(search::TrialStatus::kRejected),
+        outcome.space.history().size(), path);
   }
   return 0;
 }
@@ -180,6 +223,10 @@ void AddSearchCommand(CLI::App& sub, CommandRun& run) {
                  "symbolic: sample (apply each action with its probability, default) or argmax "
                  "(the original tool's most probable action per problem)")
       ->check(CLI::IsMember({"sample", "argmax"}));
+  sub.add_option("--prior-study", args->prior_studies,
+                 "symbolic: start from the rule weights learned by this earlier study "
+                 "(repeatable: averaged)")
+      ->check(CLI::ExistingFile);
   run = [args] { return RunSearch(*args); };
 }
 

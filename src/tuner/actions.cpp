@@ -178,6 +178,19 @@ ActionOutcome IncBatchSize(const ActionContext& c, const ActionEntry& e) {
       {SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "batch_size", low, dim->high, c.reason)});
 }
 
+/// Smaller batches: more optimiser steps per epoch, which is what an undertrained network needs
+/// when the number of epochs is fixed (low-fidelity training).
+ActionOutcome DecBatchSize(const ActionContext& c, const ActionEntry& e) {
+  const Dimension* dim = c.space.Find("batch_size");
+  if (dim == nullptr || dim->fixed || !IsNumeric(*dim)) {
+    return NotApplicable("no free batch_size dimension");
+  }
+  const double high = std::max(std::round(dim->high / e.Param("factor")), dim->low);
+  if (high >= dim->high) return NotApplicable("batch_size upper bound is at the lower bound");
+  return Described(
+      {SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "batch_size", dim->low, high, c.reason)});
+}
+
 /// A new per-layer dimension `prefix + index` with the bounds of the previous layer's
 /// dimension (or `low..high`), default `fallback_default` clipped into them.
 SpaceEdit NewLayerDim(const SearchSpace& space, const std::string& prefix, std::int64_t index,
@@ -336,8 +349,13 @@ const std::vector<ActionEntry>& TuningActions() {
       {"inc_batch_size",
        "raise the lower bound of batch_size by a factor",
        {{"factor", 2.0, 1.1, 8.0, "the lower bound is multiplied by it"}},
-       "",
+       "dec_batch_size",
        &IncBatchSize},
+      {"dec_batch_size",
+       "lower the upper bound of batch_size by a factor (more steps per epoch)",
+       {{"factor", 2.0, 1.1, 8.0, "the upper bound is divided by it"}},
+       "inc_batch_size",
+       &DecBatchSize},
       {"new_fc_layer",
        "add a hidden dense layer (dense_layers + 1) and its units_i dimension",
        {{"max_layers", 3, 1, 8, "no action beyond this many hidden dense layers"}},

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "strategy_state.hpp"
 #include "symnas/tuner/lfi.hpp"
 
 namespace symnas::tuner {
@@ -19,8 +20,29 @@ std::string Join(const std::vector<std::string>& items, const char* separator) {
 }
 
 std::string ScoreText(const search::TrialRecord& trial) {
-  if (trial.status != search::TrialStatus::kComplete) return "failed";
-  return fmt::format("{:.4f}{}", trial.objective.score, trial.objective.feasible ? "" : " (over)");
+  switch (trial.status) {
+    case search::TrialStatus::kRejected: return "rejected";
+    case search::TrialStatus::kComplete:
+    case search::TrialStatus::kPruned:
+      return fmt::format("{:.4f}{}{}", trial.objective.score,
+                         trial.objective.feasible ? "" : " (over)",
+                         trial.status == search::TrialStatus::kPruned ? " pruned" : "");
+    default: return "failed";
+  }
+}
+
+/// Whether the actions applied after `trial` helped, judged as the tuner judged them: against
+/// the baseline it stored with the actions (the incumbent, default profile), else against the
+/// trial itself (the paper's previous-trial rule).
+bool Helped(const search::TrialRecord& trial, const search::TrialRecord& next,
+            const std::vector<const search::ActionRecord*>& applied) {
+  for (const auto* action : applied) {
+    const auto it = action->details.find("credit_baseline");
+    if (it == action->details.end()) continue;
+    return Improved(ObjectiveFromJson(it->at("objective")), next.objective, next.status,
+                    it->value("tolerance", 0.0));
+  }
+  return Improved(trial.objective, next.objective, next.status);
 }
 
 }  // namespace
@@ -39,20 +61,20 @@ std::vector<ExplainStep> ExplainSteps(const ExplainInput& input) {
     for (const auto& [trial_id, diagnosis] : input.diagnoses) {
       if (trial_id == step.trial_id) step.problems.push_back(diagnosis.problem);
     }
+    std::vector<const search::ActionRecord*> applied;
     for (const auto& [trial_id, action] : input.actions) {
       if (trial_id != step.trial_id || !action.applied) continue;
       const std::string problem = action.details.value("problem", std::string("?"));
       step.applied.push_back(
           fmt::format("{} [{}] p={:.2f}", action.action, problem, action.probability));
+      applied.push_back(&action);
     }
     if (step.applied.empty()) {
       step.helped = "-";
     } else if (i + 1 == trials.size()) {
       step.helped = "pending";
     } else {
-      step.helped = Improved(trials[i]->objective, trials[i + 1]->objective, trials[i + 1]->status)
-                        ? "yes"
-                        : "no";
+      step.helped = Helped(*trials[i], *trials[i + 1], applied) ? "yes" : "no";
     }
     steps.push_back(std::move(step));
   }

@@ -149,6 +149,12 @@ std::string FactsToProlog(const TrialFacts& facts) {
   };
   emit_pair("flops", "flops", "flops_th");
   emit_pair("params", "nparams", "nparams_th");
+  if (facts.incumbent_val_acc && facts.incumbent_train_acc) {
+    out << "incumbent(" << PrologFloat(*facts.incumbent_val_acc) << ", "
+        << PrologFloat(*facts.incumbent_train_acc) << ").\n";
+  }
+  if (facts.max_epochs > 0) out << "max_epochs(" << facts.max_epochs << ").\n";
+  if (facts.rejected) out << "rejected.\n";
   return out.str();
 }
 

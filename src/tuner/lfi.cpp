@@ -9,13 +9,13 @@
 namespace symnas::tuner {
 
 bool Improved(const search::ObjectiveValue& before, const search::ObjectiveValue& after,
-              search::TrialStatus after_status) {
-  if (after_status != search::TrialStatus::kComplete) return false;
+              search::TrialStatus after_status, double tolerance) {
+  if (!search::HasObjective(after_status)) return false;
   if (after.feasible != before.feasible) return after.feasible;
   if (!after.feasible && after.violation != before.violation) {
     return after.violation < before.violation;
   }
-  return after.score > before.score;
+  return after.score > before.score - tolerance;
 }
 
 std::string LfiModel(const RuleBase& rules) {

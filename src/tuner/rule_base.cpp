@@ -279,8 +279,8 @@ RuleBase RuleBase::ShippedSet(const std::string& set) {
   return base;
 }
 
-RuleBase RuleBase::WithUserFiles(const std::vector<std::string>& paths) {
-  RuleBase base = Shipped();
+RuleBase RuleBase::WithUserFiles(const std::vector<std::string>& paths, const std::string& set) {
+  RuleBase base = ShippedSet(set);
   for (const auto& path : paths) base.AddFile(path);
   return base;
 }
@@ -338,6 +338,25 @@ std::map<std::string, double> RuleBase::InitialWeights() const {
     if (rule.learnable) weights[rule.id] = rule.initial_weight;
   }
   return weights;
+}
+
+std::vector<std::string> RuleBase::OverrideInitialWeights(
+    const std::map<std::string, double>& weights) {
+  std::vector<std::string> unknown;
+  for (const auto& [id, weight] : weights) {
+    if (!(weight >= 0.0 && weight <= 1.0)) {
+      throw ConfigError("prior weight of " + id + " is " + std::to_string(weight) +
+                        "; a rule weight is a probability in [0, 1]");
+    }
+    auto it = std::find_if(tuning_rules_.begin(), tuning_rules_.end(),
+                           [&](const TuningRule& r) { return r.learnable && r.id == id; });
+    if (it == tuning_rules_.end()) {
+      unknown.push_back(id);
+    } else {
+      it->initial_weight = weight;
+    }
+  }
+  return unknown;
 }
 
 void RuleBase::ValidateActions(const std::vector<std::string>& available_actions) const {

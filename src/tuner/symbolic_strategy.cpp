@@ -28,10 +28,48 @@ search::EvalResult DryRunResult(const std::map<std::string, double>& budgets) {
   return result;
 }
 
+/// Options of the inner BO: the default profile skips over-budget candidates and refines the
+/// incumbent in a trust region unless the user's `bo` options say otherwise.
+nlohmann::json InnerBoOptions(TunerProfile profile, const nlohmann::json& user) {
+  nlohmann::json options = nlohmann::json::object();
+  if (profile == TunerProfile::kDefault) options = {{"feasible_only", true}, {"trust_region", true}};
+  for (const auto& [key, value] : user.items()) options[key] = value;
+  return options;
+}
+
 }  // namespace
+
+TunerProfile TunerProfileFromName(const std::string& name) {
+  if (name == "default") return TunerProfile::kDefault;
+  if (name == "paper") return TunerProfile::kPaper;
+  throw ConfigError("symbolic: unknown profile '" + name + "'; valid: default, paper");
+}
+
+const char* TunerProfileName(TunerProfile profile) {
+  return profile == TunerProfile::kDefault ? "default" : "paper";
+}
 
 SymbolicOptions SymbolicOptions::FromJson(const nlohmann::json& options) {
   SymbolicOptions out;
+  if (options.contains("profile")) {
+    out.profile = TunerProfileFromName(options.at("profile").get<std::string>());
+  }
+  if (options.contains("prior_weights")) {
+    const auto& prior = options.at("prior_weights");
+    if (!prior.is_object()) {
+      throw ConfigError("symbolic: prior_weights must map rule ids to weights");
+    }
+    for (const auto& [id, weight] : prior.items()) {
+      if (!weight.is_number()) {
+        throw ConfigError("symbolic: prior_weights." + id + " must be a number in [0, 1]");
+      }
+      out.prior_weights[id] = weight.get<double>();
+    }
+  }
+  if (options.contains("credit_tolerance")) {
+    out.credit_tolerance = options.at("credit_tolerance").get<double>();
+    if (!(out.credit_tolerance >= 0)) throw ConfigError("symbolic: credit_tolerance must be >= 0");
+  }
   if (options.contains("selection")) {
     out.selection = SelectionFromName(options.at("selection").get<std::string>());
   }
@@ -49,13 +87,15 @@ SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context, Symbo
     : space_(context.space),
       budget_check_(context.budget_check),
       options_(std::move(options)),
-      rules_(RuleBase::WithUserFiles(options_.rule_files)),
+      rules_(RuleBase::WithUserFiles(options_.rule_files,
+                                     options_.profile == TunerProfile::kPaper ? "paper" : "")),
       rng_(context.seed ^ 0x5eed5eedULL) {
   rules_.ValidateActions(ActionNames());
+  unknown_prior_rules_ = rules_.OverrideInitialWeights(options_.prior_weights);
   weights_ = rules_.InitialWeights();
   Reason(rules_, weights_, ExtractFacts(DryRunResult(options_.budgets), options_.budgets, 1));
   search::StrategyContext bo_context = context;
-  bo_context.options = options_.bo_options;
+  bo_context.options = InnerBoOptions(options_.profile, options_.bo_options);
   bo_ = search::MakeStrategy("bo", bo_context);
 }
 
@@ -73,9 +113,40 @@ void SymbolicStrategy::SyncPendingEdits() {
 
 void SymbolicStrategy::Tell(const search::TrialOutcome& outcome) {
   bo_->Tell(outcome);
-  ++iteration_;
+  if (outcome.status != search::TrialStatus::kRejected) ++iteration_;
   GatherEvidence(outcome);
   Diagnose(outcome);
+  TrackIncumbent(outcome);
+}
+
+void SymbolicStrategy::TrackIncumbent(const search::TrialOutcome& outcome) {
+  if (options_.profile != TunerProfile::kDefault) return;
+  if (outcome.status != search::TrialStatus::kComplete || !outcome.objective.feasible) return;
+  if (incumbent_ && incumbent_->objective.score >= outcome.objective.score) return;
+  const auto& curves = outcome.result.curves;
+  incumbent_ = Incumbent{outcome.objective,
+                         curves.val_acc.empty() ? outcome.result.accuracy : curves.val_acc.back(),
+                         curves.train_acc.empty() ? 0.0 : curves.train_acc.back()};
+}
+
+search::ObjectiveValue SymbolicStrategy::CreditBaseline(
+    const search::TrialOutcome& outcome) const {
+  const bool trained = outcome.status == search::TrialStatus::kComplete ||
+                       outcome.status == search::TrialStatus::kPruned;
+  if (options_.profile == TunerProfile::kPaper || !trained || !outcome.objective.feasible ||
+      !incumbent_ || incumbent_->objective.score < outcome.objective.score) {
+    return outcome.objective;
+  }
+  return incumbent_->objective;
+}
+
+std::map<std::string, double> SymbolicStrategy::RelevantWeights() const {
+  std::map<std::string, double> relevant;
+  for (const auto& [id, weight] : weights_) {
+    const TuningRule* rule = rules_.FindRule(id);
+    if (rule == nullptr || RuleCanFire(*rule, options_.budgets)) relevant[id] = weight;
+  }
+  return relevant;
 }
 
 bool SymbolicStrategy::Buildable(const search::Params& params) const {
@@ -86,13 +157,14 @@ bool SymbolicStrategy::Buildable(const search::Params& params) const {
 
 void SymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
   if (!pending_) return;
-  const bool improved = Improved(pending_->before, outcome.objective, outcome.status);
+  const bool improved = Improved(pending_->before, outcome.objective, outcome.status,
+                                 CreditTolerance());
   for (const auto& rule_id : pending_->rule_ids) {
     evidence_.push_back({pending_->trial_id, rule_id, improved});
   }
   pending_.reset();
   weights_ = RelearnWeights(rules_, evidence_, options_.prior_strength);
-  annotations_.rule_weights = weights_;
+  annotations_.rule_weights = RelevantWeights();
 }
 
 namespace {
@@ -106,7 +178,14 @@ bool Opposed(const std::string& a, const std::string& b) {
 
 void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
   SyncPendingEdits();
-  const TrialFacts facts = ExtractFacts(outcome.result, options_.budgets, iteration_);
+  TrialFacts facts = ExtractFacts(outcome.result, options_.budgets, iteration_);
+  if (options_.profile == TunerProfile::kDefault) {
+    facts.rejected = outcome.status == search::TrialStatus::kRejected;
+    if (incumbent_) {
+      facts.incumbent_val_acc = incumbent_->val_acc;
+      facts.incumbent_train_acc = incumbent_->train_acc;
+    }
+  }
   const Reasoning reasoning = Reason(rules_, weights_, facts);
   for (const auto& [problem, probability] : reasoning.problems) {
     annotations_.diagnoses.push_back({problem, probability, nlohmann::json::object()});
@@ -119,7 +198,9 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
          false,
          {{"rule", proposed.rule_id}, {"problem", proposed.problem}, {"selected", false}}});
   }
-  Pending pending{outcome.trial_id, outcome.objective, {}};
+  Pending pending{outcome.trial_id, CreditBaseline(outcome), {}};
+  const nlohmann::json baseline = {{"objective", ObjectiveToJson(pending.before)},
+                                   {"tolerance", CreditTolerance()}};
   search::SearchSpace working = space_;
   std::map<std::string, bool> tried;  // action -> applied (each action at most once per step)
   for (const auto& group : SelectActions(reasoning.actions, options_.selection, rng_)) {
@@ -150,6 +231,7 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
         tried[proposed.action] = record.applied;
       }
       if (record.applied) {
+        record.details["credit_baseline"] = baseline;
         pending.rule_ids.push_back(proposed.rule_id);
         break;  // the group is served
       }
@@ -179,6 +261,11 @@ nlohmann::json SymbolicStrategy::Save() const {
   state["bo"] = bo_->Save();
   state["iteration"] = iteration_;
   state["weights"] = weights_;
+  if (incumbent_) {
+    state["incumbent"] = {{"objective", ObjectiveToJson(incumbent_->objective)},
+                          {"val_acc", incumbent_->val_acc},
+                          {"train_acc", incumbent_->train_acc}};
+  }
   state["evidence"] = EvidenceToJson(evidence_);
   if (pending_) {
     state["pending"] = {{"trial", pending_->trial_id},
@@ -199,6 +286,12 @@ void SymbolicStrategy::Load(const nlohmann::json& state) {
     bo_->Load(state.at("bo"));
     iteration_ = state.at("iteration").get<int>();
     weights_ = state.at("weights").get<std::map<std::string, double>>();
+    incumbent_.reset();
+    if (state.contains("incumbent")) {
+      const auto& inc = state.at("incumbent");
+      incumbent_ = Incumbent{ObjectiveFromJson(inc.at("objective")),
+                             inc.at("val_acc").get<double>(), inc.at("train_acc").get<double>()};
+    }
     evidence_ = EvidenceFromJson(state.at("evidence"));
     pending_.reset();
     if (state.contains("pending")) {
@@ -220,6 +313,10 @@ void SymbolicStrategy::Load(const nlohmann::json& state) {
 
 std::vector<search::StrategyParam> SymbolicStrategyParams() {
   return {
+      {"profile", "default",
+       "default: costs diagnosed before training (no over-budget network trained), "
+       "fidelity-relative rules, BO within budget and around the incumbent, credit against the "
+       "incumbent; paper: seed 000 as published (rules/paper_*.pl)"},
       {"selection", "sample",
        "sample: each proposed action applied with its probability (seeded); argmax: the most "
        "probable action per problem (the original tool)"},
@@ -230,6 +327,12 @@ std::vector<search::StrategyParam> SymbolicStrategyParams() {
       {"prior_strength", kDefaultPriorStrength,
        "pseudo applications at the initial weight that smooth the learned weights (0: plain "
        "ProbLog LFI)"},
+      {"prior_weights", nlohmann::json::object(),
+       "rule id -> initial weight carried over from earlier studies (symnas search "
+       "--prior-study fills it)"},
+      {"credit_tolerance", 0.01,
+       "default profile: an action helped when the next score is above the incumbent's minus "
+       "this"},
   };
 }
 

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "../common/run_symnas.hpp"
 
 namespace {
@@ -101,6 +103,48 @@ TEST_F(StudyBudgetsCli, UnreachableFlashBudgetIsReportedBeforeTheStudyFileExists
   EXPECT_NE(symbolic.err.find("warning: no candidate of the space can meet"), std::string::npos)
       << symbolic.err;
   EXPECT_NE(symbolic.err.find("symbolic tuner's actions can shrink"), std::string::npos);
+}
+
+TEST_F(StudyBudgetsCli, TheSymbolicTunerTrainsNoOverBudgetNetworkInARealStudy) {
+  // 15 MFLOPs is below the whole seed-000 space (smallest network ~23.6 MFLOPs on 28x28x1): the
+  // tuner must reject candidates before training and shrink the space until networks fit.
+  const fs::path config = dir_ / "tuner.yaml";
+  std::ofstream(config) << "name: tuner\ntrials: 3\nseed: 0\nstrategy: symbolic\n"
+                        << "strategy_options: {bo: {initial_random: 2, acq_samples: 200}}\n"
+                        << "pruner: symbolic\n"
+                        << "objective: {kind: constrained, maximise: accuracy, constraints: "
+                        << "{flops: 1.5e7}}\n"
+                        << "evaluator: {kind: cnn, dataset: fashion_mnist, dir: '"
+                        << (dir_ / "data").string() << "', validation_size: 20, epochs: 2}\n"
+                        << "space: seed000\n";
+  Result search = Symnas({"search", "--config", config.string(), "--study", Db()});
+  ASSERT_EQ(search.code, 0) << search.out << search.err;
+  EXPECT_NE(search.out.find("REJECTED before training: flops"), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("diagnosed thr_exceeded(flops)"), std::string::npos) << search.out;
+  const std::string json_path = (dir_ / "trials.json").string();
+  Result exported = Symnas({"export", "--study", Db(), "--format", "json", "--out", json_path});
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  std::ifstream in(json_path);
+  const auto trials = nlohmann::json::parse(in).at("trials");
+  int trained = 0, rejected = 0;
+  for (const auto& t : trials) {
+    const double flops = t.at("metrics").at("flops").get<double>();
+    if (t.at("status") == "rejected") {
+      ++rejected;
+      EXPECT_GT(flops, 1.5e7);
+      EXPECT_TRUE(t.at("curves").at("val_acc").empty());
+    } else {
+      ++trained;
+      EXPECT_LE(flops, 1.5e7) << t.dump();
+    }
+  }
+  EXPECT_EQ(trained, 3);
+  EXPECT_GT(rejected, 0);
+  Result explain = Symnas({"explain", "--study", Db()});
+  ASSERT_EQ(explain.code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("rejected"), std::string::npos) << explain.out;
+  // Only rules that can fire in this study (a FLOPs budget) are in the weights table.
+  EXPECT_EQ(explain.out.find("thr_exceeded(latency_ms)"), std::string::npos) << explain.out;
 }
 
 TEST_F(StudyBudgetsCli, DeviceLimitsJoinTheObjectiveAndAWiderSpaceRuns) {

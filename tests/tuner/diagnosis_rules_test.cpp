@@ -25,7 +25,7 @@ search::EvalResult Healthy() {
 /// Probability of the ground query `goal` given the shipped rules and the facts of `result`.
 double Holds(const std::string& goal, const search::EvalResult& result,
              const std::map<std::string, double>& budgets = {}, int iteration = 1) {
-  static const RuleBase rules = RuleBase::Shipped();
+  static const RuleBase rules = RuleBase::ShippedSet("paper");
   const std::string program = rules.Program({}) +
                               FactsToProlog(ExtractFacts(result, budgets, iteration)) + "query(" +
                               goal + ").\n";
@@ -36,7 +36,7 @@ double Holds(const std::string& goal, const search::EvalResult& result,
 
 std::map<std::string, double> Problems(const search::EvalResult& result,
                                        const std::map<std::string, double>& budgets = {}) {
-  static const RuleBase rules = RuleBase::Shipped();
+  static const RuleBase rules = RuleBase::ShippedSet("paper");
   return Reason(rules, {}, ExtractFacts(result, budgets, 1)).problems;
 }
 
@@ -158,7 +158,7 @@ TEST(TuningRules, ProbabilitiesAreTheRuleWeights) {
   auto result = Healthy();
   result.curves.train_acc.back() = 0.99;
   result.curves.val_acc.back() = 0.70;  // overfitting and underfitting (0.30 from 1)
-  const auto reasoning = Reason(RuleBase::Shipped(), {}, ExtractFacts(result, {}, 1));
+  const auto reasoning = Reason(RuleBase::ShippedSet("paper"), {}, ExtractFacts(result, {}, 1));
   std::map<std::string, double> by_rule;
   for (const auto& action : reasoning.actions) by_rule[action.rule_id] = action.probability;
   EXPECT_NEAR(by_rule.at("action(reg_l2,overfitting)"), 0.99, 1e-9);
@@ -174,7 +174,7 @@ TEST(TuningRules, LayerAddingRulesAreSilencedByAHardwareProblem) {
   auto result = Healthy();
   result.curves.val_acc.back() = 0.70;
   result.metrics["flops"] = 2e7;
-  const auto reasoning = Reason(RuleBase::Shipped(), {}, ExtractFacts(result, {{"flops", 1e7}}, 1));
+  const auto reasoning = Reason(RuleBase::ShippedSet("paper"), {}, ExtractFacts(result, {{"flops", 1e7}}, 1));
   std::map<std::string, double> by_rule;
   for (const auto& action : reasoning.actions) by_rule[action.rule_id] = action.probability;
   EXPECT_EQ(by_rule.count("action(new_fc_layer,underfitting)"), 0u);
@@ -189,7 +189,7 @@ TEST(TuningRules, LearnedWeightsReplaceInitialOnes) {
   auto result = Healthy();
   result.metrics["flops"] = 2e7;
   const auto reasoning =
-      Reason(RuleBase::Shipped(), {{"action(dec_layers,thr_exceeded(flops))", 0.25}},
+      Reason(RuleBase::ShippedSet("paper"), {{"action(dec_layers,thr_exceeded(flops))", 0.25}},
              ExtractFacts(result, {{"flops", 1e7}}, 1));
   bool found = false;
   for (const auto& action : reasoning.actions) {

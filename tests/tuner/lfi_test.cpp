@@ -48,7 +48,7 @@ TEST(Lfi, OneInterpretationPerStep) {
 }
 
 TEST(Lfi, AnActionThatKeepsHelpingGainsWeight) {
-  const RuleBase rules = RuleBase::Shipped();
+  const RuleBase rules = RuleBase::ShippedSet("paper");
   const std::string helps = "action(dec_layers,thr_exceeded(flops))";
   const std::string fails = "action(dec_neurons,thr_exceeded(flops))";
   std::vector<RuleEvidence> evidence;
@@ -80,7 +80,7 @@ TEST(Lfi, AnActionThatKeepsHelpingGainsWeight) {
 }
 
 TEST(Lfi, EvidenceOnUnknownOrFixedRulesIsIgnored) {
-  const RuleBase rules = RuleBase::Shipped();
+  const RuleBase rules = RuleBase::ShippedSet("paper");
   const auto weights = RelearnWeights(rules, {{0, "action(nothing,here)", true}});
   EXPECT_EQ(weights, rules.InitialWeights());
 }

@@ -66,8 +66,8 @@ TEST(RuleBase, RejectsNonGroundHeadsAndBadWeights) {
   EXPECT_THROW(ParseTuningRule(bad_weight[0], rule), RuleError);
 }
 
-TEST(RuleBase, ShippedRulesHaveTheOriginalsWeights) {
-  const auto base = RuleBase::Shipped();
+TEST(RuleBase, PaperRulesHaveTheOriginalsWeights) {
+  const auto base = RuleBase::ShippedSet("paper");
   const auto weights = base.InitialWeights();
   EXPECT_DOUBLE_EQ(weights.at("action(reg_l2,overfitting)"), 0.99);
   EXPECT_DOUBLE_EQ(weights.at("action(inc_dropout,overfitting)"), 0.4);
@@ -87,7 +87,7 @@ TEST(RuleBase, ShippedRulesHaveTheOriginalsWeights) {
 }
 
 TEST(RuleBase, UserFileOverridesRulesAndPredicates) {
-  auto base = RuleBase::Shipped();
+  auto base = RuleBase::ShippedSet("paper");
   const std::size_t rules_before = base.tuning_rules().size();
   base.AddText(
       "t(0.9)::action(inc_neurons, underfitting) :- problem(underfitting).\n"
@@ -111,7 +111,7 @@ TEST(RuleBase, UserFileOverridesRulesAndPredicates) {
 }
 
 TEST(RuleBase, ValidationListsTheAvailableActions) {
-  auto base = RuleBase::Shipped();
+  auto base = RuleBase::ShippedSet("paper");
   base.AddText("t(0.5)::action(prune_heads, overfitting) :- problem(overfitting).", "mine.pl");
   try {
     base.ValidateActions({"reg_l2", "inc_lr"});

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,11 @@ struct TrialFacts {
   Thresholds thresholds;
   std::map<std::string, double> metrics;  ///< hardware metrics of the trial (flops, params, ...)
   std::map<std::string, double> budgets;  ///< budgets the study sets, by metric name
+  /// Study context of the default profile (not emitted when unset):
+  std::optional<double> incumbent_val_acc;    ///< incumbent(VA, A): best feasible trained trial
+  std::optional<double> incumbent_train_acc;  ///< its final training accuracy
+  int max_epochs = 0;                         ///< max_epochs(N) when > 0
+  bool rejected = false;                      ///< `rejected.`: never trained (costs only)
 };
 
 /// Metric names that are never hardware metrics (they carry no budget fact).

@@ -23,9 +23,11 @@ struct RuleEvidence {
 
 /// True when `after` is better than `before` under the study objective: a feasible result beats
 /// an infeasible one; between two infeasible ones the smaller violation wins (moving towards
-/// the budget is progress); otherwise the higher score. A failed trial never improves.
+/// the budget is progress); otherwise a score above before.score - tolerance (tolerance 0:
+/// strictly higher). A failed trial never improves; a pruned one is judged on its
+/// partial score and a rejected one (never trained) on its violation.
 bool Improved(const search::ObjectiveValue& before, const search::ObjectiveValue& after,
-              search::TrialStatus after_status);
+              search::TrialStatus after_status, double tolerance = 0.0);
 
 /// The LFI model: one learnable fact t(W0)::<rule id>. per learnable rule, W0 its initial
 /// weight (the paper's Fig. 2: the rule body held when the evidence was gathered, so the fact

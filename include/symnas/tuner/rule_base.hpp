@@ -54,8 +54,9 @@ class RuleBase {
   /// The shipped files of one rule set: "" the default set (files without '_' in their name),
   /// "nb201" rules/nb201_*.pl (the `symbolic_nb201` strategy). ConfigError for an unknown set.
   static RuleBase ShippedSet(const std::string& set);
-  /// The shipped rules, then each user file in order (see AddFile).
-  static RuleBase WithUserFiles(const std::vector<std::string>& paths);
+  /// The shipped rules of `set` (see ShippedSet), then each user file in order (see AddFile).
+  static RuleBase WithUserFiles(const std::vector<std::string>& paths,
+                                const std::string& set = "");
 
   /// Adds the clauses of one file. A tuning rule whose head equals an existing rule's head
   /// replaces it; any other clause whose predicate (name/arity) the earlier files define
@@ -71,6 +72,10 @@ class RuleBase {
   const TuningRule* FindRule(const std::string& id) const;
   /// id -> initial weight of every learnable rule.
   std::map<std::string, double> InitialWeights() const;
+  /// Replaces the initial weight of every learnable rule named in `weights` (experience carried
+  /// over from earlier studies); ids this rule base does not have are returned, not applied.
+  /// ConfigError for a weight outside [0, 1].
+  std::vector<std::string> OverrideInitialWeights(const std::map<std::string, double>& weights);
 
   /// Every rule must name an available action; RuleError at the first one that does not,
   /// listing the available actions.
@@ -86,6 +91,15 @@ class RuleBase {
   std::vector<Clause> clauses_;
   std::vector<TuningRule> tuning_rules_;
 };
+
+/// True when `rule` can fire in a study with these budgets (metric names): a hardware rule
+/// (problem thr_exceeded(M)) only if the study sets a budget on M; every other rule always.
+template <typename Budgets>
+bool RuleCanFire(const TuningRule& rule, const Budgets& budgets) {
+  const std::string hw = "thr_exceeded(";
+  if (rule.problem.rfind(hw, 0) != 0) return true;
+  return budgets.contains(rule.problem.substr(hw.size(), rule.problem.size() - hw.size() - 1));
+}
 
 /// Parses a tuning-rule clause; returns false if its head is not action/2. RuleError if it is
 /// action/2 but malformed (non-ground head, bad weight annotation).

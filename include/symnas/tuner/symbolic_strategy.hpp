@@ -17,13 +17,31 @@
 
 namespace symnas::tuner {
 
+/// How the tuner behaves: the redesigned default, or seed 000 as published.
+enum class TunerProfile {
+  /// Costs known before training are diagnosed first (over-budget candidates are rejected,
+  /// recorded and fire the hardware rules; none is trained); fidelity-relative rules
+  /// (rules/diagnosis.pl, rules/tuning.pl); the inner BO skips candidates over a budget and
+  /// refines the incumbent in a trust region; an action helped iff the next result is within
+  /// `credit_tolerance` of the incumbent or better.
+  kDefault,
+  /// Seed 000 (Bellodi et al. 2023): every proposal is trained, the original rules
+  /// (rules/paper_*.pl), plain BO, an action helped iff the next trial beat the previous one.
+  kPaper,
+};
+TunerProfile TunerProfileFromName(const std::string& name);
+const char* TunerProfileName(TunerProfile profile);
+
 /// Options of the strategy (table defaults in SymbolicStrategyParams()).
 struct SymbolicOptions {
+  TunerProfile profile = TunerProfile::kDefault;
   Selection selection = Selection::kSample;
   std::vector<std::string> rule_files;    ///< user rule files, added after the shipped ones
   std::map<std::string, double> budgets;  ///< metric -> budget (the objective's constraints)
   nlohmann::json bo_options = nlohmann::json::object();  ///< options of the inner `bo`
   double prior_strength = kDefaultPriorStrength;         ///< see RelearnWeights; 0: plain LFI
+  std::map<std::string, double> prior_weights;  ///< rule id -> initial weight from past studies
+  double credit_tolerance = 0.01;  ///< default profile: score margin below the incumbent
   static SymbolicOptions FromJson(const nlohmann::json& options);
 };
 
@@ -44,6 +62,7 @@ class SymbolicStrategy : public search::Strategy {
   SymbolicStrategy(const search::StrategyContext& context, SymbolicOptions options);
 
   std::string name() const override { return "symbolic"; }
+  bool ScreensCandidates() const override { return options_.profile == TunerProfile::kDefault; }
   search::Params Ask() override;
   void Tell(const search::TrialOutcome& outcome) override;
   void OnSpaceChanged(const search::SearchSpace& space, const search::SpaceEdit& edit) override;
@@ -73,6 +92,23 @@ class SymbolicStrategy : public search::Strategy {
   bool Buildable(const search::Params& params) const;
   void GatherEvidence(const search::TrialOutcome& outcome);
   void Diagnose(const search::TrialOutcome& outcome);
+  /// Default profile: remembers the best feasible trained trial (the incumbent).
+  void TrackIncumbent(const search::TrialOutcome& outcome);
+  /// What the next result is compared with to credit the actions applied after `outcome`.
+  search::ObjectiveValue CreditBaseline(const search::TrialOutcome& outcome) const;
+  /// The learned weights of the rules that can fire in this study (a hardware rule only for a
+  /// budget the study sets).
+  std::map<std::string, double> RelevantWeights() const;
+  double CreditTolerance() const {
+    return options_.profile == TunerProfile::kDefault ? options_.credit_tolerance : 0.0;
+  }
+
+  /// The best feasible trained trial so far (default profile).
+  struct Incumbent {
+    search::ObjectiveValue objective;
+    double val_acc = 0.0;
+    double train_acc = 0.0;
+  };
 
   search::SearchSpace space_;
   search::BudgetCheck budget_check_;
@@ -87,6 +123,8 @@ class SymbolicStrategy : public search::Strategy {
   std::vector<search::SpaceEdit> pending_edits_;
   std::size_t pending_in_view_ = 0;  ///< how many of pending_edits_ space_ already includes
   search::TrialAnnotations annotations_;
+  std::optional<Incumbent> incumbent_;
+  std::vector<std::string> unknown_prior_rules_;  ///< prior weights of rules not in this study
 };
 
 /// The options of the `symbolic` entry of the strategy table.
