@@ -69,16 +69,9 @@ void StudyStore::CreateSchema() {
                       *version, kSchemaVersion));
     }
     if (*version < 2) {
-      // Version 1 -> 2: the trials table's status CHECK gains pruned and rejected. SQLite cannot
-      // alter a CHECK: rebuild the table (legacy_alter_table keeps the other tables' references
-      // to "trials" pointing at the new table), rows copied unchanged.
-      Exec("PRAGMA legacy_alter_table = ON");
-      Exec("ALTER TABLE trials RENAME TO trials_v1");
-      Exec(kSchemaSql);
-      Exec("INSERT INTO trials SELECT * FROM trials_v1");
-      Exec("DROP TABLE trials_v1");
-      Exec("PRAGMA legacy_alter_table = OFF");
-      Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+      tx.Commit();
+      MigrateTrialsToVersion2();
+      return;
     }
   } else {
     Statement put(
@@ -87,6 +80,26 @@ void StudyStore::CreateSchema() {
     put.Bind(1, std::to_string(kSchemaVersion)).Run();
   }
   tx.Commit();
+}
+
+void StudyStore::MigrateTrialsToVersion2() {
+  // Version 1 -> 2: the trials table's status CHECK gains pruned and rejected. SQLite cannot
+  // alter a CHECK, so the table is rebuilt and its rows copied unchanged. Foreign keys are off
+  // meanwhile (a pragma that only works outside a transaction) and legacy_alter_table on, so
+  // the other tables' references keep naming "trials", which is then the new table.
+  Exec("PRAGMA foreign_keys = OFF");
+  Exec("PRAGMA legacy_alter_table = ON");
+  {
+    Transaction tx(db_);
+    Exec("ALTER TABLE trials RENAME TO trials_v1");
+    Exec(kSchemaSql);
+    Exec("INSERT INTO trials SELECT * FROM trials_v1");
+    Exec("DROP TABLE trials_v1");
+    Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    tx.Commit();
+  }
+  Exec("PRAGMA legacy_alter_table = OFF");
+  Exec("PRAGMA foreign_keys = ON");
 }
 
 void StudyStore::SaveConfig(const nlohmann::json& config) {

@@ -11,6 +11,7 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "../../src/store/schema.sql.hpp"
 #include "../search/crashing_evaluator.hpp"
 
 namespace symnas::store {
@@ -156,6 +157,46 @@ TEST_F(StoreTest, RejectsForeignFilesAndNewerSchemas) {
   } catch (const StoreError& e) {
     EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(StoreTest, MigratesAVersion1StudyAndKeepsItsTrials) {
+  {
+    StudyStore store(Path("v1.db"));
+    TrialRecord t = FullTrial();
+    store.BeginTrial(t, {}, {});
+    search::TrialAnnotations notes;
+    notes.diagnoses.push_back({"overfitting", 0.9, {}});
+    store.FinishTrial(t, {}, notes, {});
+  }
+  // Make it a version-1 file: its trials table with version 1's status CHECK, version 1.
+  const std::string schema = kSchemaSql;
+  const std::size_t begin = schema.find("CREATE TABLE IF NOT EXISTS trials");
+  std::string v1_trials = schema.substr(begin, schema.find(");", begin) + 2 - begin);
+  const std::string v2_check = "'failed', 'pruned', 'rejected'";
+  ASSERT_NE(v1_trials.find(v2_check), std::string::npos);
+  v1_trials.replace(v1_trials.find(v2_check), v2_check.size(), "'failed'");
+  sqlite3* db = nullptr;
+  sqlite3_open(Path("v1.db").c_str(), &db);
+  const std::string sql = "PRAGMA legacy_alter_table = ON; ALTER TABLE trials RENAME TO t2; " +
+                          v1_trials + " INSERT INTO trials SELECT * FROM t2; DROP TABLE t2; " +
+                          "UPDATE meta SET value = '1' WHERE key = 'schema_version';";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  // The v1 table refuses the new statuses: the migration is what makes them storable.
+  EXPECT_NE(sqlite3_exec(db, "UPDATE trials SET status = 'rejected'", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  StudyStore store(Path("v1.db"));
+  const auto trials = store.LoadTrials();
+  ASSERT_EQ(trials.size(), 1u);
+  EXPECT_EQ(search::TrialToJson(trials[0]), search::TrialToJson(FullTrial()));
+  ASSERT_EQ(store.LoadDiagnoses().size(), 1u);
+  TrialRecord rejected = FullTrial();
+  rejected.id = 1;
+  rejected.status = rejected.result.status = search::TrialStatus::kRejected;
+  store.BeginTrial(rejected, {}, {});
+  store.FinishTrial(rejected, {}, {}, {});
+  EXPECT_EQ(store.LoadTrials().at(1).status, search::TrialStatus::kRejected);
+  EXPECT_EQ(store.IntegrityCheck(), "ok");
 }
 
 TEST_F(StoreTest, CsvAndJsonExport) {

@@ -81,6 +81,8 @@ class StudyStore : public search::StudyRecorder {
  private:
   void Exec(const std::string& sql);
   void CreateSchema();
+  /// Rebuilds the trials table of a version-1 file with version 2's status CHECK.
+  void MigrateTrialsToVersion2();
   void InsertEdit(const search::SpaceEdit& edit);
   void InsertState(std::int64_t trial_id, const nlohmann::json& state);
 
