@@ -11,6 +11,7 @@ hundred images.
 """
 import argparse
 import json
+import math
 import os
 import random
 import sqlite3
@@ -23,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import experiment  # noqa: E402
 import report  # noqa: E402
+import report_seeds  # noqa: E402
 import twin  # noqa: E402
 
 SYMNAS = None
@@ -197,9 +199,33 @@ class Helpers(unittest.TestCase):
         jobs = experiment.job_order([1, 2, 3], ["a", "b", "c"])
         self.assertEqual(len(jobs), 9)
         for th in (1, 2, 3):
-            self.assertEqual(sorted(s for s, x in jobs if x == th), ["a", "b", "c"])
-        self.assertEqual([s for s, _ in jobs[:3]], ["a", "b", "c"])
-        self.assertEqual([s for s, _ in jobs[3:6]], ["b", "c", "a"])
+            self.assertEqual(sorted(s for s, x, _ in jobs if x == th), ["a", "b", "c"])
+        self.assertEqual([s for s, _, _ in jobs[:3]], ["a", "b", "c"])
+        self.assertEqual([s for s, _, _ in jobs[3:6]], ["b", "c", "a"])
+        # Several seeds: seed-major, every (arm, threshold) once per seed.
+        jobs = experiment.job_order([1, 2], ["a", "b"], [0, 1, 2])
+        self.assertEqual(len(jobs), 12)
+        self.assertEqual([seed for _, _, seed in jobs], [0] * 4 + [1] * 4 + [2] * 4)
+
+    def test_seeds_profile_configs(self):
+        p = experiment.PROFILES["seeds"]
+        new = experiment.study_yaml("seeds", p, "symbolic", 45, seed=2)
+        self.assertIn("pruner: symbolic", new)
+        self.assertIn("kind: constrained", new)
+        self.assertIn("seed: 2", new)
+        self.assertIn("name: paper-seeds-symbolic_45M_s2", new)
+        paper = experiment.study_yaml("seeds", p, "symbolic_paper", 45, seed=2)
+        self.assertIn("profile: paper", paper)
+        self.assertIn("kind: seed000", paper)
+        self.assertNotIn("pruner", paper)
+        self.assertIn("strategy: symbolic\n", paper)
+
+    def test_seeds_summary_statistics(self):
+        m, ci = report_seeds.mean_ci([0.80, 0.82, 0.84])
+        self.assertAlmostEqual(m, 0.82)
+        self.assertAlmostEqual(ci, 4.303 * 0.02 / math.sqrt(3))  # t(0.975, 2) * sd / sqrt(n)
+        self.assertEqual(report_seeds.mean_ci([]), (None, None))
+        self.assertEqual(report_seeds.mean_ci([0.5])[1], None)
 
 
 class TwinTraining(unittest.TestCase):
