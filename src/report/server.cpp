@@ -58,12 +58,15 @@ std::optional<HttpResponse> CheckParams(const HttpRequest& request,
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       return ErrorResponse(400, "unknown query parameter '" + key + "'");
     }
-    if (request.params.count(key) > 1) return ErrorResponse(400, "query parameter '" + key + "' given twice");
+    if (request.params.count(key) > 1)
+      return ErrorResponse(400, "query parameter '" + key + "' given twice");
   }
   return std::nullopt;
 }
 
-std::string Label(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string Label(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
 
 }  // namespace
 
@@ -155,10 +158,12 @@ HttpResponse Dashboard::Api(const std::vector<std::string>& segments,
   const auto id_param = request.params.find("id");
   if (id_param == request.params.end()) return ErrorResponse(400, "give the trial as ?id=N");
   const auto id = ParseIndex(id_param->second);
-  if (!id) return ErrorResponse(400, "trial id must be a non-negative integer, not '" +
-                                         id_param->second + "'");
+  if (!id)
+    return ErrorResponse(400,
+                         "trial id must be a non-negative integer, not '" + id_param->second + "'");
   auto view = TrialView(ReadStudy(path), *id);
-  if (!view) return ErrorResponse(404, "study " + segments[2] + " has no trial " + id_param->second);
+  if (!view)
+    return ErrorResponse(404, "study " + segments[2] + " has no trial " + id_param->second);
   return JsonResponse(200, *view);
 }
 
@@ -202,10 +207,11 @@ DashboardServer::DashboardServer(const DashboardOptions& options)
     res.set_content(std::move(response.body), response.content_type.c_str());
     return httplib::Server::HandlerResponse::Handled;
   });
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    res.status = 500;
-    res.set_content(R"({"error":"internal error","status":500})", "application/json");
-  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(R"({"error":"internal error","status":500})", "application/json");
+      });
   if (options.port == 0) {
     port_ = server.bind_to_any_port(options.host);
   } else if (options.port > 0 && options.port < 65536 &&

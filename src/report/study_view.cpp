@@ -56,7 +56,8 @@ json TrialRow(const TrialRecord& t) {
       {"strategy", t.strategy},
       {"params", search::ParamsToJson(t.params)},
       {"accuracy", complete ? Number(t.result.accuracy) : json()},
-      {"test_accuracy", complete && t.result.test_accuracy ? Number(*t.result.test_accuracy) : json()},
+      {"test_accuracy",
+       complete && t.result.test_accuracy ? Number(*t.result.test_accuracy) : json()},
       {"score", complete ? Number(t.objective.score) : json()},
       {"feasible", complete ? json(t.objective.feasible) : json()},
       {"violation", complete ? Number(t.objective.violation) : json()},
@@ -91,7 +92,8 @@ json Budgets(const json& config, const search::Objective* objective) {
     }
   }
   json out = json::array();
-  for (const auto& [metric, budget] : budgets) out.push_back({{"metric", metric}, {"budget", budget}});
+  for (const auto& [metric, budget] : budgets)
+    out.push_back({{"metric", metric}, {"budget", budget}});
   return out;
 }
 
@@ -154,8 +156,10 @@ json ParetoView(const json& objective_config, const search::Objective& objective
     points.push_back(v);
     ids.push_back(t.id);
   }
-  json view = {{"names", objective.VectorNames()}, {"front", json::array()},
-               {"points", json::array()}, {"hypervolume", json::array()}};
+  json view = {{"names", objective.VectorNames()},
+               {"front", json::array()},
+               {"points", json::array()},
+               {"hypervolume", json::array()}};
   if (points.empty()) return view;
   for (std::size_t i = 0; i < points.size(); ++i) {
     view["points"].push_back({{"trial", ids[i]}, {"vector", points[i]}});
@@ -193,7 +197,8 @@ json ActionJson(const search::ActionRecord& a) {
 json EditsAfter(const std::vector<search::SpaceEdit>& edits, std::int64_t trial_id) {
   json out = json::array();
   for (const auto& e : edits) {
-    if (e.reason.trial_id == trial_id) out.push_back({{"text", e.ToString()}, {"edit", e.ToJson()}});
+    if (e.reason.trial_id == trial_id)
+      out.push_back({{"text", e.ToString()}, {"edit", e.ToJson()}});
   }
   return out;
 }
@@ -243,10 +248,11 @@ json Story(const store::StudySnapshot& s, const std::string& strategy) {
     for (const auto& [id, weight] : row.weights) rules.insert(id);
     series.push_back({{"trial", row.trial_id}, {"weights", row.weights}});
   }
-  return {{"steps", steps},
-          {"weights", {{"rules", rules}, {"initial", initial}, {"series", series}}},
-          {"note", note},
-          {"has_annotations", !s.diagnoses.empty() || !s.actions.empty() || !s.rule_weights.empty()}};
+  return {
+      {"steps", steps},
+      {"weights", {{"rules", rules}, {"initial", initial}, {"series", series}}},
+      {"note", note},
+      {"has_annotations", !s.diagnoses.empty() || !s.actions.empty() || !s.rule_weights.empty()}};
 }
 
 }  // namespace
@@ -323,8 +329,8 @@ std::optional<json> TrialView(const store::StudySnapshot& s, std::int64_t trial_
 
 store::StudySnapshot ReadStudy(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) {
-    throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " +
-                     path + "` first)");
+    throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " + path +
+                     "` first)");
   }
   store::StudyStore store(path, store::OpenMode::kReadOnly);
   return store.LoadSnapshot();

@@ -88,8 +88,9 @@ void StudyStore::CheckSchemaVersion() {
   Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
   if (!get.Step()) throw StoreError("no schema version (not written by symnas search)");
   if (std::stoi(get.Text(0)) > kSchemaVersion) {
-    throw StoreError(fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
-                                 get.Text(0), kSchemaVersion));
+    throw StoreError(
+        fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
+                    get.Text(0), kSchemaVersion));
   }
 }
 

@@ -81,7 +81,8 @@ std::map<std::string, double> StudyInitialWeights(const std::optional<nlohmann::
     for (const auto& file : files) rules.AddFile(file);
     return rules.InitialWeights();
   } catch (const Error& error) {
-    if (note) *note = fmt::format("user rules unavailable ({}); shipped weights shown", error.what());
+    if (note)
+      *note = fmt::format("user rules unavailable ({}); shipped weights shown", error.what());
     return RuleBase::ShippedSet(rule_set).InitialWeights();
   }
 }

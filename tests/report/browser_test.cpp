@@ -48,13 +48,13 @@ class BrowserTest : public CliFixture {
   std::string Render(const std::string& url, const std::string& shot) {
     const std::string png = (shots_ / shot).string();
     std::filesystem::remove(png);
-    ChildProcess browser(chromium_,
-                         {"--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                          "--no-first-run", "--disable-extensions", "--mute-audio",
-                          "--user-data-dir=" + Path("chromium-profile"),
-                          "--virtual-time-budget=6000", "--window-size=1400,2600",
-                          "--screenshot=" + png, "--dump-dom", url},
-                         Path("dom.html"), Path("chromium.err"));
+    ChildProcess browser(
+        chromium_,
+        {"--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+         "--disable-extensions", "--mute-audio", "--user-data-dir=" + Path("chromium-profile"),
+         "--virtual-time-budget=6000", "--window-size=1400,2600", "--screenshot=" + png,
+         "--dump-dom", url},
+        Path("dom.html"), Path("chromium.err"));
     EXPECT_EQ(browser.Wait(std::chrono::seconds(60)), 0) << Slurp(Path("chromium.err"));
     EXPECT_TRUE(std::filesystem::exists(png)) << "no screenshot " << png;
     return Slurp(Path("dom.html"));
@@ -71,8 +71,8 @@ class BrowserTest : public CliFixture {
     const std::string story = Element(dom, "story-table", "</table>");
     std::set<std::string> applied;
     for (const auto& row : snapshot.actions) {
-      if (row.action.applied) applied.insert(row.action.action + " [" +
-                                             row.action.details.value("problem", "") + "]");
+      if (row.action.applied)
+        applied.insert(row.action.action + " [" + row.action.details.value("problem", "") + "]");
     }
     ASSERT_FALSE(applied.empty());
     for (const auto& rule : applied) EXPECT_NE(story.find(rule), std::string::npos) << rule;
@@ -80,7 +80,8 @@ class BrowserTest : public CliFixture {
     for (const auto& [rule, weight] : snapshot.rule_weights.back().weights) {
       EXPECT_NE(weights.find("data-rule=\"" + rule + "\""), std::string::npos) << rule;
     }
-    for (const std::string chart : {"history-chart", "cost-chart", "weights-chart", "curves-chart"}) {
+    for (const std::string chart :
+         {"history-chart", "cost-chart", "weights-chart", "curves-chart"}) {
       const std::string canvas = Element(dom, chart, ">");
       EXPECT_NE(canvas.find("data-drawn=\"1\""), std::string::npos) << chart << ": " << canvas;
     }
@@ -95,7 +96,8 @@ TEST_F(BrowserTest, DashboardAndReportShowTheStudy) {
   const std::string study = KnownStudy();
   const int port = StartDashboard({study});
   ASSERT_GT(port, 0);
-  const std::string live = Render("http://127.0.0.1:" + std::to_string(port) + "/", "dashboard.png");
+  const std::string live =
+      Render("http://127.0.0.1:" + std::to_string(port) + "/", "dashboard.png");
   ExpectStudyShown(live, study);
   EXPECT_NE(live.find("live, updated"), std::string::npos);
   const auto r = Symnas({"report", "--study", study, "--out", Path("report.html")});

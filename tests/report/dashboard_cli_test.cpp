@@ -2,9 +2,8 @@
 // contents agrees with `symnas explain`; the API while `symnas search` writes the study (the
 // writer finishes, every snapshot is whole); the report is one file needing no network; bad
 // arguments are errors, not crashes.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "cli_fixture.hpp"
 #include "symnas/common/error.hpp"

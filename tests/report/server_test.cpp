@@ -54,9 +54,9 @@ TEST_F(DashboardTest, ServesThePageAssetsAndTheStudy) {
 
 TEST_F(DashboardTest, NoPathReachesTheFilesystem) {
   for (const std::string path :
-       {"/../../etc/passwd", "/static/../../etc/passwd", "/static/../s.db", "/static/",
-        "/static", "/s.db", "/api/studies/0/../../s.db", "//etc/passwd", "/api/studies/0/trial/0",
-        "/api", "/api/", "/favicon.ico", "/static/app.js/x"}) {
+       {"/../../etc/passwd", "/static/../../etc/passwd", "/static/../s.db", "/static/", "/static",
+        "/s.db", "/api/studies/0/../../s.db", "//etc/passwd", "/api/studies/0/trial/0", "/api",
+        "/api/", "/favicon.ico", "/static/app.js/x"}) {
     const auto r = Get(path);
     EXPECT_EQ(r.status, 404) << path << ": " << r.body;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << path;
@@ -128,8 +128,9 @@ TEST_F(DashboardTest, OverHttpOnAFreeLoopbackPort) {
   EXPECT_EQ(client.Get("/api/studies/0/trial?id=x")->status, 400);
   EXPECT_EQ(client.Get("/api/studies/3")->status, 404);
   EXPECT_EQ(client.Get("/" + std::string(20000, 'a'))->status, 414);  // request line too long
-  EXPECT_EQ(client.Post("/api/studies/0", std::string(kMaxRequestBodyBytes * 4, 'x'),
-                        "text/plain")->status, 413);
+  EXPECT_EQ(client.Post("/api/studies/0", std::string(kMaxRequestBodyBytes * 4, 'x'), "text/plain")
+                ->status,
+            413);
   EXPECT_EQ(client.Post("/api/studies/0", "x=1", "application/x-www-form-urlencoded")->status, 405);
   httplib::Headers huge = {{"X-Junk", std::string(20000, 'j')}};
   auto junk = client.Get("/", huge);

@@ -88,27 +88,28 @@ struct StudyStoreWriter {
 /// The symbolic study of the view tests: 4 trials (0 infeasible with a diagnosis, two actions,
 /// one applied, and an edit; 1 and 3 feasible; 2 failed), two rows of learned weights.
 inline void WriteSymbolicStudy(const std::string& path) {
-  StudyStoreWriter w(path, {{"name", "fixture"},
-                            {"strategy", "symbolic"},
-                            {"trials", 4},
-                            {"strategy_options", {{"budgets", {{"latency_ms", 2.0}, {"flops", 2e7}}}}},
-                            {"objective",
-                             {{"kind", "constrained"},
-                              {"maximise", "accuracy"},
-                              {"constraints", {{"flops", 1e7}}}}}});
+  StudyStoreWriter w(
+      path,
+      {{"name", "fixture"},
+       {"strategy", "symbolic"},
+       {"trials", 4},
+       {"strategy_options", {{"budgets", {{"latency_ms", 2.0}, {"flops", 2e7}}}}},
+       {"objective",
+        {{"kind", "constrained"}, {"maximise", "accuracy"}, {"constraints", {{"flops", 1e7}}}}}});
   search::TrialRecord first =
       w.Make(0, search::TrialStatus::kComplete, 0.5, false, {{"flops", 2e7}, {"latency_ms", 1.0}});
   first.result.curves.val_acc = {0.3, 0.5};
   first.result.curves.train_loss = {1.2, 0.9};
   first.result.details["architecture"] = {
-      {"blocks", {{{"filters", 32}, {"kernel_size", 3}, {"convs", 1}}}}, {"dense", nlohmann::json::array()}};
+      {"blocks", {{{"filters", 32}, {"kernel_size", 3}, {"convs", 1}}}},
+      {"dense", nlohmann::json::array()}};
   search::TrialAnnotations notes;
   notes.diagnoses.push_back({"thr_exceeded(flops)", 1.0, {}});
   notes.actions.push_back({"dec_layers", 0.7, true, {{"problem", "thr_exceeded(flops)"}}});
   notes.actions.push_back({"dec_neurons", 0.4, false, {{"problem", "thr_exceeded(flops)"}}});
   notes.rule_weights = {{"action(dec_layers,thr_exceeded(flops))", 0.8}};
-  const auto edit = search::SpaceEdit::Bounds(search::SpaceEditKind::kShrinkBounds, "filters_0",
-                                              16, 32, {"dec_layers", 0, ""});
+  const auto edit = search::SpaceEdit::Bounds(search::SpaceEditKind::kShrinkBounds, "filters_0", 16,
+                                              32, {"dec_layers", 0, ""});
   w.Finish(first, notes, {edit});
   search::TrialAnnotations learned;
   learned.rule_weights = {{"action(dec_layers,thr_exceeded(flops))", 0.85}};

@@ -13,9 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include "study_fixture.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/report/page.hpp"
-#include "study_fixture.hpp"
 
 namespace symnas::report {
 namespace {
@@ -77,8 +77,7 @@ TEST_F(StudyFixture, SymbolicStoryAndWeights) {
   EXPECT_DOUBLE_EQ(weights["initial"]["action(dec_layers,thr_exceeded(flops))"], 0.7);
   ASSERT_EQ(weights["series"].size(), 2u);
   EXPECT_EQ(weights["series"][1]["trial"], 1);
-  EXPECT_DOUBLE_EQ(weights["series"][1]["weights"]["action(dec_layers,thr_exceeded(flops))"],
-                   0.85);
+  EXPECT_DOUBLE_EQ(weights["series"][1]["weights"]["action(dec_layers,thr_exceeded(flops))"], 0.85);
   EXPECT_TRUE(story["has_annotations"]);
 }
 
@@ -96,14 +95,15 @@ TEST_F(StudyFixture, InterruptedAndRunningTrialsKeepTheirStatus) {
 }
 
 TEST_F(StudyFixture, ParetoFrontAndHypervolumeByHand) {
-  StudyStoreWriter w(Path("p.db"),
-                     {{"name", "pareto"},
-                      {"strategy", "nsga2"},
-                      {"objective",
-                       {{"kind", "pareto"},
-                        {"metrics", {{{"name", "accuracy"}, {"goal", "max"}},
-                                     {{"name", "flops"}, {"goal", "min"}}}},
-                        {"reference", {0.0, 5.0}}}}});
+  StudyStoreWriter w(
+      Path("p.db"),
+      {{"name", "pareto"},
+       {"strategy", "nsga2"},
+       {"objective",
+        {{"kind", "pareto"},
+         {"metrics",
+          {{{"name", "accuracy"}, {"goal", "max"}}, {{"name", "flops"}, {"goal", "min"}}}},
+         {"reference", {0.0, 5.0}}}}});
   // Vectors (-accuracy, flops): A(-0.5, 2), B(-0.8, 4), C(-0.4, 4.5) dominated by A.
   w.ParetoTrial(0, {-0.5, 2.0});
   w.ParetoTrial(1, {-0.4, 4.5});

@@ -22,7 +22,7 @@ struct HttpRequest {
   std::string method;
   std::string path;
   std::multimap<std::string, std::string> params;
-  std::string host;  ///< the Host header ("" if absent)
+  std::string host;            ///< the Host header ("" if absent)
   std::size_t body_bytes = 0;  ///< declared body size (Content-Length; chunked: SIZE_MAX)
 };
 

@@ -29,9 +29,9 @@ struct ExplainStep {
   int step = 0;  ///< 1-based
   std::int64_t trial_id = -1;
   std::vector<std::string> problems;
-  std::vector<std::string> applied;  ///< "action [problem] p=0.70"
-  std::string helped;                ///< "yes", "no", "-" (nothing applied), "pending"
-  std::vector<search::Diagnosis> diagnoses;  ///< the problems, with probabilities and details
+  std::vector<std::string> applied;           ///< "action [problem] p=0.70"
+  std::string helped;                         ///< "yes", "no", "-" (nothing applied), "pending"
+  std::vector<search::Diagnosis> diagnoses;   ///< the problems, with probabilities and details
   std::vector<search::ActionRecord> actions;  ///< every action considered (applied or not)
 };
 
