@@ -173,8 +173,8 @@
       { label: 'infeasible trial', data: mark(false), backgroundColor: INFEASIBLE,
         pointStyle: 'crossRot', borderColor: INFEASIBLE, pointRadius: 5 }];
     chart('history-chart', { type: 'scatter', data: { datasets }, options: {
-      scales: { x: axis(x === 'trial' ? 'trial' : 'cumulative ' + x.replace('_', ' ')),
-        y: axis('objective score') },
+      scales: { x: Object.assign(axis(x === 'trial' ? 'trial' : 'cumulative ' + x.replace('_', ' ')),
+        x === 'trial' ? { ticks: { precision: 0 } } : {}), y: axis('objective score') },
       onClick: (e, items) => pickTrial(items, datasets),
       plugins: { tooltip: { callbacks: { label: trialTooltip } } } } }, scored.length);
   }
@@ -229,7 +229,8 @@
     const hv = p.hypervolume.map((h) => ({ x: h.trial, y: h.hypervolume }));
     chart('hypervolume-chart', { type: 'scatter', data: { datasets: [{ label: 'hypervolume',
       data: hv, showLine: true, borderColor: FEASIBLE, backgroundColor: FEASIBLE }] },
-    options: { scales: { x: axis('trial'), y: axis('hypervolume') } } }, hv.length);
+    options: { scales: { x: Object.assign(axis('trial'), { ticks: { precision: 0 } }),
+      y: axis('hypervolume') } } }, hv.length);
     $('pareto-note').textContent = p.front.length + ' non-dominated of ' + p.points.length +
       ' completed trials' + (p.reference ? '; hypervolume w.r.t. reference [' + p.reference.map(
         (r) => fmt(r)).join(', ') + '] (' + p.reference_source + ')' : '');
@@ -278,9 +279,12 @@
       borderColor: COLORS[i % COLORS.length], backgroundColor: COLORS[i % COLORS.length] }));
     chart('weights-chart', { type: 'line', data: { labels, datasets }, options: {
       scales: { y: Object.assign(axis('weight'), { min: 0, max: 1 }) },
-      plugins: { title: { display: true, text: drawn.length < rows.length ? 'the ' + drawn.length +
-        ' rules whose weight was learned (table: all ' + rows.length + ')' : 'all rules' },
-      legend: { position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } } } } },
+      plugins: { title: { display: true, text: !rows.some(changed)
+        ? 'no weight learned yet: initial weights of all ' + rows.length + ' rules'
+        : drawn.length < rows.length ? 'the ' + drawn.length + ' rules whose weight was learned' +
+          ' (table: all ' + rows.length + ')' : 'all ' + rows.length + ' rules' },
+      legend: { display: drawn.length <= 12, position: 'bottom',
+        labels: { boxWidth: 10, font: { size: 10 } } } } } },
     drawn.length * labels.length);
     fill($('weights-table').tHead, el('tr', {}, el('th', {}, 'rule'), labels.map((l) => el('th', {}, l))));
     fill($('weights-table').tBodies[0], rows.map((r) => el('tr', { dataset: { rule: r.rule },
