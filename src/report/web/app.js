@@ -67,6 +67,15 @@
     $(id).dataset.points = String(points);
     $(id).dataset.drawn = '1';
   }
+  // Log-axis labels at 1, 2 and 5 times a power of ten, in SI form (2M, 10M, 500k).
+  function logTick(value) {
+    if (!(value > 0)) return '';
+    const power = Math.floor(Math.log10(value) + 1e-9);
+    if (![1, 2, 5].includes(Math.round(value / 10 ** power))) return '';
+    const units = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+    const [scale, suffix] = units.find(([u]) => value >= u) || [1, ''];
+    return String(Number((value / scale).toPrecision(3))) + suffix;
+  }
   function axis(title, type) { return { type: type || 'linear', title: { display: true, text: title } }; }
   function pickTrial(items, datasets) {
     if (!items.length) return;
@@ -203,8 +212,10 @@
         data: [{ x: b.budget, y: lo }, { x: b.budget, y: hi }], borderColor: '#000',
         borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
     }
+    const x = axis(metric, log ? 'logarithmic' : 'linear');
+    if (log) x.ticks = { autoSkip: true, callback: logTick };
     chart('cost-chart', { type: 'scatter', data: { datasets }, options: {
-      scales: { x: axis(metric, log ? 'logarithmic' : 'linear'), y: axis('validation accuracy') },
+      scales: { x, y: axis('validation accuracy') },
       onClick: (e, items) => pickTrial(items, datasets),
       plugins: { tooltip: { callbacks: { label: trialTooltip } } } } }, points.length);
   }
