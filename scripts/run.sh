@@ -13,3 +13,4 @@ echo
 "$symnas" explain --study "$study"
 echo
 "$symnas" trials --study "$study" --top 1
+echo "Dashboard of this study: $symnas dashboard --study $study  (then open http://127.0.0.1:8080/; or a static file: $symnas report --study $study --out report.html)"

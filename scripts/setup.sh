@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev libeigen3-dev libxgboost-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  libcpp-httplib-dev chromium
   dataset-fashion-mnist python3-torch python3-optuna python3-matplotlib python3-numpy
 )
 

@@ -13,6 +13,8 @@ void AddCostCommand(CLI::App& sub, CommandRun& run);
 void AddHwCommand(CLI::App& sub, CommandRun& run);
 void AddBenchCommand(CLI::App& sub, CommandRun& run);
 void AddExplainCommand(CLI::App& sub, CommandRun& run);
+void AddDashboardCommand(CLI::App& sub, CommandRun& run);
+void AddReportCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -34,6 +36,9 @@ const std::vector<CommandEntry>& Commands() {
        &AddBenchCommand},
       {"explain", "Explain a symbolic study: diagnoses, tuning rules applied, learned weights",
        &AddExplainCommand},
+      {"dashboard", "Serve a live dashboard of studies (read-only, 127.0.0.1 by default)",
+       &AddDashboardCommand},
+      {"report", "Write a self-contained HTML report of studies", &AddReportCommand},
   };
   return kCommands;
 }

@@ -14,27 +14,34 @@ namespace symnas::store {
 using search::TrialRecord;
 using search::TrialStatus;
 
-StudyStore::StudyStore(const std::string& path) : path_(path) {
-  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
+  const bool read_only = mode == OpenMode::kReadOnly;
+  const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError(fmt::format(
-        "cannot open study '{}': {} (check the directory exists and is writable)", path, msg));
+    throw StoreError(fmt::format("cannot open study '{}': {} ({})", path, msg,
+                                 read_only ? "check the file exists and is readable"
+                                           : "check the directory exists and is writable"));
   }
   try {
     sqlite3_busy_timeout(db_, 10000);
-    {
-      Statement wal(db_, "PRAGMA journal_mode=WAL");
-      if (wal.Step() && wal.Text(0) != "wal") {
-        throw StoreError(
-            fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
+    if (read_only) {
+      CheckSchemaVersion();  // the writer chose WAL; a reader never changes the file
+    } else {
+      {
+        Statement wal(db_, "PRAGMA journal_mode=WAL");
+        if (wal.Step() && wal.Text(0) != "wal") {
+          throw StoreError(
+              fmt::format("study '{}': cannot switch to WAL mode (got '{}')", path, wal.Text(0)));
+        }
       }
+      Exec("PRAGMA synchronous=FULL");
+      Exec("PRAGMA foreign_keys=ON");
+      CreateSchema();
     }
-    Exec("PRAGMA synchronous=FULL");
-    Exec("PRAGMA foreign_keys=ON");
-    CreateSchema();
   } catch (const StoreError& e) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -100,6 +107,16 @@ void StudyStore::MigrateTrialsToVersion2() {
   }
   Exec("PRAGMA legacy_alter_table = OFF");
   Exec("PRAGMA foreign_keys = ON");
+}
+
+void StudyStore::CheckSchemaVersion() {
+  Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!get.Step()) throw StoreError("no schema version (not written by symnas search)");
+  if (std::stoi(get.Text(0)) > kSchemaVersion) {
+    throw StoreError(
+        fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
+                    get.Text(0), kSchemaVersion));
+  }
 }
 
 void StudyStore::SaveConfig(const nlohmann::json& config) {
@@ -355,6 +372,25 @@ std::optional<nlohmann::json> StudyStore::GetValue(const std::string& key) {
   s.Bind(1, key);
   if (!s.Step()) return std::nullopt;
   return nlohmann::json::parse(s.Text(0));
+}
+
+StudySnapshot StudyStore::LoadSnapshot() {
+  // A deferred transaction: its first read fixes the snapshot; a WAL writer is never blocked.
+  Exec("BEGIN DEFERRED");
+  try {
+    StudySnapshot snapshot;
+    snapshot.config = LoadConfig();
+    snapshot.trials = LoadTrials();
+    snapshot.edits = LoadSpaceEdits();
+    snapshot.diagnoses = LoadDiagnoses();
+    snapshot.actions = LoadActions();
+    snapshot.rule_weights = LoadRuleWeights();
+    Exec("COMMIT");
+    return snapshot;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 std::string StudyStore::IntegrityCheck() {

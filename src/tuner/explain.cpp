@@ -8,6 +8,7 @@
 
 #include "strategy_state.hpp"
 #include "symnas/tuner/lfi.hpp"
+#include "symnas/tuner/rule_base.hpp"
 
 namespace symnas::tuner {
 
@@ -59,10 +60,13 @@ std::vector<ExplainStep> ExplainSteps(const ExplainInput& input) {
     step.step = static_cast<int>(i) + 1;
     step.trial_id = trials[i]->id;
     for (const auto& [trial_id, diagnosis] : input.diagnoses) {
-      if (trial_id == step.trial_id) step.problems.push_back(diagnosis.problem);
+      if (trial_id != step.trial_id) continue;
+      step.problems.push_back(diagnosis.problem);
+      step.diagnoses.push_back(diagnosis);
     }
     std::vector<const search::ActionRecord*> applied;
     for (const auto& [trial_id, action] : input.actions) {
+      if (trial_id == step.trial_id) step.actions.push_back(action);
       if (trial_id != step.trial_id || !action.applied) continue;
       const std::string problem = action.details.value("problem", std::string("?"));
       step.applied.push_back(
@@ -79,6 +83,43 @@ std::vector<ExplainStep> ExplainSteps(const ExplainInput& input) {
     steps.push_back(std::move(step));
   }
   return steps;
+}
+
+std::map<std::string, double> StudyInitialWeights(const std::optional<nlohmann::json>& config,
+                                                  std::string* note) {
+  std::vector<std::string> files;
+  std::string rule_set;  // the shipped set of the study's strategy ("": symbolic's)
+  if (config) {
+    if (config->value("strategy", std::string()) == "symbolic_nb201") rule_set = "nb201";
+    const auto options = config->value("strategy_options", nlohmann::json::object());
+    if (options.contains("rules") && options.at("rules").is_array()) {
+      for (const auto& file : options.at("rules")) {
+        if (file.is_string()) files.push_back(file.get<std::string>());
+      }
+    }
+  }
+  const auto options =
+      config ? config->value("strategy_options", nlohmann::json::object()) : nlohmann::json::object();
+  if (options.value("profile", std::string()) == "paper") rule_set = "paper";
+  try {
+    RuleBase rules = RuleBase::ShippedSet(rule_set);
+    for (const auto& file : files) rules.AddFile(file);
+    if (options.contains("prior_weights") && options.at("prior_weights").is_object()) {
+      rules.OverrideInitialWeights(options.at("prior_weights").get<std::map<std::string, double>>());
+    }
+    // Only the rules that can fire in this study: a hardware rule for a budget it sets.
+    const auto budgets = options.value("budgets", nlohmann::json::object());
+    std::map<std::string, double> weights;
+    for (const auto& [id, weight] : rules.InitialWeights()) {
+      const TuningRule* rule = rules.FindRule(id);
+      if (rule == nullptr || RuleCanFire(*rule, budgets)) weights[id] = weight;
+    }
+    return weights;
+  } catch (const Error& error) {
+    if (note)
+      *note = fmt::format("user rules unavailable ({}); shipped weights shown", error.what());
+    return RuleBase::ShippedSet(rule_set).InitialWeights();
+  }
 }
 
 std::string FormatExplanation(const ExplainInput& input) {

@@ -38,12 +38,27 @@ struct RuleWeightsRow {
   std::map<std::string, double> weights;
 };
 
+/// How a study file is opened: kReadWrite creates it (and its schema) if needed; kReadOnly
+/// needs an existing symnas study, never writes, and reads alongside a running writer (WAL).
+enum class OpenMode { kReadWrite, kReadOnly };
+
+/// Everything a reader of a study needs, read in one transaction (a consistent snapshot even
+/// while a search process writes the file).
+struct StudySnapshot {
+  std::optional<nlohmann::json> config;
+  std::vector<search::TrialRecord> trials;
+  std::vector<search::SpaceEdit> edits;
+  std::vector<DiagnosisRow> diagnoses;
+  std::vector<ActionRow> actions;
+  std::vector<RuleWeightsRow> rule_weights;
+};
+
 /// An open study database. Not thread-safe; one writer process at a time (SQLite locking).
 class StudyStore : public search::StudyRecorder {
  public:
-  /// Opens or creates the study file; StoreError if it cannot be opened, is not a symnas study,
-  /// or has a newer schema version.
-  explicit StudyStore(const std::string& path);
+  /// Opens (kReadWrite: or creates) the study file; StoreError if it cannot be opened, is not a
+  /// symnas study, or has a newer schema version.
+  explicit StudyStore(const std::string& path, OpenMode mode = OpenMode::kReadWrite);
   ~StudyStore() override;
   StudyStore(const StudyStore&) = delete;
   StudyStore& operator=(const StudyStore&) = delete;
@@ -75,6 +90,9 @@ class StudyStore : public search::StudyRecorder {
   void PutValue(const std::string& key, const nlohmann::json& value);
   std::optional<nlohmann::json> GetValue(const std::string& key);
 
+  /// Config, trials, edits and tuner tables from one read transaction.
+  StudySnapshot LoadSnapshot();
+
   /// `PRAGMA integrity_check` result: "ok" when the file is sound.
   std::string IntegrityCheck();
 
@@ -83,6 +101,7 @@ class StudyStore : public search::StudyRecorder {
   void CreateSchema();
   /// Rebuilds the trials table of a version-1 file with version 2's status CHECK.
   void MigrateTrialsToVersion2();
+  void CheckSchemaVersion();
   void InsertEdit(const search::SpaceEdit& edit);
   void InsertState(std::int64_t trial_id, const nlohmann::json& state);
 

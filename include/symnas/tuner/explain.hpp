@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,12 +29,20 @@ struct ExplainStep {
   int step = 0;  ///< 1-based
   std::int64_t trial_id = -1;
   std::vector<std::string> problems;
-  std::vector<std::string> applied;  ///< "action [problem] p=0.70"
-  std::string helped;                ///< "yes", "no", "-" (nothing applied), "pending"
+  std::vector<std::string> applied;           ///< "action [problem] p=0.70"
+  std::string helped;                         ///< "yes", "no", "-" (nothing applied), "pending"
+  std::vector<search::Diagnosis> diagnoses;   ///< the problems, with probabilities and details
+  std::vector<search::ActionRecord> actions;  ///< every action considered (applied or not)
 };
 
 /// The rows of the table, one per trial in id order.
 std::vector<ExplainStep> ExplainSteps(const ExplainInput& input);
+
+/// Initial weights of a study's rules: the shipped set of its strategy (`symbolic_nb201`: the
+/// nb201 set) plus the user rule files its config lists (strategy_options.rules). When a user
+/// file can no longer be read, the shipped weights and a note saying so in `note`.
+std::map<std::string, double> StudyInitialWeights(const std::optional<nlohmann::json>& config,
+                                                  std::string* note);
 
 /// Text of both tables (fixed-width columns), ready to print.
 std::string FormatExplanation(const ExplainInput& input);
