@@ -51,6 +51,10 @@ struct Nb201Run {
   double seconds = 0.0;  ///< wall time of the search itself (look-ups are free)
 };
 
+/// "NAME" or "NAME:key=value:key=value" -> the strategy name and its options (values parsed as
+/// JSON scalars when they are one: true, 3, 0.5; otherwise strings). ConfigError when malformed.
+std::pair<std::string, nlohmann::json> ParseStrategySpec(const std::string& spec);
+
 /// bench/tabular/optuna_nb201.py and bench/tabular/plot.py of this source tree.
 std::string DefaultOptunaScriptPath();
 std::string DefaultPlotScriptPath();
