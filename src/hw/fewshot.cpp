@@ -435,7 +435,7 @@ std::string FewShotMarkdown(const std::vector<FewShotDraw>& draws) {
     if (!groups.count(key)) keys.push_back(key);
     groups[key].push_back(&d);
   }
-  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
     if (std::get<0>(a) != std::get<0>(b)) return std::get<0>(a) < std::get<0>(b);
     return std::get<2>(a) < std::get<2>(b);
   });
