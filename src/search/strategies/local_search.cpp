@@ -191,6 +191,15 @@ Params LocalSearchStrategy::Ask() {
   return *asked_;
 }
 
+void LocalSearchStrategy::OnSpaceChanged(const SearchSpace& space, const SpaceEdit& edit) {
+  StrategyBase::OnSpaceChanged(space, edit);
+  queue_.clear();
+  neighbourhood_built_ = false;
+  best_neighbour_.reset();
+  seen_.clear();
+  for (const auto& o : history()) seen_.insert(Canonical(o.params));
+}
+
 void LocalSearchStrategy::Learn(const Observation& o) {
   seen_.insert(Canonical(o.params));
   if (!asked_ || space().Project(o.params) != space().Project(*asked_)) return;  // not ours

@@ -29,6 +29,8 @@ class LocalSearchStrategy : public StrategyBase {
   explicit LocalSearchStrategy(const StrategyContext& context);
   std::string name() const override { return "local_search"; }
   Params Ask() override;
+  /// Candidates queued for the old space are dropped: the neighbourhood is rebuilt in the new one.
+  void OnSpaceChanged(const SearchSpace& space, const SpaceEdit& edit) override;
 
  protected:
   void Learn(const Observation& o) override;

@@ -43,17 +43,6 @@ const std::vector<StrategyEntry>& Strategies() {
         {"sample", 5, "tournament size S"},
         {"mutation_rate", 1.0, "expected number of mutated dimensions per child (>= 1 mutated)"}},
        &Make<EvolutionStrategy>},
-      {"local_search",
-       "local search over the one-edit neighbourhood with random restarts (White et al. 2021); "
-       "isomorphic NAS-Bench-201 cells count as one, over-budget neighbours are skipped unevaluated",
-       {{"improvement", "best", "first (move to the first better neighbour) or best (evaluate the "
-                                "whole neighbourhood, move to the best)"},
-        {"isomorphism", true, "treat NAS-Bench-201 cells with the same pruned network as one"},
-        {"initial_random", 1, "random cells drawn per (re)start; the best is the start"},
-        {"restart", "random",
-         "at a local optimum: random (a random cell) or perturb (two random edits of the best "
-         "cell so far: iterated local search)"}},
-       &Make<LocalSearchStrategy>},
       {"morphism",
        "seed-000 comparator: AutoKeras-style network morphism (deepen, widen, add dense) of the "
        "best networks, guided by BO; over-budget candidates are discarded and regenerated",
@@ -82,6 +71,17 @@ const std::vector<StrategyEntry>& Strategies() {
        "symbolic tuner for cell spaces (NAS-Bench-201): local search around an anchor cell; "
        "rules/nb201_*.pl diagnose each trial and fire cell moves; weights re-learnt by LFI",
        tuner::CellSymbolicParams(), &tuner::MakeCellSymbolicStrategy},
+      {"local_search",
+       "local search over the one-edit neighbourhood with random restarts (White et al. 2021); "
+       "isomorphic NAS-Bench-201 cells count as one, over-budget neighbours are skipped unevaluated",
+       {{"improvement", "best", "first (move to the first better neighbour) or best (evaluate the "
+                                "whole neighbourhood, move to the best)"},
+        {"isomorphism", true, "treat NAS-Bench-201 cells with the same pruned network as one"},
+        {"initial_random", 1, "random cells drawn per (re)start; the best is the start"},
+        {"restart", "random",
+         "at a local optimum: random (a random cell) or perturb (two random edits of the best "
+         "cell so far: iterated local search)"}},
+       &Make<LocalSearchStrategy>},
   };
   return kStrategies;
 }
