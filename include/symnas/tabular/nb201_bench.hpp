@@ -26,7 +26,7 @@ struct Nb201BenchConfig {
   int pareto_evals = 500;
   int seeds = 20;
   std::uint64_t first_seed = 0;
-  std::vector<std::string> constrained_strategies = {"random", "evolution"};
+  std::vector<std::string> constrained_strategies = {"random", "evolution", "local_search"};
   std::vector<std::string> pareto_strategies = {"random", "nsga2"};
   bool run_constrained = true;
   bool run_pareto = true;
