@@ -1,18 +1,22 @@
 // `symnas hw ...`: hardware cost models. Subcommands: estimate, fit, validate-nb201, probe,
 // lut-check (libtorch). Each parses its options and prints tables; errors are symnas::Error.
 #include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <sstream>
 
 #include "commands.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/hw/csv.hpp"
 #include "symnas/hw/estimator.hpp"
 #include "symnas/hw/features.hpp"
+#include "symnas/hw/fewshot.hpp"
 #include "symnas/hw/layer_json.hpp"
 #include "symnas/hw/metrics.hpp"
 #include "symnas/hw/nb201.hpp"
@@ -288,6 +292,78 @@ void AddValidate(CLI::App& hw, CommandRun& run) {
   });
 }
 
+// --- fewshot ----------------------------------------------------------------------------------
+struct FewShotArgs {
+  std::string data, device = "all", shots = "10,20,50", out;
+  int draws = 5;
+  std::uint64_t seed = 0;
+  bool baseline = false;
+};
+
+std::vector<int> ParseShotList(const std::string& text) {
+  std::vector<int> ks;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      size_t used = 0;
+      const int k = std::stoi(item, &used);
+      if (used != item.size() || k < 3) throw std::invalid_argument(item);
+      ks.push_back(k);
+    } catch (const std::exception&) {
+      throw ConfigError("--shots '" + text + "': expected a comma-separated list of counts >= 3");
+    }
+  }
+  if (ks.empty()) throw ConfigError("--shots needs at least one count");
+  return ks;
+}
+
+int RunFewShot(const FewShotArgs& a) {
+  const DeviceLatencyTable table = DeviceLatencyTable::Load(a.data);
+  if (table.devices.size() < 2) {
+    fmt::print(stderr, "note: {} has one device column: no reference devices, additive fits only\n",
+               a.data);
+  }
+  FewShotEvalOptions o;
+  if (a.device != "all") o.devices = {a.device};
+  o.shots = ParseShotList(a.shots);
+  o.draws = a.draws;
+  o.seed = a.seed;
+  o.xgboost_baseline = a.baseline;
+  const std::string md = FewShotMarkdown(EvaluateFewShot(table, o));
+  const std::string head = fmt::format(
+      "Few-shot latency of a new device ({}: {} cells, devices {}): each target device is fitted "
+      "from K measured cells and the other devices' latencies, and scored on all its other cells; "
+      "{} draws of the K cells (seed {} + 1000 * draw + K).\n\n",
+      a.data, table.cells.size(), fmt::join(table.devices, ", "), a.draws, a.seed);
+  fmt::print("{}{}", head, md);
+  if (!a.out.empty()) {
+    std::ofstream out(a.out);
+    if (!out) throw ConfigError("cannot write '" + a.out + "'");
+    out << head << md;
+  }
+  return 0;
+}
+
+void AddFewShot(CLI::App& hw, CommandRun& run) {
+  auto a = std::make_shared<FewShotArgs>();
+  auto* s = hw.add_subcommand(
+      "fewshot",
+      "Few-shot latency predictor for a new device: K measured cells + the other devices' "
+      "latencies, leave-one-device-out");
+  s->add_option("--data", a->data, "CSV with an arch column and lat_ms_<device> columns")
+      ->required();
+  s->add_option("--device", a->device, "target device (a lat_ms_ suffix) or 'all'")
+      ->capture_default_str();
+  s->add_option("--shots", a->shots, "comma-separated K values")->capture_default_str();
+  s->add_option("--draws", a->draws, "samples of the K cells per device and K")
+      ->capture_default_str();
+  s->add_option("--seed", a->seed, "first sample seed")->capture_default_str();
+  s->add_flag("--baseline", a->baseline, "also XGBoost on the K shots alone (arch features)");
+  s->add_option("--out", a->out, "also write the markdown here");
+  s->callback([a, &run] { run = [a] { return RunFewShot(*a); }; });
+}
+
 void AddProbe(CLI::App& hw, CommandRun& run) {
   auto out = std::make_shared<std::string>();
   auto* s = hw.add_subcommand("probe", "Measure this host and print (or write) its profile");
@@ -319,6 +395,7 @@ void AddHwCommand(CLI::App& sub, CommandRun& run) {
   AddEstimate(sub, run);
   AddFit(sub, run);
   AddValidate(sub, run);
+  AddFewShot(sub, run);
   AddProbe(sub, run);
   auto networks = std::make_shared<int>(12);
   auto seed = std::make_shared<unsigned>(0);

@@ -36,6 +36,28 @@ nlohmann::json ObjectiveConfig(const std::string& task, double budget_ms) {
 
 }  // namespace
 
+std::pair<std::string, nlohmann::json> ParseStrategySpec(const std::string& spec) {
+  const auto colon = spec.find(':');
+  nlohmann::json options = nlohmann::json::object();
+  if (colon == std::string::npos) return {spec, options};
+  std::string rest = spec.substr(colon + 1);
+  std::size_t start = 0;
+  while (start <= rest.size()) {
+    const std::size_t comma = std::min(rest.find(':', start), rest.size());
+    const std::string item = rest.substr(start, comma - start);
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw ConfigError("strategy '" + spec + "': options must read NAME:key=value:key=value");
+    }
+    const std::string key = item.substr(0, eq), text = item.substr(eq + 1);
+    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_discarded() || value.is_object() || value.is_array()) value = text;
+    options[key] = value;
+    start = comma + 1;
+  }
+  return {spec.substr(0, colon), options};
+}
+
 std::string DefaultOptunaScriptPath() {
   return std::string(SYMNAS_SOURCE_DIR) + "/bench/tabular/optuna_nb201.py";
 }
@@ -66,17 +88,33 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   auto start = std::chrono::steady_clock::now();
   Nb201Evaluator evaluator(table, dataset, device);
   auto objective = search::MakeObjective(ObjectiveConfig(task, budget_ms));
+  // A strategy may carry options: NAME:key=value:key=value (the whole text labels the run;
+  // `--strategies` splits its list at commas).
+  const auto [strategy_name, strategy_options] = ParseStrategySpec(strategy);
   search::StrategyContext context;
   context.space = Nb201Space();
   context.seed = seed;
-  if (strategy == "nsga2" || strategy == "evolution") {
-    context.options = {{"population", strategy == "nsga2" ? population : 20}};
+  if (strategy_name == "nsga2" || strategy_name == "evolution") {
+    context.options = {{"population", strategy_name == "nsga2" ? population : 20}};
   }
   // The symbolic tuners state budget facts: they get the budget as `symnas search` gives it.
-  if ((strategy == "symbolic" || strategy == "symbolic_nb201") && task == "constrained") {
+  if ((strategy_name == "symbolic" || strategy_name == "symbolic_nb201") && task == "constrained") {
     context.options = {{"budgets", {{"latency_ms", budget_ms}}}};
   }
-  auto searcher = search::MakeStrategy(strategy, context);
+  // What the study driver gives every strategy: the constraint metric of a candidate is known
+  // before it is evaluated (the table's latency column), so over-budget candidates can be
+  // recognised without spending an evaluation (local_search and morphism use it).
+  if (task == "constrained") {
+    context.budget_check = [&evaluator, budget_ms](const search::Params& params) {
+      const double ms = evaluator.EstimateCosts(params).at("latency_ms");
+      return ms <= budget_ms ? search::BudgetVerdict{true, ""}
+                             : search::BudgetVerdict{false, fmt::format("latency_ms {:.4g} > "
+                                                                        "budget {:.4g}",
+                                                                        ms, budget_ms)};
+    };
+  }
+  for (const auto& [key, value] : strategy_options.items()) context.options[key] = value;
+  auto searcher = search::MakeStrategy(strategy_name, context);
   search::SearchSpace space = context.space;
   Nb201Run run{"symnas", strategy, task, device, budget_ms, seed, {}, 0.0};
   for (int e = 0; e < evals; ++e) {

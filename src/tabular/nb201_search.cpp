@@ -51,8 +51,23 @@ search::Params ParamsFromOps(const Nb201Ops& ops) {
   return params;
 }
 
+std::string DeviceLatencyMetric(Nb201Device device) {
+  return std::string("latency_ms@") + Nb201DeviceName(device);
+}
+
 std::map<std::string, double> Nb201Evaluator::EstimateCosts(const search::Params& params) {
-  return {{"latency_ms", table_.LatencyMs(table_.IndexOf(OpsFromParams(params)), device_)}};
+  const int index = table_.IndexOf(OpsFromParams(params));
+  std::map<std::string, double> costs;
+  costs["latency_ms"] = LatencyOf(index);
+  for (Nb201Device d : kNb201Devices) {
+    if (!(hide_device_ && d == device_)) costs[DeviceLatencyMetric(d)] = table_.LatencyMs(index, d);
+  }
+  return costs;
+}
+
+double Nb201Evaluator::LatencyOf(int index) const {
+  return latency_override_.empty() ? table_.LatencyMs(index, device_)
+                                   : latency_override_[static_cast<std::size_t>(index)];
 }
 
 search::EvalResult Nb201Evaluator::Evaluate(const search::Params& params, std::uint64_t) {
@@ -60,9 +75,18 @@ search::EvalResult Nb201Evaluator::Evaluate(const search::Params& params, std::u
   search::EvalResult result;
   int index = table_.IndexOf(OpsFromParams(params));
   result.accuracy = table_.AccuracyPercent(index, dataset_) / 100.0;
-  result.metrics["latency_ms"] = table_.LatencyMs(index, device_);
+  result.metrics["latency_ms"] = LatencyOf(index);
+  for (Nb201Device d : kNb201Devices) {
+    if (!(hide_device_ && d == device_)) {
+      result.metrics[DeviceLatencyMetric(d)] = table_.LatencyMs(index, d);
+    }
+  }
   result.wall_seconds = seconds_per_eval_;
   result.details = {{"index", index}, {"arch", Nb201ArchString(table_.At(index).ops)}};
+  if (!latency_override_.empty()) {
+    result.details["latency_source"] = latency_source_;
+    if (hide_device_) result.details["latency_ms_measured"] = table_.LatencyMs(index, device_);
+  }
   return result;
 }
 

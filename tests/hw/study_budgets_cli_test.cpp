@@ -201,3 +201,45 @@ TEST_F(StudyBudgetsCli, ABadRuleFileFailsBeforeTheStudyFileExists) {
 }
 
 }  // namespace
+
+namespace {
+// The shipped example with its trial count cut to `trials`, written into `dir`.
+std::string TrimmedExample(const std::string& name, const fs::path& dir, int trials) {
+  std::ifstream in(std::string(SYMNAS_SOURCE_DIR) + "/examples/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const auto at = yaml.find("trials: 300");
+  if (at != std::string::npos) yaml.replace(at, 11, "trials: " + std::to_string(trials));
+  const fs::path path = dir / name;
+  std::ofstream(path) << yaml;
+  return path.string();
+}
+}  // namespace
+
+// NAS-Bench-201 studies: budgets on two devices at once, and a few-shot latency estimator; the
+// evaluator's `device` there names a table column, not a profile whose limits would join.
+TEST_F(StudyBudgetsCli, Nb201MultiDeviceAndFewShotStudiesRun) {
+  Result multi = Symnas({"search", "--config",
+                         TrimmedExample("nasbench201_multi_device.yaml", dir_, 20), "--study",
+                         Db()});
+  ASSERT_EQ(multi.code, 0) << multi.out << multi.err;
+  const std::string said = multi.out + multi.err;
+  EXPECT_NE(said.find("latency_ms@fpga<=3"), std::string::npos) << said;
+  EXPECT_NE(said.find("latency_ms@raspi4<=20"), std::string::npos) << said;
+  EXPECT_EQ(said.find("peak_memory_bytes"), std::string::npos) << said;
+  fs::remove(Db());
+  Result few = Symnas({"search", "--config", TrimmedExample("nasbench201_fewshot.yaml", dir_, 20),
+                       "--study", Db()});
+  ASSERT_EQ(few.code, 0) << few.out << few.err;
+  Result table = Symnas({"hw", "fewshot", "--data",
+                         std::string(SYMNAS_SOURCE_DIR) + "/tests/hw/data/nasbench201_hw_sample.csv",
+                         "--device", "fpga", "--shots", "10", "--draws", "2"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("| fewshot | fpga | 10 | 2 |"), std::string::npos) << table.out;
+  Result bad = Symnas({"hw", "fewshot", "--data",
+                       std::string(SYMNAS_SOURCE_DIR) + "/tests/hw/data/nasbench201_hw_sample.csv",
+                       "--shots", "2"});
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("--shots"), std::string::npos) << bad.err;
+}

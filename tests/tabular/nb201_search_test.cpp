@@ -13,6 +13,8 @@
 #include "symnas/search/pareto.hpp"
 #include "symnas/search/strategy.hpp"
 #include "symnas/tabular/nb201_bench.hpp"
+#include "symnas/tabular/nb201_truth.hpp"
+#include "symnas/hw/nb201.hpp"
 
 namespace symnas::tabular {
 namespace {
@@ -89,6 +91,101 @@ TEST(Nb201SearchTest, SymbolicCellTunerNeverRepeatsAndImproves) {
     EXPECT_GT(best_feasible(300), 92.0) << "seed " << seed;
   }
   EXPECT_GE(improved, 4);
+}
+
+TEST(Nb201SearchTest, LocalSearchSkipsOverBudgetAndIsomorphicCells) {
+  // raspi4 at 19.29 ms (the 30 % quantile): the exact optimum is 92.50 %.
+  constexpr double kBudgetMs = 19.29;
+  const auto optimum = TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10,
+                                              Nb201Device::kRaspi4, kBudgetMs);
+  ASSERT_TRUE(optimum);
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, "constrained",
+                         "local_search", kBudgetMs, 300, seed, 50);
+    ASSERT_EQ(run.indices.size(), 300u);
+    std::set<std::string> classes;
+    for (std::size_t i = 0; i < run.indices.size(); ++i) {
+      const int index = run.indices[i];
+      // Every evaluated cell but (rarely) a start is within budget: the budget check is used.
+      EXPECT_LE(Table().LatencyMs(index, Nb201Device::kRaspi4), kBudgetMs) << "eval " << i;
+      hw::Nb201Cell cell = hw::ParseNb201Cell(Nb201ArchString(Table().At(index).ops));
+      const auto pruned = hw::PruneNb201Cell(cell, hw::Nb201Prune::kInputAndOutput);
+      EXPECT_TRUE(classes.insert(pruned.connected ? pruned.cell.ToString() : "-").second)
+          << "isomorphic cell evaluated twice at eval " << i;
+    }
+    const auto curve = ScoreConstrainedRun(Table(), Nb201Dataset::kCifar10,
+                                           Nb201Device::kRaspi4, kBudgetMs, *optimum,
+                                           run.indices);
+    EXPECT_LT(curve.regret.back(), 1.0) << "seed " << seed;
+  }
+  // Options through the bench's strategy spec; first improvement runs too, and is seeded.
+  auto a = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+                     "local_search:improvement=first:isomorphism=false", 3.088, 100, 1, 50);
+  auto b = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+                     "local_search:improvement=first:isomorphism=false", 3.088, 100, 1, 50);
+  EXPECT_EQ(a.indices, b.indices);
+  EXPECT_EQ(std::set<int>(a.indices.begin(), a.indices.end()).size(), 100u);
+  EXPECT_THROW(RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+                         "local_search:improvement=worst", 3.088, 10, 1, 50),
+               ConfigError);
+  EXPECT_THROW(ParseStrategySpec("local_search:improvement"), ConfigError);
+}
+
+TEST(Nb201SearchTest, LocalSearchResumesFromItsSnapshot) {
+  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Nb201Device::kPixel3);
+  auto objective = search::MakeObjective(
+      {{"kind", "constrained"}, {"constraints", {{"latency_ms", 7.5}}}});
+  search::StrategyContext context;
+  context.space = Nb201Space();
+  context.seed = 4;
+  auto a = search::MakeStrategy("local_search", context);
+  auto tell = [&](search::Strategy& s, const search::Params& p, int id) {
+    search::TrialOutcome o;
+    o.trial_id = id;
+    o.params = p;
+    o.result = evaluator.Evaluate(p, 0);
+    o.objective = objective->Evaluate(o.result);
+    s.Tell(o);
+  };
+  for (int i = 0; i < 40; ++i) tell(*a, a->Ask(), i);
+  auto b = search::MakeStrategy("local_search", context);
+  b->Load(a->Save());
+  for (int i = 40; i < 80; ++i) {
+    const auto pa = a->Ask(), pb = b->Ask();
+    ASSERT_EQ(pa, pb) << "ask " << i;
+    tell(*a, pa, i);
+    tell(*b, pb, i);
+  }
+}
+
+TEST(Nb201SearchTest, EveryDeviceLatencyIsItsOwnMetric) {
+  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4);
+  const auto params = ParamsFromOps(Table().At(1).ops);
+  const auto result = evaluator.Evaluate(params, 0);
+  EXPECT_DOUBLE_EQ(result.metrics.at("latency_ms"), 54.777);
+  EXPECT_DOUBLE_EQ(result.metrics.at("latency_ms@raspi4"), 54.777);
+  EXPECT_DOUBLE_EQ(result.metrics.at("latency_ms@pixel3"), 17.238);
+  EXPECT_DOUBLE_EQ(result.metrics.at("latency_ms@fpga"), 5.3154);
+  EXPECT_DOUBLE_EQ(result.metrics.at("latency_ms@titan_rtx"), 6.7083);
+  EXPECT_DOUBLE_EQ(evaluator.EstimateCosts(params).at("latency_ms@gold_6226"), 15.179);
+  // Budgets on two devices at once: only the exceeded one is violated.
+  auto objective = search::MakeObjective(
+      {{"kind", "constrained"},
+       {"constraints", {{"latency_ms@raspi4", 60.0}, {"latency_ms@fpga", 5.0}}}});
+  auto v = objective->Evaluate(result);
+  EXPECT_FALSE(v.feasible);
+  EXPECT_NEAR(v.violation, 5.3154 / 5.0 - 1.0, 1e-12);
+  objective = search::MakeObjective(
+      {{"kind", "constrained"},
+       {"constraints", {{"latency_ms@raspi4", 60.0}, {"latency_ms@fpga", 6.0}}}});
+  EXPECT_TRUE(objective->Evaluate(result).feasible);
+  // A few-shot prediction replaces latency_ms and hides the device it stands for.
+  evaluator.SetLatencyOverride(std::vector<double>(Table().size(), 42.0), "test", true);
+  const auto predicted = evaluator.Evaluate(params, 0);
+  EXPECT_DOUBLE_EQ(predicted.metrics.at("latency_ms"), 42.0);
+  EXPECT_EQ(predicted.metrics.count("latency_ms@raspi4"), 0u);
+  EXPECT_DOUBLE_EQ(predicted.details.at("latency_ms_measured").get<double>(), 54.777);
+  EXPECT_EQ(evaluator.EstimateCosts(params).count("latency_ms@raspi4"), 0u);
 }
 
 TEST(Nb201SearchTest, PeerRunFilesAreCheckedAgainstTheSettings) {

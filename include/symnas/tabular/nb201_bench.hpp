@@ -26,7 +26,7 @@ struct Nb201BenchConfig {
   int pareto_evals = 500;
   int seeds = 20;
   std::uint64_t first_seed = 0;
-  std::vector<std::string> constrained_strategies = {"random", "evolution"};
+  std::vector<std::string> constrained_strategies = {"random", "evolution", "local_search"};
   std::vector<std::string> pareto_strategies = {"random", "nsga2"};
   bool run_constrained = true;
   bool run_pareto = true;
@@ -50,6 +50,10 @@ struct Nb201Run {
   std::vector<int> indices;
   double seconds = 0.0;  ///< wall time of the search itself (look-ups are free)
 };
+
+/// "NAME" or "NAME:key=value:key=value" -> the strategy name and its options (values parsed as
+/// JSON scalars when they are one: true, 3, 0.5; otherwise strings). ConfigError when malformed.
+std::pair<std::string, nlohmann::json> ParseStrategySpec(const std::string& spec);
 
 /// bench/tabular/optuna_nb201.py and bench/tabular/plot.py of this source tree.
 std::string DefaultOptunaScriptPath();

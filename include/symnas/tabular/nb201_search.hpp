@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/space.hpp"
@@ -22,7 +23,13 @@ Nb201Ops OpsFromParams(const search::Params& params);
 /// The candidate of Nb201Space for these operations.
 search::Params ParamsFromOps(const Nb201Ops& ops);
 
-/// Table look-up evaluator. Metrics: latency_ms (measured on the chosen device); accuracy is
+/// "latency_ms@raspi4": the metric name of one device's latency (every Nb201Evaluator reports
+/// one per device of the table, so constraints can bound several devices at once).
+std::string DeviceLatencyMetric(Nb201Device device);
+
+/// Table look-up evaluator. Metrics: latency_ms (measured on the chosen device, or the
+/// prediction set by SetLatencyOverride) and latency_ms@<device> for every device (measured:
+/// multi-target constraints such as {latency_ms@raspi4: 20, latency_ms@fpga: 3}); accuracy is
 /// the table's 200-epoch test accuracy of the chosen dataset divided by 100 (the table has no
 /// separate validation accuracy: the benchmark searches and scores on the same figure, as
 /// HW-NAS-Bench comparisons do). Each evaluation is charged `seconds_per_eval` of simulated
@@ -37,6 +44,16 @@ class Nb201Evaluator : public search::Evaluator {
   std::map<std::string, double> EstimateCosts(const search::Params& params) override;
   search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override;
 
+  /// Replaces latency_ms by `latency_ms[index]` (one per table cell: a few-shot prediction
+  /// for a new device); `source` is recorded in each trial's details (latency_source). With
+  /// `hide_device` the chosen device stands for the new one: its measured column is no longer
+  /// reported as latency_ms@<device> (only in details.latency_ms_measured, for scoring).
+  void SetLatencyOverride(std::vector<double> latency_ms, std::string source, bool hide_device) {
+    latency_override_ = std::move(latency_ms);
+    latency_source_ = std::move(source);
+    hide_device_ = hide_device;
+  }
+
   /// Number of Evaluate calls so far.
   std::int64_t evaluations() const { return evaluations_; }
 
@@ -46,6 +63,11 @@ class Nb201Evaluator : public search::Evaluator {
   Nb201Device device_;
   double seconds_per_eval_;
   std::int64_t evaluations_ = 0;
+  std::vector<double> latency_override_;
+  std::string latency_source_;
+  bool hide_device_ = false;
+
+  double LatencyOf(int index) const;
 };
 
 }  // namespace symnas::tabular

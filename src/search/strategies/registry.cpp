@@ -3,6 +3,7 @@
 
 #include "bo/bo.hpp"
 #include "evolution.hpp"
+#include "local_search.hpp"
 #include "morphism.hpp"
 #include "nsga2.hpp"
 #include "random.hpp"
@@ -76,6 +77,17 @@ const std::vector<StrategyEntry>& Strategies() {
        "symbolic tuner for cell spaces (NAS-Bench-201): local search around an anchor cell; "
        "rules/nb201_*.pl diagnose each trial and fire cell moves; weights re-learnt by LFI",
        tuner::CellSymbolicParams(), &tuner::MakeCellSymbolicStrategy},
+      {"local_search",
+       "local search over the one-edit neighbourhood with random restarts (White et al. 2021); "
+       "isomorphic NAS-Bench-201 cells count as one, over-budget neighbours are skipped unevaluated",
+       {{"improvement", "best", "first (move to the first better neighbour) or best (evaluate the "
+                                "whole neighbourhood, move to the best)"},
+        {"isomorphism", true, "treat NAS-Bench-201 cells with the same pruned network as one"},
+        {"initial_random", 1, "random cells drawn per (re)start; the best is the start"},
+        {"restart", "random",
+         "at a local optimum: random (a random cell) or perturb (two random edits of the best "
+         "cell so far: iterated local search)"}},
+       &Make<LocalSearchStrategy>},
   };
   return kStrategies;
 }
