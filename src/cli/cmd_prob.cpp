@@ -2,6 +2,7 @@
 // from interpretations). Errors print as "ERROR<TAB>Class<TAB>message" and exit non-zero.
 #include <fmt/core.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -28,6 +29,7 @@ struct ProbArgs {
   double min_improvement = 1e-10;
   unsigned seed = 0;
   bool ground_all = false;
+  bool time = false;
 };
 
 }  // namespace
@@ -35,6 +37,9 @@ struct ProbArgs {
 void AddProbCommand(CLI::App& sub, CommandRun& run) {
   auto args = std::make_shared<ProbArgs>();
   sub.add_option("file", args->file, "ProbLog program with query/1 and evidence/1,2 facts");
+  sub.add_flag("--time", args->time,
+               "print 'TIME<TAB>seconds' of the evaluation (read, parse, ground, compile, "
+               "evaluate) on stderr, as ProbLog's run.py --time");
   CLI::App* lfi = sub.add_subcommand("lfi", "Learn t(...) parameters from interpretations (EM)");
   lfi->add_option("model", args->model, "model program with t(...) parameters")->required();
   lfi->add_option("evidence", args->evidence, "interpretations separated by '---' lines")
@@ -68,8 +73,12 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
         fmt::print(stderr, "{}\n", sub.help());
         return 2;
       }
+      const auto start = std::chrono::steady_clock::now();
       logic::Program program = logic::Program::FromFile(args->file);
-      fmt::print("{}", logic::FormatAnswers(logic::Infer(program)));
+      const std::string answers = logic::FormatAnswers(logic::Infer(program));
+      const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+      fmt::print("{}", answers);
+      if (args->time) fmt::print(stderr, "TIME\t{:.6f}\n", seconds.count());
       return 0;
     } catch (const symnas::Error& e) {
       return PrintError(e);
