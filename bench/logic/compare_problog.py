@@ -3,7 +3,9 @@
 --time vs problog_time.py, which is ProbLog's run.py --time plus a CPU-time line: read + parse +
 ground + compile + evaluate, as wall clock and as process CPU time), whole-process wall and CPU
 time (fork/exec to exit, os.wait4) and peak RSS (/usr/bin/time). Both must print the same
-answers (1e-6). Programs: the tuner's program for one trial (bench_logic_tuner_program) and a
+answers (1e-6). On the tuner's program also warm in-process times: --warm N evaluations in one
+process (`symnas prob --repeat N`, `problog_time.py ... N`), the last one timed, as the tuner
+evaluates its program once per trial inside a long-running search. Programs: the tuner's program for one trial (bench_logic_tuner_program) and a
 set of ProbLog's own test programs. Several repetitions, run alternately; reports medians and
 the ratio of medians (ProbLog / symnas) with a 95% bootstrap interval.
 
@@ -73,6 +75,7 @@ def main():
     ap.add_argument("--problog-home", default=find_problog())
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--json")
+    ap.add_argument("--warm", type=int, default=3, help="evaluations per warm run (tuner only)")
     a = ap.parse_args()
     if not a.problog_home:
         sys.exit("ProbLog 2 not found (../shared/peers/problog); give --problog-home")
@@ -88,30 +91,40 @@ def main():
     for label, path in programs:
         m = {}
         for rep in range(a.reps):
-            order = [("s", [symnas, "prob", path, "--time"]),
-                     ("p", ["/usr/bin/python3", os.path.join(HERE, "problog_time.py"),
-                            a.problog_home, path])]
+            cmds = {"s": [symnas, "prob", path, "--time"],
+                    "p": ["/usr/bin/python3", os.path.join(HERE, "problog_time.py"),
+                          a.problog_home, path]}
+            order = [("s", cmds["s"], ""), ("p", cmds["p"], "")]
             if rep % 2:
                 order.reverse()
+            if path == tuner.name and a.warm > 1:
+                order += [("s", cmds["s"] + ["--repeat", str(a.warm)], "warm_"),
+                          ("p", cmds["p"] + [str(a.warm)], "warm_")]
             outs = {}
-            for who, cmd in order:
+            for who, cmd, prefix in order:
                 out, values = run_once(cmd)
                 outs[who] = answers(out)
                 for k, v in values.items():
-                    m.setdefault(who + "_" + k, []).append(v)
+                    if prefix and k not in ("in", "in_cpu"):
+                        continue
+                    m.setdefault(who + "_" + prefix + k, []).append(v)
             s, p = outs["s"], outs["p"]
             if set(s) != set(p) or any(abs(s[k] - p[k]) > 1e-6 for k in s) or not s:
                 sys.exit("answers differ on %s: %s vs %s" % (label, s, p))
         raw[label] = m
         rows.append((label, m))
     med = statistics.median
-    columns = [("in", "in-process wall"), ("in_cpu", "in-process CPU"),
+    columns = [("warm_in", "warm in-process wall (last of %d evaluations)" % a.warm),
+               ("warm_in_cpu", "warm in-process CPU (last of %d evaluations)" % a.warm),
+               ("in", "in-process wall"), ("in_cpu", "in-process CPU"),
                ("wall", "whole-process wall"), ("cpu", "whole-process CPU")]
     for key, title in columns:
         print("\n%s, ms (median; ratio = ProbLog / symnas, 95%% bootstrap CI)\n" % title)
         print("| program | symnas | ProbLog | ratio (95% CI) |")
         print("|---|---|---|---|")
         for label, m in rows:
+            if "s_" + key not in m:
+                continue
             r = ratio_ci(m["p_" + key], m["s_" + key], rng)
             print("| %s | %.2f | %.1f | %.1f× (%.1f–%.1f) |" % (
                 label, 1e3 * med(m["s_" + key]), 1e3 * med(m["p_" + key]), *r))

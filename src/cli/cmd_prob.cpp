@@ -31,6 +31,7 @@ struct ProbArgs {
   unsigned seed = 0;
   bool ground_all = false;
   bool time = false;
+  int repeat = 1;
 };
 
 }  // namespace
@@ -42,6 +43,9 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
                "print 'TIME<TAB>seconds' (wall) and 'CPU<TAB>seconds' (process CPU) of the "
                "evaluation (read, parse, ground, compile, evaluate) on stderr, as ProbLog's "
                "run.py --time");
+  sub.add_option("--repeat", args->repeat,
+                 "evaluate N times in this process; --time reports the last (warm) evaluation")
+      ->check(CLI::PositiveNumber);
   CLI::App* lfi = sub.add_subcommand("lfi", "Learn t(...) parameters from interpretations (EM)");
   lfi->add_option("model", args->model, "model program with t(...) parameters")->required();
   lfi->add_option("evidence", args->evidence, "interpretations separated by '---' lines")
@@ -75,14 +79,21 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
         fmt::print(stderr, "{}\n", sub.help());
         return 2;
       }
-      const auto start = std::chrono::steady_clock::now();
-      const std::clock_t cpu_start = std::clock();
-      logic::Program program = logic::Program::FromFile(args->file);
-      const std::string answers = logic::FormatAnswers(logic::Infer(program));
-      const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+      std::string answers;
+      std::chrono::duration<double> seconds{};
+      double cpu_seconds = 0.0;
+      for (int i = 0; i < args->repeat; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const std::clock_t cpu_start = std::clock();
+        logic::Program program = logic::Program::FromFile(args->file);
+        answers = logic::FormatAnswers(logic::Infer(program));
+        seconds = std::chrono::steady_clock::now() - start;
+        cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+      }
       fmt::print("{}", answers);
-      const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-      if (args->time) fmt::print(stderr, "TIME\t{:.6f}\nCPU\t{:.6f}\n", seconds.count(), cpu_seconds);
+      if (args->time) {
+        fmt::print(stderr, "TIME\t{:.6f}\nCPU\t{:.6f}\n", seconds.count(), cpu_seconds);
+      }
       return 0;
     } catch (const symnas::Error& e) {
       return PrintError(e);
