@@ -109,8 +109,8 @@ void Program::AddParsed(const ParsedClause& parsed) {
   }
   if (t->Is(sym.neck, 2) && t->args[0]->Is(sym.query, 1)) {  // query(G) :- Body.
     const Term* goal = t->args[0]->args[0];
-    queries_.push_back({goal, parsed.num_vars, parsed.var_names, LocationOf(goal, parsed),
-                        t->args[1]});
+    queries_.push_back(
+        {goal, parsed.num_vars, parsed.var_names, LocationOf(goal, parsed), t->args[1]});
     order_.push_back({1, static_cast<int>(queries_.size()) - 1});
     return;
   }

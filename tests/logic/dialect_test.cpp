@@ -3,11 +3,11 @@
 // `:- unknown(fail).`, `query(G) :- Body.`, forall/2, plus/3, library(lists) additions, and
 // ProbLog's LFI completion of AD evidence. Expected values are ProbLog 2.2's results.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <unistd.h>
 
 #include "symnas/logic/errors.hpp"
 #include "symnas/logic/inference.hpp"
@@ -34,8 +34,7 @@ TEST(DialectTest, ReverseArrowIsAClauseNeck) {
 }
 
 TEST(DialectTest, NegationWithoutSpaceAndNotOperator) {
-  auto p = Answers(
-      "0.3::a.\nb :- \\+a.\nc :- not a.\nquery(b).\nquery(c).\n");
+  auto p = Answers("0.3::a.\nb :- \\+a.\nc :- not a.\nquery(b).\nquery(c).\n");
   EXPECT_NEAR(p["b"], 0.7, 1e-12);
   EXPECT_NEAR(p["c"], 0.7, 1e-12);
   TermArena arena;
