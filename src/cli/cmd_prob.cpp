@@ -2,7 +2,9 @@
 // from interpretations). Errors print as "ERROR<TAB>Class<TAB>message" and exit non-zero.
 #include <fmt/core.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "commands.hpp"
 #include "symnas/logic/inference.hpp"
@@ -28,6 +30,8 @@ struct ProbArgs {
   double min_improvement = 1e-10;
   unsigned seed = 0;
   bool ground_all = false;
+  bool time = false;
+  int repeat = 1;
 };
 
 }  // namespace
@@ -35,6 +39,13 @@ struct ProbArgs {
 void AddProbCommand(CLI::App& sub, CommandRun& run) {
   auto args = std::make_shared<ProbArgs>();
   sub.add_option("file", args->file, "ProbLog program with query/1 and evidence/1,2 facts");
+  sub.add_flag("--time", args->time,
+               "print 'TIME<TAB>seconds' (wall) and 'CPU<TAB>seconds' (process CPU) of the "
+               "evaluation (read, parse, ground, compile, evaluate) on stderr, as ProbLog's "
+               "run.py --time");
+  sub.add_option("--repeat", args->repeat,
+                 "evaluate N times in this process; --time reports the last (warm) evaluation")
+      ->check(CLI::PositiveNumber);
   CLI::App* lfi = sub.add_subcommand("lfi", "Learn t(...) parameters from interpretations (EM)");
   lfi->add_option("model", args->model, "model program with t(...) parameters")->required();
   lfi->add_option("evidence", args->evidence, "interpretations separated by '---' lines")
@@ -68,8 +79,21 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
         fmt::print(stderr, "{}\n", sub.help());
         return 2;
       }
-      logic::Program program = logic::Program::FromFile(args->file);
-      fmt::print("{}", logic::FormatAnswers(logic::Infer(program)));
+      std::string answers;
+      std::chrono::duration<double> seconds{};
+      double cpu_seconds = 0.0;
+      for (int i = 0; i < args->repeat; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const std::clock_t cpu_start = std::clock();
+        logic::Program program = logic::Program::FromFile(args->file);
+        answers = logic::FormatAnswers(logic::Infer(program));
+        seconds = std::chrono::steady_clock::now() - start;
+        cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+      }
+      fmt::print("{}", answers);
+      if (args->time) {
+        fmt::print(stderr, "TIME\t{:.6f}\nCPU\t{:.6f}\n", seconds.count(), cpu_seconds);
+      }
       return 0;
     } catch (const symnas::Error& e) {
       return PrintError(e);

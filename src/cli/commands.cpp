@@ -1,5 +1,13 @@
-// The explicit table of subcommands (one line each); see commands.hpp.
+// The explicit table of subcommands (one line each); see commands.hpp. Built twice: into the
+// light `symnas` (SYMNAS_CLI_LIGHT: the libtorch-side commands have no attach function and are
+// forwarded to symnas-full) and into symnas-full (every command).
 #include "commands.hpp"
+
+#ifdef SYMNAS_CLI_LIGHT
+#define SYMNAS_FULL_ONLY(attach) nullptr
+#else
+#define SYMNAS_FULL_ONLY(attach) &attach
+#endif
 
 namespace symnas::cli {
 
@@ -23,15 +31,15 @@ const std::vector<CommandEntry>& Commands() {
       {"prob", "Exact probabilistic inference on a ProbLog program; 'prob lfi' learns weights",
        &AddProbCommand},
       {"search", "Run or resume a search study (strategies: random, bo, evolution, morphism)",
-       &AddSearchCommand},
+       SYMNAS_FULL_ONLY(AddSearchCommand)},
       {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
       {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
       {"train", "Train one network (architecture file) on a dataset; print curves and metrics",
-       &AddTrainCommand},
+       SYMNAS_FULL_ONLY(AddTrainCommand)},
       {"cost", "Print the cost analytics (FLOPs, params, memory, size, latency) of a network",
-       &AddCostCommand},
+       SYMNAS_FULL_ONLY(AddCostCommand)},
       {"hw", "Hardware cost models: estimate, fit, validate-nb201, probe, lut-check",
-       &AddHwCommand},
+       SYMNAS_FULL_ONLY(AddHwCommand)},
       {"bench", "Benchmarks against peers (nasbench201: tabular comparison with Optuna)",
        &AddBenchCommand},
       {"explain", "Explain a symbolic study: diagnoses, tuning rules applied, learned weights",

@@ -20,10 +20,14 @@ using CommandAttach = void (*)(CLI::App& sub, CommandRun& run);
 struct CommandEntry {
   const char* name;         ///< the subcommand, e.g. "train"
   const char* description;  ///< one line for --help
-  CommandAttach attach;     ///< declares options and the action
+  CommandAttach attach;     ///< declares options and the action; nullptr in the light binary
+                            ///< for a command only symnas-full has (main.cpp forwards it)
 };
 
 /// Every subcommand, in the order --help lists them.
 const std::vector<CommandEntry>& Commands();
+
+/// The binary that has every command (libtorch included), beside the running one.
+inline constexpr const char* kFullBinaryName = "symnas-full";
 
 }  // namespace symnas::cli

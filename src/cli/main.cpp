@@ -1,15 +1,53 @@
 // Entry point of the `symnas` binary: parses the subcommand, runs it, and turns every
-// symnas::Error into "ErrorClass: message at file:line:col" and a non-zero exit code.
+// symnas::Error into "ErrorClass: message at file:line:col" and a non-zero exit code. In the
+// light binary a subcommand without an attach function (one needing libtorch) is handed over
+// whole to symnas-full, installed beside it, by exec.
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <string_view>
 
 #include "commands.hpp"
 #include "symnas/common/error.hpp"
 
+namespace {
+
+/// The table entry named by the first non-option argument, or nullptr.
+const symnas::cli::CommandEntry* RequestedCommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-') continue;
+    for (const auto& entry : symnas::cli::Commands()) {
+      if (std::string_view(argv[i]) == entry.name) return &entry;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// Replaces this process by symnas-full with the same arguments (argv[0] too, so usage lines
+/// still say how the user called symnas); returns only on failure.
+int ForwardToFullBinary(char** argv) {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::string full = (self.parent_path() / symnas::cli::kFullBinaryName).string();
+  execv(full.c_str(), argv);
+  fmt::print(stderr, "InternalError: cannot run {}: {}\n", full, std::strerror(errno));
+  return 3;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using symnas::cli::CommandRun;
+  if (const auto* requested = RequestedCommand(argc, argv);
+      requested != nullptr && requested->attach == nullptr) {
+    return ForwardToFullBinary(argv);
+  }
   CLI::App app{"symnas: hardware-aware neural architecture search with a neuro-symbolic tuner"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "symnas 0.1.0");
@@ -18,7 +56,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& entry = symnas::cli::Commands()[i];
     CLI::App* sub = app.add_subcommand(entry.name, entry.description);
-    entry.attach(*sub, runs[i]);
+    if (entry.attach != nullptr) entry.attach(*sub, runs[i]);
     subs.push_back(sub);
   }
   try {

@@ -1,5 +1,6 @@
 // Built-in predicates (one explicit table): unification and comparison, is/2 and arithmetic
-// comparison, type checks, length/2 and between/3. Each runs its continuation per solution.
+// comparison, type checks, length/2, between/3, sort/2 and compare/3. Each runs its continuation
+// per solution.
 #include <algorithm>
 #include <unordered_map>
 
@@ -113,11 +114,37 @@ void TypeCheck(Machine& m, const Term* g, Cont k) {
   if (ok) k();
 }
 
+// As ProbLog's is_list/1 (a quirk): a partial list `[a, b|T]` counts as a list too.
 void IsList(Machine& m, const Term* g, Cont k) {
   const Symbols& sym = Symbols::Get();
   const Term* t = m.Deref(g->args[0]);
   while (t->Is(sym.dot, 2)) t = m.Deref(t->args[1]);
-  if (t->IsAtom(sym.nil)) k();
+  if (t->IsAtom(sym.nil) || t->kind == TermKind::kVar) k();
+}
+
+// sort/2: the standard order of terms, duplicates removed.
+void Sort(Machine& m, const Term* g, Cont k) {
+  const Symbols& sym = Symbols::Get();
+  std::vector<const Term*> items;
+  const Term* t = m.Deref(g->args[0]);
+  for (; t->Is(sym.dot, 2); t = m.Deref(t->args[1])) items.push_back(m.Deref(t->args[0]));
+  if (!t->IsAtom(sym.nil)) {
+    throw GroundingError("sort/2 needs a proper list", m.where, "InstantiationError");
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const Term* a, const Term* b) { return m.Compare(a, b) < 0; });
+  items.erase(std::unique(items.begin(), items.end(),
+                          [&](const Term* a, const Term* b) { return m.Compare(a, b) == 0; }),
+              items.end());
+  auto mark = m.GetMark();
+  Finish(m, mark, m.Unify(g->args[1], m.arena().List(items)), k);
+}
+
+// compare/3: Order is '<', '=' or '>' by the standard order of terms.
+void CompareOrder(Machine& m, const Term* g, Cont k) {
+  int c = m.Compare(g->args[1], g->args[2]);
+  auto mark = m.GetMark();
+  Finish(m, mark, m.Unify(g->args[0], m.arena().Atom(c < 0 ? "<" : c > 0 ? ">" : "=")), k);
 }
 
 void Length(Machine& m, const Term* g, Cont k) {
@@ -223,6 +250,8 @@ const std::unordered_map<std::pair<Symbol, std::uint32_t>, BuiltinFn, KeyHash>& 
     add("length", 2, &Length);
     add("between", 3, &Between);
     add("succ", 2, &Succ);
+    add("sort", 2, &Sort);
+    add("compare", 3, &CompareOrder);
     return t;
   }();
   return *kTable;

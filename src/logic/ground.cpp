@@ -37,10 +37,34 @@ bool GroundProgram::AddBody(int id, std::vector<Lit> body) {
 }
 
 void Grounder::GroundQueryItem(const QuerySpec& q) {
+  if (q.body == nullptr) {
+    GroundQueryGoal(q.goal, q.num_vars, q.location);
+    return;
+  }
+  // query(G) :- Body: as ProbLog, every solution of Body names a query (Body's probability
+  // plays no part); each instance is then grounded as a query of its own.
+  std::vector<std::pair<const Term*, int>> instances;
   std::unordered_map<std::string, int> seen;
   auto mark = m_.GetMark();
-  const Term* goal = m_.Rename(q.goal, m_.NewVars(q.num_vars));
+  std::int64_t base = m_.NewVars(q.num_vars);
+  const Term* goal = m_.Rename(q.goal, base);
   m_.where = q.location;
+  WithBarrier([&] {
+    Solve(m_.Rename(q.body, base), [&] {
+      int nv = 0;
+      const Term* instance = m_.Canonical(goal, nv);
+      if (seen.try_emplace(ToString(instance), 0).second) instances.push_back({instance, nv});
+    });
+  });
+  m_.Undo(mark);
+  for (auto [instance, nv] : instances) GroundQueryGoal(instance, nv, q.location);
+}
+
+void Grounder::GroundQueryGoal(const Term* query, int num_vars, const SourceLocation& location) {
+  std::unordered_map<std::string, int> seen;
+  auto mark = m_.GetMark();
+  const Term* goal = m_.Rename(query, m_.NewVars(num_vars));
+  m_.where = location;
   WithBarrier([&] {
     Solve(goal, [&] {
       int nv = 0;
@@ -48,7 +72,7 @@ void Grounder::GroundQueryItem(const QuerySpec& q) {
       std::string text = ToString(answer);
       if (nv > 0 && !lits_.empty()) {
         throw NonGroundQuery(
-            "Query term still contains variables after grounding for query " + text, q.location);
+            "Query term still contains variables after grounding for query " + text, location);
       }
       auto [it, inserted] = seen.try_emplace(text, 0);
       if (inserted) {
@@ -59,8 +83,8 @@ void Grounder::GroundQueryItem(const QuerySpec& q) {
     });
   });
   m_.Undo(mark);
-  if (seen.empty() && q.goal->ground) {
-    gp_.queries.push_back({ToString(q.goal), gp_.AddAtom(q.goal)});
+  if (seen.empty() && query->ground) {
+    gp_.queries.push_back({ToString(query), gp_.AddAtom(query)});
   }
 }
 

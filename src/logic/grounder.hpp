@@ -57,6 +57,7 @@ class Grounder {
  private:
   // top level (ground.cpp)
   void GroundQueryItem(const QuerySpec& q);
+  void GroundQueryGoal(const Term* query, int num_vars, const SourceLocation& location);
   void GroundEvidenceItem(const EvidenceSpec& e);
   void GroundAllTunables();
 

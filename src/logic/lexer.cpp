@@ -1,6 +1,7 @@
 // Tokenizer: program text -> tokens (names, variables, numbers, punctuation, clause ends).
 #include "lexer.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -60,6 +61,17 @@ bool Lexer::SkipLayout() {
 
 Token Lexer::ReadNumber(Token tok) {
   std::size_t start = pos_;
+  if (Peek() == '0' && Peek(1) == 'x' && std::isxdigit(static_cast<unsigned char>(Peek(2)))) {
+    Advance();
+    Advance();
+    while (std::isxdigit(static_cast<unsigned char>(Peek()))) Advance();
+    tok.text = std::string(text_.substr(start, pos_ - start));
+    tok.kind = TokenKind::kInt;
+    errno = 0;
+    tok.int_value = std::strtoll(tok.text.c_str() + 2, nullptr, 16);
+    if (errno == ERANGE) Fail("Integer literal too large: " + tok.text, tok.line, tok.column);
+    return tok;
+  }
   while (IsDigit(Peek())) Advance();
   bool is_float = false;
   if (Peek() == '.' && IsDigit(Peek(1))) {
@@ -146,6 +158,30 @@ Token Lexer::ReadQuoted(Token tok, char quote) {
   return tok;
 }
 
+Token Lexer::ReadSymbolAtom(Token tok) {
+  std::size_t start = pos_;
+  while (IsSymbol(Peek())) Advance();
+  std::string_view text = text_.substr(start, pos_ - start);
+  // ProbLog's tokenizer knows operators only, so `0.5::\+a` is `::` then `\+`: a run of
+  // symbol characters that is no operator is cut after its longest operator prefix.
+  auto is_operator = [](std::string_view s) {
+    return InfixOp(s) != nullptr || PrefixOp(s) != nullptr;
+  };
+  if (!is_operator(text)) {
+    for (std::size_t length = text.size() - 1; length > 0; --length) {
+      if (!is_operator(text.substr(0, length))) continue;
+      std::size_t back = text.size() - length;  // symbol characters hold no newline
+      pos_ -= back;
+      column_ -= static_cast<int>(back);
+      text = text.substr(0, length);
+      break;
+    }
+  }
+  tok.text = std::string(text);
+  tok.kind = TokenKind::kAtom;
+  return tok;
+}
+
 Token Lexer::Next() {
   Token tok;
   tok.layout_before = SkipLayout() || pos_ == 0;
@@ -171,13 +207,7 @@ Token Lexer::Next() {
     tok.text.assign(1, '.');
     return tok;
   }
-  if (IsSymbol(c)) {
-    std::size_t start = pos_;
-    while (IsSymbol(Peek())) Advance();
-    tok.text = std::string(text_.substr(start, pos_ - start));
-    tok.kind = TokenKind::kAtom;
-    return tok;
-  }
+  if (IsSymbol(c)) return ReadSymbolAtom(tok);
   if (c == '!' || c == ';') {
     Advance();
     tok.text = std::string(1, c);

@@ -44,6 +44,7 @@ class Lexer {
   bool SkipLayout();  // returns true if anything was skipped
   Token ReadNumber(Token tok);
   Token ReadQuoted(Token tok, char quote);
+  Token ReadSymbolAtom(Token tok);
   [[noreturn]] void Fail(const std::string& message, int line, int column) const;
 
   std::string_view text_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <random>
 #include <sstream>
+#include <unordered_map>
 
 #include "symnas/logic/bdd.hpp"
 #include "symnas/logic/errors.hpp"
@@ -158,23 +159,92 @@ double FixedMass(const Clause& c) {
   return mass;
 }
 
-void NormalizeAds(const Program& model, std::vector<double>& values) {
+// The learnable heads of each annotated disjunction, with the mass they share.
+struct LearnableAd {
+  std::vector<std::size_t> tunables;
+  double available = 1.0;
+};
+
+std::vector<LearnableAd> LearnableAds(const Program& model) {
+  std::vector<LearnableAd> ads;
   for (const Clause& c : model.clauses()) {
     if (c.heads.size() < 2) continue;
-    double sum = 0.0;
-    bool any = false;
+    LearnableAd ad;
+    ad.available = 1.0 - FixedMass(c);
     for (int t : c.tunable) {
-      if (t >= 0) {
-        sum += values[static_cast<std::size_t>(t)];
-        any = true;
-      }
+      if (t >= 0) ad.tunables.push_back(static_cast<std::size_t>(t));
     }
-    if (!any || sum <= 0.0) continue;
-    double scale = (1.0 - FixedMass(c)) / sum;
-    for (int t : c.tunable) {
-      if (t >= 0) values[static_cast<std::size_t>(t)] *= scale;
+    if (!ad.tunables.empty()) ads.push_back(std::move(ad));
+  }
+  return ads;
+}
+
+// Rescales the learnable heads of every AD to sum to its available mass (ProbLog's
+// _normalize_weights: all zero stays zero).
+void NormalizeAds(const std::vector<LearnableAd>& ads, std::vector<double>& values) {
+  for (const LearnableAd& ad : ads) {
+    double sum = 0.0;
+    for (std::size_t t : ad.tunables) sum += values[t];
+    double scale = sum != 0.0 ? ad.available / sum : ad.available;
+    for (std::size_t t : ad.tunables) values[t] *= scale;
+  }
+}
+
+// ProbLog's M step: weight := expected head count / expected body count (0 at or below 1e-15),
+// for the weights the examples reached; the others keep their value. In an AD ProbLog divides
+// every head by one shared body count (the sum over its heads), so after normalisation an AD
+// head's weight is its share of the AD's expected head counts.
+void UpdateWeights(const std::vector<LearnableAd>& ads, const std::vector<double>& numerator,
+                   const std::vector<double>& denominator, const std::vector<char>& reached,
+                   std::vector<double>& values) {
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (!reached[k]) continue;
+    values[k] = numerator[k] <= 1e-15 ? 0.0 : numerator[k] / denominator[k];
+  }
+  for (const LearnableAd& ad : ads) {
+    double shared = 0.0;
+    for (std::size_t t : ad.tunables) shared += denominator[t];
+    for (std::size_t t : ad.tunables) {
+      if (reached[t]) values[t] = numerator[t] <= 1e-15 ? 0.0 : numerator[t] / shared;
     }
   }
+  NormalizeAds(ads, values);
+}
+
+// ProbLog's evidence completion for annotated disjunctions (lfi.py, infer_AD_values): in an
+// example where every learnable head of a ground AD but one is observed false and that one is
+// unobserved, it is added as true; an example where all of them are false is left as it is
+// (and then no AD of it is completed). Heads with variables are left alone (see docs/logic.md).
+Interpretation CompleteAdEvidence(const Program& model, const Interpretation& interp) {
+  std::unordered_map<std::string, bool> observed;
+  for (const auto& [atom, value] : interp) observed.emplace(atom, value);
+  Interpretation completed = interp;
+  for (const Clause& c : model.clauses()) {
+    if (c.heads.size() < 2) continue;
+    std::vector<std::string> heads;
+    bool ground = true;
+    for (std::size_t h = 0; h < c.heads.size(); ++h) {
+      if (c.tunable[h] < 0) continue;
+      ground = ground && c.heads[h]->ground;
+      heads.push_back(ToString(c.heads[h]));
+    }
+    if (heads.size() < 2 || !ground) continue;
+    std::size_t false_count = 0;
+    const std::string* unobserved = nullptr;
+    for (const std::string& head : heads) {
+      auto it = observed.find(head);
+      if (it == observed.end()) {
+        unobserved = &head;
+      } else if (!it->second) {
+        ++false_count;
+      }
+    }
+    if (false_count == heads.size()) return interp;
+    if (false_count + 1 == heads.size() && unobserved != nullptr) {
+      completed.push_back({*unobserved, true});
+    }
+  }
+  return completed;
 }
 
 }  // namespace
@@ -191,13 +261,16 @@ LfiResult LearnParameters(const Program& model, const std::vector<Interpretation
       any_random = true;
     }
   }
-  if (any_random) NormalizeAds(model, values);
+  const std::vector<LearnableAd> ads = LearnableAds(model);
+  if (any_random) NormalizeAds(ads, values);
 
   std::vector<CompiledExample> compiled;
   compiled.reserve(examples.size());
   for (const Interpretation& interp : examples) {
     CompiledExample ex;
-    if (CompileExample(model, interp, options, values, ex)) compiled.push_back(std::move(ex));
+    if (CompileExample(model, CompleteAdEvidence(model, interp), options, values, ex)) {
+      compiled.push_back(std::move(ex));
+    }
   }
 
   LfiResult result;
@@ -207,6 +280,7 @@ LfiResult LearnParameters(const Program& model, const std::vector<Interpretation
          (delta < 0 || delta > options.min_improvement)) {
     ++result.iterations;
     std::vector<double> numerator(values.size(), 0.0), denominator(values.size(), 0.0);
+    std::vector<char> reached(values.size(), 0);
     double log_likelihood = 0.0;
     int used = 0;
     for (CompiledExample& ex : compiled) {
@@ -218,14 +292,12 @@ LfiResult LearnParameters(const Program& model, const std::vector<Interpretation
       log_likelihood += std::log(p_evidence);
       for (const Contribution& c : ex.contributions) {
         auto k = static_cast<std::size_t>(c.tunable);
+        reached[k] = 1;
         numerator[k] += counts[c.chosen_body_evidence] / p_evidence;
         denominator[k] += counts[c.body_evidence] / p_evidence;
       }
     }
-    for (std::size_t k = 0; k < values.size(); ++k) {
-      values[k] = denominator[k] <= 1e-15 ? 0.0 : numerator[k] / denominator[k];
-    }
-    NormalizeAds(model, values);
+    UpdateWeights(ads, numerator, denominator, reached, values);
     double score = 0.0;
     for (double v : values) {
       if (v > 0.0) score += std::log(v);

@@ -12,6 +12,13 @@ namespace {
 
 constexpr int kMaxDepth = 2000;  // nesting bound, so hostile input cannot exhaust the stack
 
+// Prefix operators as the parser reads them: the printer's table plus ProbLog's `not` (fy 900),
+// which the printer keeps writing in functional notation.
+const OpDef* ReadPrefixOp(std::string_view name) {
+  static const OpDef kNot{900, OpType::kFy};
+  return name == "not" ? &kNot : PrefixOp(name);
+}
+
 class Parser {
  public:
   Parser(std::string_view text, const std::string& file, TermArena& arena)
@@ -60,7 +67,7 @@ class Parser {
   bool StartsTerm() const {
     switch (tok_.kind) {
       case TokenKind::kAtom:
-        return tok_.quoted || !InfixOp(tok_.text) || PrefixOp(tok_.text) || tok_.text == "-";
+        return tok_.quoted || !InfixOp(tok_.text) || ReadPrefixOp(tok_.text) || tok_.text == "-";
       case TokenKind::kVar:
       case TokenKind::kInt:
       case TokenKind::kFloat:
@@ -109,10 +116,8 @@ class Parser {
       auto [right, right_priority] = Parse(right_max, depth + 1);
       (void)right_priority;
       const Term* args[2] = {left, right};
+      if (name == "<-") name = ":-";
       left = arena_.Compound(Intern(name), args, op_tok.line, op_tok.column);
-      if (name != "," && name != ";" && name != ":-" && name != "::") {
-        // keep the location of the left operand's token for calls like X > Y
-      }
       left_priority = op->priority;
     }
     return {left, left_priority};
@@ -183,7 +188,7 @@ class Parser {
       if (num.kind == TokenKind::kInt) return {arena_.Int(-num.int_value), 0};
       return {arena_.Float(-num.float_value), 0};
     }
-    const OpDef* prefix = t.quoted ? nullptr : PrefixOp(t.text);
+    const OpDef* prefix = t.quoted ? nullptr : ReadPrefixOp(t.text);
     if (prefix && StartsTerm()) {
       // An infix operator right after means the prefix op is used as an atom operand.
       bool next_is_infix = tok_.kind == TokenKind::kAtom && !tok_.quoted && InfixOp(tok_.text) &&

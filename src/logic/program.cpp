@@ -2,50 +2,17 @@
 #include "symnas/logic/program.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
+#include "libraries.hpp"
 #include "symnas/logic/errors.hpp"
 
 namespace symnas::logic {
 
 namespace {
-
-// ProbLog's library(lists), written in the dialect itself. Helpers carry a lists_ prefix.
-constexpr std::string_view kListsLibrary = R"(
-member(X, [X|_]).
-member(X, [_|T]) :- member(X, T).
-memberchk(X, L) :- member(X, L).
-append([], L, L).
-append([H|T], L, [H|R]) :- append(T, L, R).
-last([X], X).
-last([_|T], X) :- last(T, X).
-nth0(I, L, E) :- lists_nth(L, 0, I, E).
-nth1(I, L, E) :- lists_nth(L, 1, I, E).
-lists_nth([H|_], B, B, H).
-lists_nth([_|T], B, I, E) :- B1 is B + 1, lists_nth(T, B1, I, E).
-sum_list(L, S) :- lists_sum(L, 0, S).
-sumlist(L, S) :- lists_sum(L, 0, S).
-lists_sum([], S, S).
-lists_sum([H|T], A, S) :- A1 is A + H, lists_sum(T, A1, S).
-max_list([H|T], M) :- lists_max(T, H, M).
-lists_max([], M, M).
-lists_max([H|T], A, M) :- A1 is max(A, H), lists_max(T, A1, M).
-min_list([H|T], M) :- lists_min(T, H, M).
-lists_min([], M, M).
-lists_min([H|T], A, M) :- A1 is min(A, H), lists_min(T, A1, M).
-reverse(L, R) :- lists_reverse(L, [], R).
-lists_reverse([], A, A).
-lists_reverse([H|T], A, R) :- lists_reverse(T, [H|A], R).
-select(X, [X|T], T).
-select(X, [H|T], [H|R]) :- select(X, T, R).
-)";
-
-const Program& ListsLibrary() {
-  static const Program kLibrary = Program::FromText(kListsLibrary, "library(lists)");
-  return kLibrary;
-}
 
 SourceLocation LocationOf(const Term* t, const ParsedClause& parsed) {
   if (t && t->line > 0) return {parsed.file, t->line, t->column};
@@ -140,6 +107,13 @@ void Program::AddParsed(const ParsedClause& parsed) {
     AddDirective(t->args[0], where);
     return;
   }
+  if (t->Is(sym.neck, 2) && t->args[0]->Is(sym.query, 1)) {  // query(G) :- Body.
+    const Term* goal = t->args[0]->args[0];
+    queries_.push_back(
+        {goal, parsed.num_vars, parsed.var_names, LocationOf(goal, parsed), t->args[1]});
+    order_.push_back({1, static_cast<int>(queries_.size()) - 1});
+    return;
+  }
   if (t->Is(sym.neck, 2)) {
     AddClauseTerm(t->args[0], t->args[1], parsed);
     return;
@@ -184,10 +158,40 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     }
     throw UnknownNameError(UnknownNameMessage("library", ToString(lib), "lists"), where);
   }
+  static const Symbol kUnknown = Intern("unknown");
+  static const Symbol kFail = Intern("fail");
+  static const Symbol kConsult = Intern("consult");
+  if (goal->Is(kUnknown, 1) && goal->args[0]->IsAtom(kFail)) {
+    unknown_fails_ = true;
+    return;
+  }
+  if (goal->Is(kConsult, 1) && goal->args[0]->kind == TermKind::kAtom) {
+    Consult(*goal->args[0]->name, where);
+    return;
+  }
   (void)sym;
   throw ParseError("Unsupported directive ':- " + ToString(goal) +
-                       "' (only ':- use_module(library(lists)).' is supported)",
+                       "' (supported: use_module(library(lists)), consult(File), unknown(fail))",
                    where);
+}
+
+void Program::Consult(const std::string& name, const SourceLocation& where) {
+  // As ProbLog: relative to the consulting file's folder, ".pl" added when the name has none.
+  namespace fs = std::filesystem;
+  fs::path path(name);
+  if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+  if (!fs::exists(path) && path.extension().empty()) path += ".pl";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read consulted file '" + path.string() + "'", where);
+  const std::string key = fs::weakly_canonical(path).string();
+  for (const std::string& open : consulting_) {
+    if (open == key) throw ParseError("consult/1 cycle through '" + path.string() + "'", where);
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  consulting_.push_back(key);
+  AddText(buffer.str(), path.string());
+  consulting_.pop_back();
 }
 
 void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClause& parsed) {
@@ -197,7 +201,7 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   clause.num_vars = parsed.num_vars;
   clause.var_names = parsed.var_names;
   clause.location = LocationOf(head, parsed);
-  clause.library = parsed.file == "library(lists)";
+  clause.library = IsLibraryFile(parsed.file);
   std::vector<const Term*> parts;
   if (CollectAnnotated(head, parts)) {
     for (const Term* part : parts) {
@@ -261,10 +265,10 @@ void Program::Index(int clause_index) {
 Program::Definition Program::Lookup(Symbol name, std::uint32_t arity) const {
   auto it = index_.find({name, arity});
   if (it != index_.end()) return {&it->second, &clauses_};
-  if (lists_loaded_) {
-    const Program& lib = ListsLibrary();
-    auto lit = lib.index_.find({name, arity});
-    if (lit != lib.index_.end()) return {&lit->second, &lib.clauses_};
+  for (const Program* lib : {lists_loaded_ ? &ListsLibrary() : nullptr, &PreludeLibrary()}) {
+    if (lib == nullptr || lib == this) continue;
+    auto lit = lib->index_.find({name, arity});
+    if (lit != lib->index_.end()) return {&lit->second, &lib->clauses_};
   }
   return {};
 }
@@ -282,7 +286,10 @@ std::string Program::ToText() const {
   std::string out;
   for (auto [kind, i] : order_) {
     if (kind == 1) {
-      out += "query(" + ToString(queries_[i].goal, &queries_[i].var_names) + ").\n";
+      const QuerySpec& q = queries_[i];
+      out += "query(" + ToString(q.goal, &q.var_names) + ")";
+      if (q.body != nullptr) out += " :- " + ToString(q.body, &q.var_names);
+      out += ".\n";
       continue;
     }
     if (kind == 2) {

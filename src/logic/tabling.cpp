@@ -39,6 +39,7 @@ void Grounder::CallTabled(const Term* goal, Cont k) {
   if (it == table_index_.end()) {
     auto def = program_.Lookup(goal->name, goal->arity);
     if (!def.refs) {
+      if (program_.unknown_fails()) return;
       SourceLocation where = m_.where;
       if (goal->line > 0) {
         where.line = goal->line;

@@ -140,7 +140,7 @@ struct OpTable {
     auto add = [](auto& map, std::initializer_list<const char*> names, int p, OpType type) {
       for (const char* n : names) map[n] = OpDef{p, type};
     };
-    add(infix, {":-", "-->"}, 1200, OpType::kXfx);
+    add(infix, {":-", "-->", "<-"}, 1200, OpType::kXfx);  // ProbLog reads `h <- b` as `h :- b`
     add(infix, {";", "|"}, 1100, OpType::kXfy);
     add(infix, {"->", "*->"}, 1050, OpType::kXfy);
     add(infix, {","}, 1000, OpType::kXfy);
@@ -149,6 +149,7 @@ struct OpTable {
         {"=", "\\=", "==", "\\==", "@<", "@>", "@=<", "@>=", "=..", "is", "=:=", "=\\=", "<", ">",
          "=<", ">="},
         700, OpType::kXfx);
+    add(infix, {"=>"}, 700, OpType::kYfx);
     add(infix, {"+", "-", "/\\", "\\/", "xor"}, 500, OpType::kYfx);
     add(infix, {"*", "/", "//", "mod", "rem", "<<", ">>", "div", "rdiv"}, 400, OpType::kYfx);
     add(infix, {"**"}, 200, OpType::kXfx);

@@ -49,6 +49,7 @@ struct QuerySpec {
   int num_vars = 0;
   VarNames var_names;
   SourceLocation location;
+  const Term* body = nullptr;  ///< `query(G) :- Body.`: one query per solution of Body
 };
 
 /// evidence(Atom, Value).
@@ -103,6 +104,9 @@ class Program {
     const std::vector<Clause>* clauses = nullptr;  ///< the table the refs index into
   };
   Definition Lookup(Symbol name, std::uint32_t arity) const;
+  /// `:- unknown(fail).` was read: calling an undefined predicate fails instead of raising
+  /// UnknownClause.
+  bool unknown_fails() const { return unknown_fails_; }
 
   /// A list of numbers as program text, e.g. "[0.9, 0.75, 3]" (floats printed as ProbLog does),
   /// for building facts such as "l(" + ListText(losses) + ")".
@@ -115,6 +119,7 @@ class Program {
   void AddParsed(const ParsedClause& parsed);
   void AddDirective(const Term* goal, const SourceLocation& where);
   void AddClauseTerm(const Term* head, const Term* body, const ParsedClause& parsed);
+  void Consult(const std::string& name, const SourceLocation& where);
   void Index(int clause_index);
 
   std::vector<std::shared_ptr<TermArena>> arenas_;
@@ -130,6 +135,8 @@ class Program {
   };
   std::unordered_map<std::pair<Symbol, std::uint32_t>, std::vector<ClauseRef>, KeyHash> index_;
   bool lists_loaded_ = false;
+  bool unknown_fails_ = false;
+  std::vector<std::string> consulting_;  ///< files being consulted (cycle check)
   /// Source order of printable items: (0 clause | 1 query | 2 evidence | 3 directive, index).
   std::vector<std::pair<int, int>> order_;
   std::vector<std::string> directives_;
