@@ -66,10 +66,11 @@ Program Program::FromFile(const std::string& path) {
   return FromText(buffer.str(), path);
 }
 
-void Program::AddText(std::string_view text, const std::string& file_name) {
+void Program::AddText(std::string_view text, const std::string& file_name, int first_line,
+                      int first_column) {
   // A fresh arena per addition keeps copies of this program independent.
   arenas_.push_back(std::make_shared<TermArena>());
-  auto parsed = ParseProgramText(text, file_name, *arenas_.back());
+  auto parsed = ParseProgramText(text, file_name, *arenas_.back(), first_line, first_column);
   for (const ParsedClause& p : parsed) AddParsed(p);
 }
 
