@@ -9,10 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "symnas/common/error.hpp"
-#include "symnas/search/synthetic.hpp"
 #include "../../src/store/schema.sql.hpp"
 #include "../search/crashing_evaluator.hpp"
+#include "symnas/common/error.hpp"
+#include "symnas/search/synthetic.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::store {
 namespace {
@@ -243,7 +244,7 @@ StudyOutcome RunStudy(Evaluator& eval, StudyRecorder& rec, const std::string& st
   Driver d(
       Seed000Space(),
       [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, 4, options, budget});
+        return strategies::MakeStrategy(strategy, {s, 4, options, budget});
       },
       eval, *objective, rec, o);
   return d.Run();
