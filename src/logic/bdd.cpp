@@ -22,6 +22,7 @@ BddManager::Ref BddManager::MakeNode(int var, Ref low, Ref high) {
     throw GroundingError("Decision diagram exceeds " + std::to_string(max_nodes_) + " nodes", {},
                          "BddTooLarge");
   }
+  if (meter_) meter_->Check("compiling the decision diagram", base_bytes_ + BytesInUse());
   nodes_.push_back({var, low, high});
   Ref r = static_cast<Ref>(nodes_.size() - 1);
   unique_.emplace(key, r);
@@ -31,6 +32,7 @@ BddManager::Ref BddManager::MakeNode(int var, Ref low, Ref high) {
 BddManager::Ref BddManager::Var(int v) { return MakeNode(v, kFalse, kTrue); }
 
 BddManager::Ref BddManager::Not(Ref a) {
+  CheckStack("The decision diagram");
   if (a == kFalse) return kTrue;
   if (a == kTrue) return kFalse;
   auto it = not_cache_.find(a);
@@ -42,6 +44,7 @@ BddManager::Ref BddManager::Not(Ref a) {
 }
 
 BddManager::Ref BddManager::And(Ref a, Ref b) {
+  CheckStack("The decision diagram");
   if (a == kFalse || b == kFalse) return kFalse;
   if (a == kTrue) return b;
   if (b == kTrue || a == b) return a;
@@ -59,6 +62,7 @@ BddManager::Ref BddManager::And(Ref a, Ref b) {
 }
 
 BddManager::Ref BddManager::Or(Ref a, Ref b) {
+  CheckStack("The decision diagram");
   if (a == kTrue || b == kTrue) return kTrue;
   if (a == kFalse) return b;
   if (b == kFalse || a == b) return a;
@@ -117,6 +121,7 @@ BddManager::Ref BddCompiler::Choice(int group, int head) {
 }
 
 BddManager::Ref BddCompiler::Compile(Lit lit) {
+  CheckStack("The formula");
   int id = std::abs(lit);
   BddManager::Ref r = memo_[id];
   if (r == kUnset) {
