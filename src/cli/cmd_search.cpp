@@ -147,7 +147,7 @@ int RunSearch(const SearchArgs& a) {
   std::signal(SIGINT, OnInterrupt);
   search::StudyConfig config = EffectiveConfig(a);
   ApplyDeviceBudgets(config);  // the evaluator's device limits join the objective's budgets
-  auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
+  auto evaluator = MakeEvaluator(config);  // config errors (located) before any file is made
   auto objective = search::MakeObjective(config.objective);
   AddObjectiveBudgets(config, *objective);
   CheckBudgetsAtStart(config, *evaluator, *objective);

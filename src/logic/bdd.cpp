@@ -120,6 +120,22 @@ BddManager::Ref BddCompiler::Choice(int group, int head) {
   return r;
 }
 
+void BddCompiler::OrderVariables(const std::vector<Lit>& roots) {
+  std::vector<char> seen(static_cast<std::size_t>(formula_.size()) + 1, 0);
+  std::vector<int> queue;
+  for (Lit r : roots) queue.push_back(std::abs(r));
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const int id = queue[i];
+    if (seen[static_cast<std::size_t>(id)]) continue;
+    seen[static_cast<std::size_t>(id)] = 1;
+    const LogicFormula::Node& n = formula_.node(id);
+    if (n.kind == LogicFormula::Kind::kChoice) {
+      for (int h = 0; h <= n.head; ++h) VarFor(n.group, h);
+    }
+    for (Lit c : n.children) queue.push_back(std::abs(c));
+  }
+}
+
 BddManager::Ref BddCompiler::Compile(Lit lit) {
   CheckStack("The formula");
   int id = std::abs(lit);

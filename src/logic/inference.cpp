@@ -45,6 +45,7 @@ std::vector<QueryAnswer> Infer(const Program& program, const InferenceOptions& o
   manager.SetMeter(&meter, ground_bytes);
   BddVarMap vars;
   BddCompiler compiler(acyclic, manager, vars);
+  compiler.OrderVariables(acyclic_roots);
   std::size_t nq = gp.queries.size();
   BddManager::Ref evidence = BddManager::kTrue;
   for (std::size_t i = nq; i < acyclic_roots.size(); ++i) {

@@ -90,6 +90,10 @@ class BddCompiler {
       : formula_(formula), manager_(manager), vars_(vars), memo_(formula.size() + 1, kUnset) {}
 
   BddManager::Ref Compile(Lit lit);
+  /// Numbers the variables breadth-first from `roots` (call before Compile). Depth-first
+  /// numbering puts a chain's first alternatives a0..an before all the second ones bn..b0, an
+  /// order whose diagram is exponential in n; breadth-first keeps a layer's variables together.
+  void OrderVariables(const std::vector<Lit>& roots);
   /// The BDD of "head h of group g is chosen" (uses the same variables).
   BddManager::Ref Choice(int group, int head);
 
