@@ -58,7 +58,7 @@ nlohmann::json PriorWeights(const std::vector<std::string>& paths) {
 
 /// The effective config: the YAML plus command-line overrides.
 search::StudyConfig EffectiveConfig(const SearchArgs& a) {
-  search::StudyConfig c = search::LoadStudyConfig(a.config_path);
+  search::StudyConfig c = search::LoadStudyConfig(a.config_path, strategies::Strategies());
   if (!a.strategy.empty()) c.strategy = a.strategy;
   if (a.trials > 0) c.trials = a.trials;
   if (a.seed >= 0) c.seed = static_cast<std::uint64_t>(a.seed);
@@ -151,7 +151,7 @@ int RunSearch(const SearchArgs& a) {
   std::signal(SIGINT, OnInterrupt);
   search::StudyConfig config = EffectiveConfig(a);
   ApplyDeviceBudgets(config);  // the evaluator's device limits join the objective's budgets
-  auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
+  auto evaluator = MakeEvaluator(config);  // config errors (located) before any file is made
   auto objective = search::MakeObjective(config.objective);
   AddObjectiveBudgets(config, *objective);
   CheckBudgetsAtStart(config, *evaluator, *objective);

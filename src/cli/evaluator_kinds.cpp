@@ -265,6 +265,21 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
           key));
     }
   }
+  // Numbers are checked here, before the study starts: a bad one would fail every trial.
+  auto at_least = [&](const char* key, std::int64_t low) {
+    if (!options.contains(key)) return;
+    const nlohmann::json& v = options[key];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < low) {
+      throw ConfigError(fmt::format("evaluator option '{}' must be an integer >= {}, got {}", key,
+                                    low, v.dump()));
+    }
+  };
+  at_least("epochs", 1);
+  at_least("validation_size", 1);
+  at_least("train_subset", 0);
+  at_least("val_subset", 0);
+  at_least("split_seed", 0);
+  at_least("threads", 1);
   std::optional<hw::DeviceProfile> device;
   if (options.contains("device")) device = LoadDevice(options["device"].get<std::string>());
   nn::HardwareOptions hardware;
@@ -278,6 +293,7 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   data.val_subset = options.value("val_subset", data.val_subset);
   data.split_seed = options.value("split_seed", data.split_seed);
   data.load_test = false;  // the test set is never read during a search
+  data.dir_option = "set `dir:` under `evaluator:` in the study config";
   nn::TrainOptions train;
   train.threads = options.value("threads", train.threads);
   auto splits = std::make_shared<const nn::DataSplits>(nn::LoadSplits(data));
@@ -322,6 +338,12 @@ std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config) {
     valid += (valid.empty() ? "" : ", ") + std::string(k.name);
   }
   throw UnknownNameError(UnknownNameMessage("evaluator kind", kind, valid));
+}
+
+std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config) {
+  std::unique_ptr<search::Evaluator> evaluator;
+  config.Locate("evaluator", [&] { evaluator = MakeEvaluator(config.evaluator); });
+  return evaluator;
 }
 
 void ApplyDeviceBudgets(search::StudyConfig& config) {

@@ -56,11 +56,11 @@ std::string FindFile(const std::string& dir, const std::vector<std::string>& nam
       {dir, 0, 0});
 }
 
-void RequireDir(const std::string& dir) {
+void RequireDir(const std::string& dir, const std::string& how_to_set = "pass --data-dir") {
   if (!fs::is_directory(dir)) {
     throw DatasetError(fmt::format("dataset directory '{}' does not exist (install the Debian "
-                                   "package or pass --data-dir)",
-                                   dir),
+                                   "package or {})",
+                                   dir, how_to_set),
                        {dir, 0, 0});
   }
 }
@@ -243,6 +243,7 @@ DataSplits LoadSplits(const DataOptions& o) {
   if (o.validation_size < 1 || o.train_subset < 0 || o.val_subset < 0) {
     throw ConfigError("validation size must be >= 1 and subset sizes >= 0");
   }
+  RequireDir(dir, o.dir_option);
   Dataset full = format.load(dir, Split::kTrain);
   const std::int64_t n = full.Size();
   if (o.validation_size >= n) {

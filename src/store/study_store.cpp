@@ -5,6 +5,9 @@
 #include <fmt/core.h>
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <filesystem>
+
 #include "schema.sql.hpp"
 #include "sqlite_util.hpp"
 #include "symnas/common/error.hpp"
@@ -13,6 +16,25 @@ namespace symnas::store {
 
 using search::TrialRecord;
 using search::TrialStatus;
+
+namespace {
+
+std::string DirectoryOf(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+// Tries to create (and removes) a file in dir: access(2) says yes to root on a read-only mount.
+bool DirectoryWritable(const std::string& dir) {
+  const std::string probe = (std::filesystem::path(dir) / ".symnas-write-probe").string();
+  std::FILE* f = std::fopen(probe.c_str(), "w");
+  if (!f) return false;
+  std::fclose(f);
+  std::remove(probe.c_str());
+  return true;
+}
+
+}  // namespace
 
 StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
   const bool read_only = mode == OpenMode::kReadOnly;
@@ -45,6 +67,16 @@ StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
   } catch (const StoreError& e) {
     sqlite3_close(db_);
     db_ = nullptr;
+    // WAL mode creates '<study>-wal' and '-shm' beside the file: a read-only directory is the
+    // directory's fault, not the study's.
+    const std::string dir = DirectoryOf(path);
+    if (!read_only && !DirectoryWritable(dir)) {
+      throw StoreError(fmt::format("cannot write the study '{}': its directory '{}' is not "
+                                   "writable (SQLite creates '{}-wal' beside it); make the "
+                                   "directory writable or pass --study in a writable directory",
+                                   path, dir, path),
+                       {dir, 0, 0});
+    }
     throw StoreError(fmt::format("'{}' is not a usable symnas study: {}", path, e.message()));
   }
 }

@@ -34,6 +34,11 @@ struct Clause {
   bool probabilistic() const { return !probs.empty(); }
 };
 
+/// Throws InvalidValue, located at the offending head, unless every known probability of
+/// `clause` (one per head; NaN = not known yet) lies in [0, 1] and together they sum to at most
+/// 1. Checked when a clause is read (literal numbers) and when it is grounded (computed ones).
+void CheckProbabilities(const Clause& clause, const std::vector<double>& probs);
+
 /// A learnable parameter t(...) of one AD head, in program order.
 struct Tunable {
   int clause = 0;             ///< index into Program::clauses()

@@ -58,6 +58,9 @@ struct DataOptions {
   std::int64_t val_subset = 0;           ///< 0 = the whole validation split
   bool load_test = false;                ///< the test set is read only on explicit request
   std::uint64_t split_seed = 0;
+  /// How the user sets `dir`, for messages: "pass --data-dir" on the command line, the YAML key
+  /// in a study config.
+  std::string dir_option = "pass --data-dir";
 };
 
 /// Train/validation (and optional test) splits, float, standardised.
