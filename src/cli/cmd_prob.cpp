@@ -104,7 +104,8 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
         logic::Program program = logic::Program::FromFile(args->file);
         logic::InferenceOptions options;
         options.limits.max_seconds = args->timeout_seconds;
-        options.limits.max_memory_bytes = static_cast<std::size_t>(args->max_memory_mib * 1048576.0);
+        options.limits.max_memory_bytes =
+            static_cast<std::size_t>(args->max_memory_mib * 1048576.0);
         answers = logic::FormatAnswers(logic::Infer(program, options));
         seconds = std::chrono::steady_clock::now() - start;
         cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;

@@ -68,7 +68,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
                        const nlohmann::json& latency, const std::string& device_name) {
   static const std::set<std::string> kKeys = {"estimator", "shots", "seed"};
   if (!latency.is_object()) {
-    throw ConfigError("evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
+    throw ConfigError(
+        "evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
   }
   for (const auto& [key, value] : latency.items()) {
     if (!kKeys.count(key)) {
@@ -77,15 +78,16 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     }
   }
   if (latency.value("estimator", std::string()) != "fewshot") {
-    throw ConfigError("evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
-                      "itself gives measured latency without a latency option)");
+    throw ConfigError(
+        "evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
+        "itself gives measured latency without a latency option)");
   }
   if (!latency.contains("shots")) {
     throw ConfigError("evaluator 'nasbench201': latency fewshot needs shots: K or a CSV file");
   }
   std::vector<hw::Nb201Cell> cells;
-  for (const auto& entry : table.entries()) cells.push_back(hw::ParseNb201Cell(
-      tabular::Nb201ArchString(entry.ops)));
+  for (const auto& entry : table.entries())
+    cells.push_back(hw::ParseNb201Cell(tabular::Nb201ArchString(entry.ops)));
   std::optional<tabular::Nb201Device> target;
   for (tabular::Nb201Device d : tabular::kNb201Devices) {
     if (device_name == tabular::Nb201DeviceName(d)) target = d;
@@ -96,7 +98,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     if (target && d == *target) continue;
     names.push_back(tabular::Nb201DeviceName(d));
     refs.emplace_back();
-    for (const auto& entry : table.entries()) refs.back().push_back(table.LatencyMs(entry.index, d));
+    for (const auto& entry : table.entries())
+      refs.back().push_back(table.LatencyMs(entry.index, d));
   }
   std::vector<hw::LatencyShot> shots;
   std::string source;
@@ -111,7 +114,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     std::mt19937_64 rng(latency.value("seed", 0));
     std::shuffle(order.begin(), order.end(), rng);
     if (k < 3 || static_cast<size_t>(k) > order.size()) {
-      throw ConfigError(fmt::format("evaluator 'nasbench201': shots {} must be in [3, {}]", k, order.size()));
+      throw ConfigError(
+          fmt::format("evaluator 'nasbench201': shots {} must be in [3, {}]", k, order.size()));
     }
     for (int i = 0; i < k; ++i) {
       shots.push_back({order[static_cast<size_t>(i)],
@@ -123,7 +127,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     const hw::CsvTable csv = hw::ReadCsv(path);
     const int arch = csv.Column("arch"), ms = csv.Column("latency_ms");
     for (size_t r = 0; r < csv.rows.size(); ++r) {
-      const int index = table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
+      const int index =
+          table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
       shots.push_back({static_cast<size_t>(index), csv.Number(r, ms)});
     }
     source = fmt::format("fewshot ({} measured cells, {})", shots.size(), path);
@@ -138,8 +143,7 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
 /// Options: data (nasbench201_hw.csv, default the shipped copy), dataset, device, latency.
 std::unique_ptr<search::Evaluator> MakeNb201(const nlohmann::json& options) {
   for (const auto& [key, value] : options.items()) {
-    if (key != "kind" && key != "data" && key != "dataset" && key != "device" &&
-        key != "latency") {
+    if (key != "kind" && key != "data" && key != "dataset" && key != "device" && key != "latency") {
       throw ConfigError(fmt::format(
           "evaluator 'nasbench201' has no option '{}' (options: data, dataset, device, latency)",
           key));

@@ -308,9 +308,8 @@ Number Machine::Eval(const Term* root) const {
       auto it = BinaryTable().find(*t->name);
       if (it != BinaryTable().end()) return stack.push_back({t, nullptr, it->second, 0});
     }
-    throw GroundingError(
-        "Unknown arithmetic function " + *t->name + "/" + std::to_string(t->arity), where,
-        "ArithmeticError");
+    throw GroundingError("Unknown arithmetic function " + *t->name + "/" + std::to_string(t->arity),
+                         where, "ArithmeticError");
   };
   reach(root);
   while (!stack.empty()) {

@@ -277,7 +277,8 @@ int TermPriority(const Term* t) {
 }
 
 // The printer runs on an explicit job stack (a term to print, or literal text; parentheses are
-// decided when an argument is pushed), so long lists and left-deep sums print without recursion. Jobs are pushed in reverse.
+// decided when an argument is pushed), so long lists and left-deep sums print without recursion.
+// Jobs are pushed in reverse.
 struct PrintJob {
   const Term* t = nullptr;  // nullptr: append `text`
   std::string_view text;

@@ -40,9 +40,10 @@ TEST(DeepInputTest, UnifyCompareAndCopyLongTerms) {
   // Unification binds into a long list, ==/@< walk two long lists, findall copies one.
   std::string l = LongList(60000);
   auto answers = Infer(Program::FromText(
-      "a(" + l + ").\nb([0|T]) :- a([_|T]).\n"
-      "q :- a(X), b([_|Y]), X = [_|Z], Z == Y, findall(W, a(W), [V]), V == X, \\+ X @< V.\n"
-      "query(q).\n",
+      "a(" + l +
+          ").\nb([0|T]) :- a([_|T]).\n"
+          "q :- a(X), b([_|Y]), X = [_|Z], Z == Y, findall(W, a(W), [V]), V == X, \\+ X @< V.\n"
+          "query(q).\n",
       "t.pl"));
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].probability, 1.0);
@@ -50,8 +51,7 @@ TEST(DeepInputTest, UnifyCompareAndCopyLongTerms) {
 
 TEST(DeepInputTest, LongSumBuiltAtRuntimeAndPrinted) {
   auto answers = Infer(Program::FromText(
-      "e(E) :- E = " + LongSum(30000) + ".\nq(V) :- e(E), V is E.\nquery(q(_)).\n",
-      "t.pl"));
+      "e(E) :- E = " + LongSum(30000) + ".\nq(V) :- e(E), V is E.\nquery(q(_)).\n", "t.pl"));
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].atom, "q(30000)");
 }

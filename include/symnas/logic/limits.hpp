@@ -11,7 +11,7 @@ namespace symnas::logic {
 /// decision diagram and its caches), estimated from their sizes, not the process RSS, so limits
 /// hold per inference even beside a training run in the same process.
 struct ResourceLimits {
-  double max_seconds = 60.0;                       ///< 0: no time limit
+  double max_seconds = 60.0;                            ///< 0: no time limit
   std::size_t max_memory_bytes = std::size_t{2} << 30;  ///< 0: no memory limit (2 GiB default)
 };
 
