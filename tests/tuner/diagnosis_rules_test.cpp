@@ -2,8 +2,8 @@
 // evaluated by the logic engine exactly as the tuner does (rules + extracted facts).
 #include <gtest/gtest.h>
 
+#include "symnas/logic/inference.hpp"
 #include "symnas/tuner/facts.hpp"
-#include "symnas/tuner/logic_bridge.hpp"
 #include "symnas/tuner/reasoner.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
@@ -30,9 +30,11 @@ double Holds(const std::string& goal, const search::EvalResult& result,
   const std::string program = rules.Instantiate({}).ToText() + "\n" +
                               FactsToProlog(ExtractFacts(result, budgets, iteration)) + "query(" +
                               goal + ").\n";
-  const Answers answers = Infer(program, "diagnosis_rules_test");
-  const auto it = answers.find(CompactTerm(goal));
-  return it == answers.end() ? 0.0 : it->second;
+  for (const auto& answer :
+       logic::Infer(logic::Program::FromText(program, "diagnosis_rules_test"))) {
+    if (CompactTerm(answer.atom) == CompactTerm(goal)) return answer.probability;
+  }
+  return 0.0;
 }
 
 std::map<std::string, double> Problems(const search::EvalResult& result,
