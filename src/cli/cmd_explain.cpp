@@ -43,14 +43,15 @@ int PrintActions() {
 int RunExplain(const ExplainOptions& options) {
   if (options.list_actions) return PrintActions();
   if (options.study_path.empty()) throw ConfigError("explain: give --study PATH (or --actions)");
-  store::StudyStore store(options.study_path);
+  auto store = OpenExistingStudy(options.study_path);
   tuner::ExplainInput input;
-  input.trials = store.LoadTrials();
-  for (auto& row : store.LoadDiagnoses()) input.diagnoses.emplace_back(row.trial_id, row.diagnosis);
-  for (auto& row : store.LoadActions()) input.actions.emplace_back(row.trial_id, row.action);
-  for (auto& row : store.LoadRuleWeights()) input.weights.emplace_back(row.trial_id, row.weights);
+  input.trials = store->LoadTrials();
+  for (auto& row : store->LoadDiagnoses())
+    input.diagnoses.emplace_back(row.trial_id, row.diagnosis);
+  for (auto& row : store->LoadActions()) input.actions.emplace_back(row.trial_id, row.action);
+  for (auto& row : store->LoadRuleWeights()) input.weights.emplace_back(row.trial_id, row.weights);
   std::string note;
-  input.initial_weights = tuner::StudyInitialWeights(store.LoadConfig(), &note);
+  input.initial_weights = tuner::StudyInitialWeights(store->LoadConfig(), &note);
   if (!note.empty()) std::cerr << "note: " << note << "\n";
   if (input.diagnoses.empty() && input.actions.empty()) {
     std::cout << "note: this study has no diagnoses (was it run with --strategy symbolic?)\n";

@@ -10,8 +10,6 @@
 
 namespace symnas::cli {
 
-std::unique_ptr<store::StudyStore> OpenExistingStudy(const std::string& path);
-
 void AddExportCommand(CLI::App& sub, CommandRun& run) {
   struct Args {
     std::string study, format = "csv", out;

@@ -1,9 +1,14 @@
-// `symnas search`: runs (or resumes) a study from a YAML config into a SQLite study file, with
-// live progress and a summary of the best trials.
+// `symnas search`: runs (or resumes) a study from a YAML config into a study store (SQLite file
+// or PostgreSQL URL), with live progress and a summary of the best trials; `--workers N` runs N
+// worker processes on it. `symnas worker`: joins an existing study from any machine.
 #include <fmt/core.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -27,6 +32,7 @@ struct SearchArgs {
   std::string study_path;
   std::int64_t seed = -1;
   bool quiet = false;
+  int workers = 1;                         ///< trial processes on this machine
   std::vector<std::string> rules;          ///< symbolic: extra/overriding rule files
   std::string selection;                   ///< symbolic: sample or argmax
   std::vector<std::string> prior_studies;  ///< symbolic: studies whose learned weights seed ours
@@ -40,8 +46,7 @@ nlohmann::json PriorWeights(const std::vector<std::string>& paths) {
     if (!std::filesystem::is_regular_file(path)) {
       throw ConfigError("--prior-study '" + path + "': no such study file");
     }
-    store::StudyStore prior(path);
-    const auto rows = prior.LoadRuleWeights();
+    const auto rows = store::StudyStore::Open(path)->LoadRuleWeights();
     if (rows.empty()) {
       throw ConfigError("--prior-study '" + path +
                         "' has no learned rule weights (is it a symbolic study with evidence?)");
@@ -147,8 +152,101 @@ extern "C" void OnInterrupt(int) {
   _exit(130);
 }
 
+/// How one worker process runs its share of a study.
+struct WorkerArgs {
+  std::string label;  ///< progress-line tag ("w2"); empty for a lone worker
+  bool quiet = false;
+  double stale_after_s = 120.0;
+};
+
+/// Runs trials of the study in `store` (its stored, effective config; the evaluator and
+/// objective built from it) until it has them all, beside any other workers of the study.
+search::StudyOutcome RunWorker(const search::StudyConfig& config, store::StudyStore& store,
+                               const WorkerArgs& w,
+                               std::unique_ptr<search::Evaluator> evaluator = nullptr,
+                               std::unique_ptr<search::Objective> objective = nullptr) {
+  if (!evaluator) evaluator = MakeEvaluator(config);
+  if (!objective) objective = search::MakeObjective(config.objective);
+  search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
+  auto factory = [&](const search::SearchSpace& space) {
+    return strategies::MakeStrategy(config.strategy,
+                                    {space, config.seed, config.strategy_options, budget});
+  };
+  search::DriverOptions options;
+  options.trials = config.trials;
+  options.seed = config.seed;
+  options.progress = w.quiet ? nullptr : &std::cout;
+  options.strategy_name = config.strategy;
+  options.pruner = tuner::MakePruner(config.pruner);
+  options.label = w.label;
+  options.stale_after_s = w.stale_after_s;
+  search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
+  return driver.Run();
+}
+
+/// Worker processes of this machine, started as `symnas-full worker --study LOC --label wK`.
+/// Destroyed before Join(), e.g. by an exception of the first worker, it stops them (SIGTERM).
+class LocalWorkers {
+ public:
+  LocalWorkers(const std::string& location, int count, bool quiet) {
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    for (int k = 2; k <= count; ++k) {
+      std::vector<std::string> args = {self,     "worker",  "--study",
+                                       location, "--label", fmt::format("w{}", k)};
+      if (quiet) args.push_back("--quiet");
+      std::vector<char*> argv;
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      pid_t pid = 0;
+      if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+        throw Error(fmt::format("cannot start worker w{} ({}): {}", k, self, std::strerror(errno)));
+      }
+      pids_.push_back(pid);
+    }
+  }
+  ~LocalWorkers() {
+    for (pid_t pid : pids_) kill(pid, SIGTERM);
+    for (pid_t pid : pids_) waitpid(pid, nullptr, 0);
+  }
+  LocalWorkers(const LocalWorkers&) = delete;
+  LocalWorkers& operator=(const LocalWorkers&) = delete;
+  /// Waits for every worker; the labels of those that did not exit 0, with their status.
+  std::string Join() {
+    std::string failed;
+    for (std::size_t i = 0; i < pids_.size(); ++i) {
+      int status = 0;
+      waitpid(pids_[i], &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        failed += fmt::format("{}w{} ({})", failed.empty() ? "" : ", ", i + 2,
+                              WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status))
+                                                : fmt::format("signal {}", WTERMSIG(status)));
+      }
+    }
+    pids_.clear();
+    return failed;
+  }
+
+ private:
+  std::vector<pid_t> pids_;
+};
+
+void PrintSummary(const std::vector<search::TrialRecord>& trials, std::size_t space_edits,
+                  const std::string& location) {
+  auto count = [&](search::TrialStatus status) {
+    return std::count_if(trials.begin(), trials.end(),
+                         [&](const auto& t) { return t.status == status && !t.interrupted; });
+  };
+  fmt::print(
+      "\n{} trials ({} failed, {} pruned), {} candidates rejected before training, {} space "
+      "edits; study {}\n",
+      search::CountFinished(trials), count(search::TrialStatus::kFailed),
+      count(search::TrialStatus::kPruned), count(search::TrialStatus::kRejected), space_edits,
+      location);
+}
+
 int RunSearch(const SearchArgs& a) {
   std::signal(SIGINT, OnInterrupt);
+  if (a.workers < 1) throw ConfigError("--workers must be at least 1");
   search::StudyConfig config = EffectiveConfig(a);
   ApplyDeviceBudgets(config);  // the evaluator's device limits join the objective's budgets
   auto evaluator = MakeEvaluator(config);  // config errors (located) before any file is made
@@ -156,50 +254,76 @@ int RunSearch(const SearchArgs& a) {
   AddObjectiveBudgets(config, *objective);
   CheckBudgetsAtStart(config, *evaluator, *objective);
   search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
-  auto factory = [&](const search::SearchSpace& space) {
-    return strategies::MakeStrategy(config.strategy,
-                                    {space, config.seed, config.strategy_options, budget});
-  };
-  factory(config.space);  // strategy options (e.g. a --rules file) fail before any file is made
-  std::shared_ptr<search::Pruner> pruner = tuner::MakePruner(config.pruner);
+  // Strategy options (e.g. a --rules file) fail before any file is made.
+  strategies::MakeStrategy(config.strategy,
+                           {config.space, config.seed, config.strategy_options, budget});
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
-  store::StudyStore store(path);
-  if (auto stored = store.LoadConfig()) {
-    CheckSameStudy(*stored, config.ToJson(), path);
-    if (config.trials > stored->value("trials", std::int64_t{0})) {
-      nlohmann::json updated = *stored;
-      updated["trials"] = config.trials;
-      store.SaveConfig(updated);
+  auto store = store::StudyStore::Open(path);
+  store->Exclusive([&] {
+    if (auto stored = store->LoadConfig()) {
+      CheckSameStudy(*stored, config.ToJson(), path);
+      if (config.trials > stored->value("trials", std::int64_t{0})) {
+        nlohmann::json updated = *stored;
+        updated["trials"] = config.trials;
+        store->SaveConfig(updated);
+      }
+    } else {
+      store->SaveConfig(config.ToJson());
     }
-  } else {
-    store.SaveConfig(config.ToJson());
+  });
+  const std::int64_t requested = config.trials;
+  config = search::StudyConfig::FromJson(*store->LoadConfig());  // what every worker reads
+  if (requested < config.trials) {
+    fmt::print(stderr, "note: the study asks for {} trials; --trials {} does not shrink it\n",
+               config.trials, requested);
   }
-  search::DriverOptions options;
-  options.trials = config.trials;
-  options.seed = config.seed;
-  options.progress = a.quiet ? nullptr : &std::cout;
-  options.strategy_name = config.strategy;
-  options.pruner = pruner;
   if (!a.quiet) {
     fmt::print(
-        "study '{}' -> {}\nstrategy {} | objective {} | evaluator {} | {} trials | seed {}\n",
-        config.name, path, config.strategy, objective->Describe(),
-        config.evaluator.value("kind", "?"), config.trials, config.seed);
+        "study '{}' -> {}\nstrategy {} | objective {} | evaluator {} | {} trials | seed {}{}\n",
+        config.name, store->location(), config.strategy, objective->Describe(),
+        config.evaluator.value("kind", "?"), config.trials, config.seed,
+        a.workers > 1 ? fmt::format(" | {} workers", a.workers) : "");
   }
-  search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
-  search::StudyOutcome outcome = driver.Run();
+  LocalWorkers others(store->location(), a.workers, a.quiet);
+  search::StudyOutcome outcome =
+      RunWorker(config, *store, {a.workers > 1 ? "w1" : "", a.quiet, 120.0}, std::move(evaluator),
+                std::move(objective));
+  const std::string failed = others.Join();
   if (!a.quiet) {
-    auto count = [&](search::TrialStatus status) {
-      return std::count_if(outcome.trials.begin(), outcome.trials.end(),
-                           [&](const auto& t) { return t.status == status && !t.interrupted; });
-    };
-    fmt::print(
-        "\n{} trials ({} failed, {} pruned), {} candidates rejected before training, {} space "
-        "edits; study file {}\n",
-        search::CountFinished(outcome.trials), count(search::TrialStatus::kFailed),
-        count(search::TrialStatus::kPruned), count(search::TrialStatus::kRejected),
-        outcome.space.history().size(), path);
+    const auto trials = a.workers > 1 ? store->LoadTrials() : outcome.trials;
+    PrintSummary(trials, store->LoadSpaceEdits().size(), store->location());
   }
+  if (!failed.empty()) {
+    fmt::print(stderr, "error: worker {} did not finish cleanly (see its messages above)\n",
+               failed);
+    return 1;
+  }
+  return 0;
+}
+
+struct JoinArgs {
+  std::string study;
+  WorkerArgs worker;
+};
+
+int RunJoin(const JoinArgs& a) {
+  std::signal(SIGINT, OnInterrupt);
+  if (a.worker.stale_after_s <= 0) throw ConfigError("--stale-after must be > 0 seconds");
+  auto store = OpenExistingStudy(a.study);
+  auto stored = store->LoadConfig();
+  if (!stored) {
+    throw StoreError(
+        fmt::format("study '{}' has no config yet: start it with `symnas search "
+                    "--config ... --study {}` first",
+                    store->location(), a.study));
+  }
+  const search::StudyConfig config = search::StudyConfig::FromJson(*stored);
+  if (!a.worker.quiet) {
+    fmt::print("worker {}{} joins study '{}' ({}, {} trials)\n", search::ThisWorkerName(),
+               a.worker.label.empty() ? "" : " (" + a.worker.label + ")", config.name,
+               store->location(), config.trials);
+  }
+  RunWorker(config, *store, a.worker);
   return 0;
 }
 
@@ -215,9 +339,13 @@ void AddSearchCommand(CLI::App& sub, CommandRun& run) {
   sub.add_option("--trials", args->trials,
                  "override the number of trials (may grow a resumed study)");
   sub.add_option("--study", args->study_path,
-                 "study file (default <name>.study.db); rerun to resume");
+                 "study file (default <name>.study.db) or postgresql://user@host/db?study=name; "
+                 "rerun to resume");
   sub.add_option("--seed", args->seed, "override the study seed");
   sub.add_flag("--quiet", args->quiet, "no progress output");
+  sub.add_option("--workers", args->workers,
+                 "trial processes on this machine sharing the study (each trains with the "
+                 "evaluator's threads; one per core)");
   sub.add_option("--rules", args->rules,
                  "symbolic: a .pl file adding or overriding rules (repeatable); a rule naming an "
                  "action symnas does not implement is rejected at start")
@@ -231,6 +359,20 @@ void AddSearchCommand(CLI::App& sub, CommandRun& run) {
                  "(repeatable: averaged)")
       ->check(CLI::ExistingFile);
   run = [args] { return RunSearch(*args); };
+}
+
+void AddWorkerCommand(CLI::App& sub, CommandRun& run) {
+  auto args = std::make_shared<JoinArgs>();
+  sub.add_option("--study", args->study,
+                 "the study to work on: a file of this machine or "
+                 "postgresql://user@host/db?study=name")
+      ->required();
+  sub.add_option("--label", args->worker.label, "tag of this worker's progress lines");
+  sub.add_flag("--quiet", args->worker.quiet, "no progress output");
+  sub.add_option("--stale-after", args->worker.stale_after_s,
+                 "seconds without a heartbeat after which another worker's running trial is "
+                 "taken for interrupted and re-run (default 120)");
+  run = [args] { return RunJoin(*args); };
 }
 
 }  // namespace symnas::cli

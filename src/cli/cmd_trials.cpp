@@ -11,13 +11,12 @@
 
 namespace symnas::cli {
 
-/// Opens an existing study (StoreError if there is no file: StudyStore would create one).
 std::unique_ptr<store::StudyStore> OpenExistingStudy(const std::string& path) {
-  if (!std::filesystem::exists(path)) {
+  if (!store::IsDatabaseUrl(path) && !std::filesystem::exists(path)) {
     throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " + path +
                      "` first)");
   }
-  return std::make_unique<store::StudyStore>(path);
+  return store::StudyStore::Open(path);
 }
 
 namespace {

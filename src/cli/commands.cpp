@@ -14,6 +14,7 @@ namespace symnas::cli {
 void AddVersionCommand(CLI::App& sub, CommandRun& run);
 void AddProbCommand(CLI::App& sub, CommandRun& run);
 void AddSearchCommand(CLI::App& sub, CommandRun& run);
+void AddWorkerCommand(CLI::App& sub, CommandRun& run);
 void AddTrialsCommand(CLI::App& sub, CommandRun& run);
 void AddExportCommand(CLI::App& sub, CommandRun& run);
 void AddTrainCommand(CLI::App& sub, CommandRun& run);
@@ -32,6 +33,8 @@ const std::vector<CommandEntry>& Commands() {
        &AddProbCommand},
       {"search", "Run or resume a search study (--strategy: see symnas search --help)",
        SYMNAS_FULL_ONLY(AddSearchCommand)},
+      {"worker", "Join a running study as one more worker (any machine that reaches its store)",
+       SYMNAS_FULL_ONLY(AddWorkerCommand)},
       {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
       {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
       {"train", "Train one network (architecture file) on a dataset; print curves and metrics",

@@ -4,8 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace symnas::store {
+class StudyStore;
+}
 
 namespace symnas::cli {
 
@@ -25,6 +30,10 @@ struct CommandEntry {
 
 /// Every subcommand, in the order --help lists them.
 const std::vector<CommandEntry>& Commands();
+
+/// Opens an existing study: a file that exists, or a database URL (StoreError otherwise, since
+/// opening would create one). In cmd_trials.cpp.
+std::unique_ptr<store::StudyStore> OpenExistingStudy(const std::string& location);
 
 /// The binary that has every command (libtorch included), beside the running one.
 inline constexpr const char* kFullBinaryName = "symnas-full";

@@ -328,12 +328,11 @@ std::optional<json> TrialView(const store::StudySnapshot& s, std::int64_t trial_
 }
 
 store::StudySnapshot ReadStudy(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) {
+  if (!store::IsDatabaseUrl(path) && !std::filesystem::is_regular_file(path)) {
     throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " + path +
                      "` first)");
   }
-  store::StudyStore store(path, store::OpenMode::kReadOnly);
-  return store.LoadSnapshot();
+  return store::StudyStore::Open(path, store::OpenMode::kReadOnly)->LoadSnapshot();
 }
 
 }  // namespace symnas::report

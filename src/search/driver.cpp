@@ -4,13 +4,19 @@
 
 #include <fmt/core.h>
 #include <fmt/ostream.h>
-
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <deque>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <ostream>
+#include <thread>
 
 #include "symnas/common/error.hpp"
 
@@ -36,8 +42,8 @@ double ProcessCpuSeconds() {
 std::string SummariseAnnotations(const TrialAnnotations& annotations) {
   std::string diagnosed, applied;
   for (const auto& d : annotations.diagnoses) {
-    diagnosed += fmt::format("{}{} ({:.2f})", diagnosed.empty() ? "" : ", ", d.problem,
-                             d.probability);
+    diagnosed +=
+        fmt::format("{}{} ({:.2f})", diagnosed.empty() ? "" : ", ", d.problem, d.probability);
   }
   for (const auto& a : annotations.actions) {
     if (a.applied && applied.find(a.action) == std::string::npos) {
@@ -59,17 +65,21 @@ std::string Clock(double seconds) {
 
 void MemoryRecorder::BeginTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
                                 const nlohmann::json& strategy_state) {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (trial.id != static_cast<std::int64_t>(trials_.size())) {
     throw StoreError(fmt::format("trial id {} is not the next id {}", trial.id, trials_.size()));
   }
   trials_.push_back(trial);
+  if (trial.rerun_of >= 0) trials_.at(static_cast<std::size_t>(trial.rerun_of)).requeued = false;
   edits_.insert(edits_.end(), edits.begin(), edits.end());
   state_ = strategy_state;
+  ++state_version_;
 }
 
 void MemoryRecorder::FinishTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
                                  const TrialAnnotations& annotations,
                                  const nlohmann::json& strategy_state) {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (trial.id < 0 || trial.id >= static_cast<std::int64_t>(trials_.size())) {
     throw StoreError(fmt::format("no trial {} to finish", trial.id));
   }
@@ -77,12 +87,15 @@ void MemoryRecorder::FinishTrial(const TrialRecord& trial, const std::vector<Spa
   edits_.insert(edits_.end(), edits.begin(), edits.end());
   annotations_.push_back(annotations);
   state_ = strategy_state;
+  ++state_version_;
 }
 
 void MemoryRecorder::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
+  std::lock_guard<std::mutex> lock(mutex_);
   auto& t = trials_.at(static_cast<std::size_t>(trial_id));
+  if (t.status != TrialStatus::kRunning) return;
   t.status = TrialStatus::kFailed;
-  t.interrupted = true;
+  t.interrupted = t.requeued = true;
   t.result.status = TrialStatus::kFailed;
   t.result.error = error;
 }
@@ -113,100 +126,279 @@ BudgetCheck MakeBudgetCheck(Evaluator& evaluator, std::vector<Constraint> constr
   };
 }
 
+std::vector<TrialRecord> StudyRecorder::LoadTrialsFrom(std::int64_t first_id) {
+  std::vector<TrialRecord> all = LoadTrials();
+  std::erase_if(all, [&](const TrialRecord& t) { return t.id < first_id; });
+  return all;
+}
+
+void MemoryRecorder::Heartbeat(std::int64_t trial_id, double unix_s) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (trial_id >= 0 && trial_id < static_cast<std::int64_t>(trials_.size())) {
+    auto& t = trials_[static_cast<std::size_t>(trial_id)];
+    if (t.status == TrialStatus::kRunning) t.heartbeat_unix_s = unix_s;
+  }
+}
+
+std::string ThisWorkerName() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "unknown");
+  return fmt::format("{}:{}", host, static_cast<long>(getpid()));
+}
+
+bool WorkerIsGone(const TrialRecord& t, const std::string& self, double now_unix_s,
+                  double stale_after_s) {
+  if (t.worker.empty() || t.worker == self) return true;
+  const auto colon = t.worker.rfind(':');
+  const std::string self_host = self.substr(0, self.rfind(':'));
+  if (colon != std::string::npos && t.worker.substr(0, colon) == self_host) {
+    char* end = nullptr;
+    const long pid = std::strtol(t.worker.c_str() + colon + 1, &end, 10);
+    if (end && *end == '\0' && pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      return true;  // that process is gone
+    }
+  }
+  const double last_sign = std::max(t.heartbeat_unix_s, t.started_unix_s);
+  return now_unix_s - last_sign > stale_after_s;
+}
+
+namespace {
+
+/// Beats every `period_s` for `trial_id` on a thread of its own until destroyed. A failed beat
+/// (the database away for a moment) is retried at the next period; the trial goes on.
+class HeartbeatThread {
+ public:
+  HeartbeatThread(StudyRecorder& recorder, std::int64_t trial_id, double period_s)
+      : thread_([this, &recorder, trial_id, period_s] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          const auto period = std::chrono::duration<double>(period_s);
+          while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
+            lock.unlock();
+            try {
+              recorder.Heartbeat(trial_id, NowUnixSeconds());
+            } catch (const std::exception&) {
+            }
+            lock.lock();
+          }
+        }) {}
+  ~HeartbeatThread() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  HeartbeatThread(const HeartbeatThread&) = delete;
+  HeartbeatThread& operator=(const HeartbeatThread&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 Driver::Driver(SearchSpace initial_space, StrategyFactory make_strategy, Evaluator& evaluator,
                const Objective& objective, StudyRecorder& recorder, DriverOptions options)
-    : space_(std::move(initial_space)),
+    : initial_space_(initial_space),
+      space_(std::move(initial_space)),
       make_strategy_(std::move(make_strategy)),
       evaluator_(evaluator),
       objective_(objective),
       recorder_(recorder),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  if (options_.worker.empty()) options_.worker = ThisWorkerName();
+}
+
+void Driver::Sync() {
+  // Rows before the first running trial never change again: read from there on.
+  std::int64_t first_open = static_cast<std::int64_t>(trials_.size());
+  for (const auto& t : trials_) {
+    if (t.status == TrialStatus::kRunning || t.requeued) {
+      first_open = t.id;
+      break;
+    }
+  }
+  trials_.resize(static_cast<std::size_t>(first_open));
+  for (auto& t : recorder_.LoadTrialsFrom(first_open)) trials_.push_back(std::move(t));
+  const std::int64_t version = recorder_.StateVersion();
+  if (strategy_ && version == synced_version_) return;
+  // Another worker recorded since (or this is the start): rebuild from the recorded state.
+  space_ = initial_space_;
+  for (const auto& edit : recorder_.LoadSpaceEdits()) space_.Apply(edit);
+  strategy_ = make_strategy_(space_);
+  if (auto state = recorder_.LoadStrategyState()) {
+    strategy_->Load(*state);
+  } else {
+    for (const auto& t : trials_) {
+      if (t.status != TrialStatus::kRunning && !t.interrupted) {
+        strategy_->Tell({t.id, t.params, t.status, t.objective, t.result});
+      }
+    }
+  }
+  synced_version_ = version;
+}
+
+std::int64_t Driver::ReapStale() {
+  std::int64_t reaped = 0;
+  const double now = NowUnixSeconds();
+  for (auto& t : trials_) {
+    if (t.status != TrialStatus::kRunning) continue;
+    if (!WorkerIsGone(t, options_.worker, now, options_.stale_after_s)) continue;
+    const std::string error =
+        t.worker.empty() || t.worker == options_.worker
+            ? "interrupted: the process ended before the trial finished"
+            : fmt::format("interrupted: its worker {} is gone (no heartbeat for {:.0f} s)",
+                          t.worker, now - std::max(t.heartbeat_unix_s, t.started_unix_s));
+    recorder_.MarkInterrupted(t.id, error);
+    t.status = t.result.status = TrialStatus::kFailed;
+    t.interrupted = t.requeued = true;
+    t.result.error = error;
+    ++reaped;
+  }
+  return reaped;
+}
+
+Driver::Claim Driver::ClaimTrial(TrialRecord& t, StudyOutcome& out) {
+  Sync();
+  out.interrupted_trials += ReapStale();
+  const std::int64_t finished = CountFinished(trials_);
+  if (finished >= options_.trials) return Claim::kDone;
+  std::vector<Params> pending;
+  const TrialRecord* requeued = nullptr;
+  for (const auto& r : trials_) {
+    if (r.status == TrialStatus::kRunning) pending.push_back(r.params);
+    if (r.requeued && !requeued) requeued = &r;
+  }
+  if (finished + static_cast<std::int64_t>(pending.size()) >= options_.trials) {
+    return Claim::kWait;  // the remaining trials all run elsewhere; one may yet fail
+  }
+  t = TrialRecord{};
+  t.id = static_cast<std::int64_t>(trials_.size());
+  t.strategy = options_.strategy_name.empty() ? strategy_->name() : options_.strategy_name;
+  t.worker = options_.worker;
+  t.started_unix_s = t.heartbeat_unix_s = NowUnixSeconds();
+  std::vector<SpaceEdit> ask_edits;
+  if (requeued) {  // an interrupted candidate first, with its seed
+    t.params = requeued->params;
+    t.seed = requeued->seed;
+    t.rerun_of = requeued->id;
+  } else {
+    strategy_->SetPending(pending);
+    t.params = strategy_->Ask();
+    t.seed = TrialSeed(options_.seed, finished + static_cast<std::int64_t>(pending.size()));
+    ask_edits = strategy_->TakeSpaceEdits();
+    for (const auto& e : ask_edits) {
+      space_.Apply(e);
+      strategy_->OnSpaceChanged(space_, e);
+    }
+    if (strategy_->ScreensCandidates()) {
+      if (auto rejected = Screen(t.params, TrialSeed(options_.seed, finished))) {
+        rejected->id = t.id;
+        rejected->strategy = t.strategy;
+        rejected->worker = t.worker;
+        t = *rejected;
+        recorder_.BeginTrial(t, ask_edits, strategy_->Save());
+        Finish(t);
+        trials_.push_back(t);
+        return Claim::kRejected;
+      }
+    }
+  }
+  recorder_.BeginTrial(t, ask_edits, strategy_->Save());
+  synced_version_ = recorder_.StateVersion();
+  trials_.push_back(t);
+  return Claim::kTrial;
+}
 
 StudyOutcome Driver::Run() {
   start_unix_s_ = NowUnixSeconds();
   StudyOutcome out;
-  for (const auto& edit : recorder_.LoadSpaceEdits()) space_.Apply(edit);
-  std::vector<TrialRecord> trials = recorder_.LoadTrials();
-  std::unique_ptr<Strategy> strategy = make_strategy_(space_);
-  if (auto state = recorder_.LoadStrategyState()) {
-    strategy->Load(*state);
-  } else {
-    for (const auto& t : trials) {
-      if (t.status != TrialStatus::kRunning && !t.interrupted) {
-        strategy->Tell({t.id, t.params, t.status, t.objective, t.result});
-      }
-    }
-  }
-  // A running trial was interrupted by a crash: never counted; its candidate is re-run first.
-  std::deque<Params> rerun;
-  for (auto& t : trials) {
-    if (t.status != TrialStatus::kRunning) continue;
-    recorder_.MarkInterrupted(t.id, "interrupted: the process ended before the trial finished");
-    t.status = TrialStatus::kFailed;
-    t.interrupted = true;
-    rerun.push_back(t.params);
-    ++out.interrupted_trials;
-  }
-  out.resumed_trials = CountFinished(trials);
-  if (options_.progress && (out.resumed_trials > 0 || out.interrupted_trials > 0)) {
-    fmt::print(*options_.progress, "resuming: {} finished trials, {} interrupted (re-run)\n",
-               out.resumed_trials, out.interrupted_trials);
-  }
+  recorder_.Exclusive([&] {
+    Sync();
+    out.resumed_trials = CountFinished(trials_);
+  });
+  bool announced = false;
   int rejections_in_row = 0;
-  while (CountFinished(trials) < options_.trials) {
-    Params params;
-    std::vector<SpaceEdit> ask_edits;
-    bool rerun_trial = !rerun.empty();
-    if (rerun_trial) {
-      params = rerun.front();
-      rerun.pop_front();
-    } else {
-      params = strategy->Ask();
-      ask_edits = strategy->TakeSpaceEdits();
-      for (const auto& e : ask_edits) {
-        space_.Apply(e);
-        strategy->OnSpaceChanged(space_, e);
-      }
+  while (true) {
+    TrialRecord t;
+    Claim claim = Claim::kDone;
+    recorder_.Exclusive([&] { claim = ClaimTrial(t, out); });
+    if (!announced && options_.progress && (out.resumed_trials > 0 || out.interrupted_trials > 0)) {
+      fmt::print(*options_.progress, "resuming: {} finished trials, {} interrupted (re-run)\n",
+                 out.resumed_trials, out.interrupted_trials);
     }
-    if (!rerun_trial && strategy->ScreensCandidates()) {
-      if (auto rejected = Screen(params, *strategy, trials)) {
-        recorder_.BeginTrial(*rejected, ask_edits, strategy->Save());
-        Finish(*rejected, *strategy);
-        trials.push_back(*rejected);
-        PrintProgress(trials.back(), CountFinished(trials), trials);
-        if (++rejections_in_row >= options_.max_consecutive_rejections) {
-          throw ConfigError(fmt::format(
-              "the strategy proposed {} candidates in a row whose estimated costs exceed the "
-              "budgets (last: {}); no candidate it can reach fits: relax the budgets or widen "
-              "the space towards cheaper networks",
-              rejections_in_row, trials.back().result.error));
-        }
-        continue;
+    announced = true;
+    if (claim == Claim::kDone) break;
+    if (claim == Claim::kWait) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(options_.poll_s));
+      continue;
+    }
+    ++out.own_trials;
+    if (claim == Claim::kRejected) {
+      PrintProgress(t);
+      if (++rejections_in_row >= options_.max_consecutive_rejections) {
+        throw ConfigError(fmt::format(
+            "the strategy proposed {} candidates in a row whose estimated costs exceed the "
+            "budgets (last: {}); no candidate it can reach fits: relax the budgets or widen "
+            "the space towards cheaper networks",
+            rejections_in_row, t.result.error));
       }
+      continue;
     }
     rejections_in_row = 0;
-    TrialRecord t;
-    t.id = static_cast<std::int64_t>(trials.size());
-    t.params = params;
-    t.seed = TrialSeed(options_.seed, CountFinished(trials));
-    t.strategy = options_.strategy_name.empty() ? strategy->name() : options_.strategy_name;
-    t.started_unix_s = NowUnixSeconds();
-    recorder_.BeginTrial(t, ask_edits, strategy->Save());
-    trials.push_back(t);
-    trials.back() = RunTrial(t, *strategy, trials);
-    PrintProgress(trials.back(), CountFinished(trials), trials);
+    TrialAnnotations pruning;
+    {
+      HeartbeatThread heartbeat(recorder_, t.id, options_.heartbeat_s);
+      Evaluate(t, pruning);
+    }
+    std::exception_ptr objective_error;
+    bool taken = false;
+    recorder_.Exclusive([&] {
+      Sync();
+      if (trials_.at(static_cast<std::size_t>(t.id)).status != TrialStatus::kRunning) {
+        taken = true;  // another worker took it for interrupted and requeued its candidate
+        return;
+      }
+      if (t.status == TrialStatus::kComplete || t.status == TrialStatus::kPruned) {
+        try {
+          t.objective = objective_.Evaluate(t.result);
+        } catch (const Error& e) {  // a misconfigured objective ends the study, trial recorded
+          t.status = t.result.status = TrialStatus::kFailed;
+          t.result.error = e.what();
+          objective_error = std::current_exception();
+          recorder_.FinishTrial(t, {}, {}, strategy_->Save());
+          return;
+        }
+      }
+      Finish(t, std::move(pruning));
+      trials_[static_cast<std::size_t>(t.id)] = t;
+    });
+    if (objective_error) std::rethrow_exception(objective_error);
+    if (taken) {
+      if (options_.progress) {
+        fmt::print(*options_.progress,
+                   "trial {} was taken for interrupted by another worker (no heartbeat for over "
+                   "{:.0f} s) and will be re-run; this result is not recorded\n",
+                   t.id, options_.stale_after_s);
+      }
+      continue;
+    }
+    PrintProgress(t);
   }
   if (options_.progress) {
     fmt::print(*options_.progress, "\nbest trials ({}):\n{}", objective_.Describe(),
-               FormatTrialsTable(trials, 5));
+               FormatTrialsTable(trials_, 5));
   }
-  out.trials = std::move(trials);
+  out.trials = trials_;
   out.space = space_;
   return out;
 }
 
-std::optional<TrialRecord> Driver::Screen(const Params& params, Strategy& strategy,
-                                          const std::vector<TrialRecord>& trials) {
+std::optional<TrialRecord> Driver::Screen(const Params& params, std::uint64_t seed) {
   std::map<std::string, double> costs;
   try {
     space_.Validate(params);
@@ -224,10 +416,8 @@ std::optional<TrialRecord> Driver::Screen(const Params& params, Strategy& strate
   }
   if (exceeded.empty()) return std::nullopt;
   TrialRecord t;
-  t.id = static_cast<std::int64_t>(trials.size());
   t.params = params;
-  t.seed = TrialSeed(options_.seed, CountFinished(trials));
-  t.strategy = options_.strategy_name.empty() ? strategy.name() : options_.strategy_name;
+  t.seed = seed;
   t.started_unix_s = t.finished_unix_s = NowUnixSeconds();
   t.estimated_costs = costs;
   t.status = t.result.status = TrialStatus::kRejected;
@@ -242,29 +432,28 @@ std::optional<TrialRecord> Driver::Screen(const Params& params, Strategy& strate
   return t;
 }
 
-void Driver::Finish(TrialRecord& t, Strategy& strategy, TrialAnnotations extra) {
-  strategy.Tell({t.id, t.params, t.status, t.objective, t.result});
-  std::vector<SpaceEdit> edits = strategy.TakeSpaceEdits();
+void Driver::Finish(TrialRecord& t, TrialAnnotations extra) {
+  strategy_->Tell({t.id, t.params, t.status, t.objective, t.result});
+  std::vector<SpaceEdit> edits = strategy_->TakeSpaceEdits();
   for (const auto& e : edits) {
     space_.Apply(e);
-    strategy.OnSpaceChanged(space_, e);
+    strategy_->OnSpaceChanged(space_, e);
   }
-  TrialAnnotations annotations = strategy.TakeAnnotations();
+  TrialAnnotations annotations = strategy_->TakeAnnotations();
   annotations.diagnoses.insert(annotations.diagnoses.begin(), extra.diagnoses.begin(),
                                extra.diagnoses.end());
-  recorder_.FinishTrial(t, edits, annotations, strategy.Save());
+  recorder_.FinishTrial(t, edits, annotations, strategy_->Save());
+  synced_version_ = recorder_.StateVersion();
   last_summary_ = SummariseAnnotations(annotations);
 }
 
-TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy,
-                             const std::vector<TrialRecord>& trials) {
+void Driver::Evaluate(TrialRecord& t, TrialAnnotations& pruning) {
   const Params& params = t.params;
   const double cpu_start_s = ProcessCpuSeconds();
-  TrialAnnotations pruning;
   EpochMonitor monitor;
   if (options_.pruner) {
     monitor = [&](const LearningCurves& so_far, int max_epochs) {
-      auto diagnosis = options_.pruner->ShouldPrune(trials, so_far, max_epochs);
+      auto diagnosis = options_.pruner->ShouldPrune(trials_, so_far, max_epochs);
       if (diagnosis) pruning.diagnoses.push_back(*diagnosis);
       return diagnosis.has_value();
     };
@@ -291,25 +480,13 @@ TrialRecord Driver::RunTrial(TrialRecord t, Strategy& strategy,
   if (!t.result.details.is_object()) t.result.details = nlohmann::json::object();
   t.result.details["cpu_seconds"] = ProcessCpuSeconds() - cpu_start_s;
   t.status = t.result.status;
-  if (t.status == TrialStatus::kComplete || t.status == TrialStatus::kPruned) {
-    try {
-      t.objective = objective_.Evaluate(t.result);
-    } catch (const Error& e) {  // a misconfigured objective ends the study, trial recorded
-      t.status = t.result.status = TrialStatus::kFailed;
-      t.result.error = e.what();
-      t.finished_unix_s = NowUnixSeconds();
-      recorder_.FinishTrial(t, {}, {}, strategy.Save());
-      throw;
-    }
-  }
   t.finished_unix_s = NowUnixSeconds();
-  Finish(t, strategy, std::move(pruning));
-  return t;
 }
 
-void Driver::PrintProgress(const TrialRecord& t, std::int64_t done,
-                           const std::vector<TrialRecord>& trials) const {
+void Driver::PrintProgress(const TrialRecord& t) const {
   if (!options_.progress) return;
+  const std::vector<TrialRecord>& trials = trials_;
+  const std::int64_t done = CountFinished(trials);
   std::string what;
   if (t.status == TrialStatus::kComplete || t.status == TrialStatus::kPruned) {
     what = fmt::format("score {:.4f} acc {:.4f} {}{}", t.objective.score, t.result.accuracy,
@@ -318,7 +495,8 @@ void Driver::PrintProgress(const TrialRecord& t, std::int64_t done,
                            ? fmt::format(" PRUNED after {} epochs", t.result.curves.val_acc.size())
                            : "");
   } else if (t.status == TrialStatus::kRejected) {
-    what = "REJECTED before training: " + t.result.error.substr(std::string("rejected before training: ").size());
+    what = "REJECTED before training: " +
+           t.result.error.substr(std::string("rejected before training: ").size());
   } else {
     what = "FAILED: " + t.result.error.substr(0, 80);
   }
@@ -331,8 +509,9 @@ void Driver::PrintProgress(const TrialRecord& t, std::int64_t done,
                 "{:.4f} (#{}{})", trials[static_cast<std::size_t>(best)].objective.score,
                 trials[static_cast<std::size_t>(best)].id,
                 trials[static_cast<std::size_t>(best)].objective.feasible ? "" : ", infeasible");
-  fmt::print(*options_.progress, "[{}/{}] trial {} {} | best {} | elapsed {}\n", done,
-             options_.trials, t.id, what, best_text, Clock(NowUnixSeconds() - start_unix_s_));
+  fmt::print(*options_.progress, "[{}/{}] {}trial {} {} | best {} | elapsed {}\n", done,
+             options_.trials, options_.label.empty() ? "" : options_.label + " ", t.id, what,
+             best_text, Clock(NowUnixSeconds() - start_unix_s_));
   options_.progress->flush();
 }
 

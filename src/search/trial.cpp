@@ -33,6 +33,10 @@ nlohmann::json TrialToJson(const TrialRecord& t) {
   j["started_unix_s"] = t.started_unix_s;
   j["finished_unix_s"] = t.finished_unix_s;
   j["interrupted"] = t.interrupted;
+  j["requeued"] = t.requeued;
+  j["rerun_of"] = t.rerun_of;
+  j["worker"] = t.worker;
+  j["heartbeat_unix_s"] = t.heartbeat_unix_s;
   return j;
 }
 
@@ -67,6 +71,10 @@ TrialRecord TrialFromJson(const nlohmann::json& j) {
   t.started_unix_s = j.value("started_unix_s", 0.0);
   t.finished_unix_s = j.value("finished_unix_s", 0.0);
   t.interrupted = j.value("interrupted", false);
+  t.requeued = j.value("requeued", false);
+  t.rerun_of = j.value("rerun_of", std::int64_t{-1});
+  t.worker = j.value("worker", "");
+  t.heartbeat_unix_s = j.value("heartbeat_unix_s", 0.0);
   return t;
 }
 

@@ -1,6 +1,7 @@
-// The study database schema, version 2 (kSchemaVersion; 2 added the statuses pruned, rejected). Documented in docs/search.md; tables
+// The study database schema, version 3 (kSchemaVersion; 2 added the statuses pruned, rejected;
+// 3 the worker columns of trials). Documented in docs/search.md; tables
 // are only ever added or extended with nullable columns in later versions (migrations by
-// version number in study_store.cpp).
+// version number in sqlite_store.cpp).
 #pragma once
 
 namespace symnas::store {
@@ -35,7 +36,11 @@ CREATE TABLE IF NOT EXISTS trials (
   error                 TEXT NOT NULL DEFAULT '',
   wall_seconds          REAL,
   started_unix_s        REAL,
-  finished_unix_s       REAL
+  finished_unix_s       REAL,
+  requeued              INTEGER NOT NULL DEFAULT 0,  -- 1: interrupted, candidate awaits a re-run
+  rerun_of              INTEGER,               -- the interrupted trial this one re-runs
+  worker                TEXT NOT NULL DEFAULT '',  -- host:pid of the worker that ran it
+  heartbeat_unix_s      REAL                   -- its worker's last sign of life while running
 );
 CREATE TABLE IF NOT EXISTS space_edits (
   seq       INTEGER PRIMARY KEY AUTOINCREMENT,  -- replay order

@@ -65,6 +65,10 @@ std::int64_t Statement::Int(int c) const { return sqlite3_column_int64(stmt_, c)
 bool Statement::IsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
 
 Transaction::Transaction(sqlite3* db) : db_(db) {
+  if (!sqlite3_get_autocommit(db_)) {  // inside an outer transaction: join it
+    done_ = true;
+    return;
+  }
   Check(db_, sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
         "cannot begin a transaction");
 }
@@ -74,6 +78,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+  if (done_) return;
   Check(db_, sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), "cannot commit");
   done_ = true;
 }

@@ -43,6 +43,8 @@ class Statement {
 };
 
 /// BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless Commit() was called.
+/// Inside an open transaction it joins that one: Commit() and the destructor do nothing, and the
+/// outer transaction decides.
 class Transaction {
  public:
   explicit Transaction(sqlite3* db);

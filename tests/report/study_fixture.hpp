@@ -41,8 +41,8 @@ struct StudyStoreWriter {
                             const nlohmann::json& config = {{"name", "plain"},
                                                             {"strategy", "random"},
                                                             {"objective", {{"kind", "accuracy"}}}})
-      : store(path) {
-    store.SaveConfig(config);
+      : store(store::StudyStore::Open(path)) {
+    store->SaveConfig(config);
   }
 
   /// A trial whose score is its accuracy.
@@ -71,8 +71,8 @@ struct StudyStoreWriter {
               const std::vector<search::SpaceEdit>& edits = {}) {
     search::TrialRecord running = t;
     running.status = search::TrialStatus::kRunning;
-    store.BeginTrial(running, {}, nlohmann::json::object());
-    store.FinishTrial(t, edits, notes, nlohmann::json::object());
+    store->BeginTrial(running, {}, nlohmann::json::object());
+    store->FinishTrial(t, edits, notes, nlohmann::json::object());
   }
 
   /// A completed trial with objective vector `vector`.
@@ -82,7 +82,7 @@ struct StudyStoreWriter {
     Finish(t);
   }
 
-  store::StudyStore store;
+  std::unique_ptr<store::StudyStore> store;
 };
 
 /// The symbolic study of the view tests: 4 trials (0 infeasible with a diagnosis, two actions,

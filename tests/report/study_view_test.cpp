@@ -85,9 +85,9 @@ TEST_F(StudyFixture, InterruptedAndRunningTrialsKeepTheirStatus) {
   // An interrupted trial keeps its stored status and is counted apart.
   StudyStoreWriter w(Path("s.db"));
   w.Trial(0, TrialStatus::kComplete, 0.5, true, {{"flops", 1e6}});
-  w.store.BeginTrial(w.Make(1, TrialStatus::kRunning, 0, true, {}), {}, json::object());
-  w.store.MarkInterrupted(1, "killed");
-  w.store.BeginTrial(w.Make(2, TrialStatus::kRunning, 0, true, {}), {}, json::object());
+  w.store->BeginTrial(w.Make(1, TrialStatus::kRunning, 0, true, {}), {}, json::object());
+  w.store->MarkInterrupted(1, "killed");
+  w.store->BeginTrial(w.Make(2, TrialStatus::kRunning, 0, true, {}), {}, json::object());
   const json view = StudyView(ReadStudy(Path("s.db")), "s.db");
   EXPECT_EQ(view["statuses"], json({{"complete", 1}, {"interrupted", 1}, {"running", 1}}));
   EXPECT_EQ(view["trials"][2]["status"], "running");
@@ -139,8 +139,8 @@ TEST_F(StudyFixture, ReadOnlyNeverWritesNorCreates) {
   EXPECT_THROW(ReadStudy(Path("junk.db")), StoreError);
   WriteSymbolicStudy(Path("s.db"));
   const std::string before = Slurp(Path("s.db"));
-  store::StudyStore reader(Path("s.db"), store::OpenMode::kReadOnly);
-  EXPECT_THROW(reader.SaveConfig({{"name", "changed"}}), StoreError);
+  auto reader = store::StudyStore::Open(Path("s.db"), store::OpenMode::kReadOnly);
+  EXPECT_THROW(reader->SaveConfig({{"name", "changed"}}), StoreError);
   StudyView(ReadStudy(Path("s.db")), "s.db");
   EXPECT_EQ(Slurp(Path("s.db")), before);
 }

@@ -99,9 +99,9 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   EXPECT_EQ(KillAfter(pid, db, 4), -SIGKILL);
   std::vector<TrialRecord> before;
   {
-    StudyStore store(db);
-    before = store.LoadTrials();
-    EXPECT_EQ(store.IntegrityCheck(), "ok");
+    auto store = StudyStore::Open(db);
+    before = store->LoadTrials();
+    EXPECT_EQ(store->IntegrityCheck(), "ok");
   }
   int running = 0;
   for (const auto& t : before) running += t.status == TrialStatus::kRunning;
@@ -114,9 +114,9 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   ASSERT_GT(pid, 0);
   ASSERT_EQ(Wait(pid), 0);
 
-  StudyStore store(db);
-  EXPECT_EQ(store.IntegrityCheck(), "ok");
-  auto after = store.LoadTrials();
+  auto store = StudyStore::Open(db);
+  EXPECT_EQ(store->IntegrityCheck(), "ok");
+  auto after = store->LoadTrials();
   // Every trial completed before the first kill is kept unchanged.
   for (const auto& t : before) {
     if (t.status != TrialStatus::kComplete) continue;
@@ -145,7 +145,7 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   const std::string clean_db = (dir / "clean.db").string();
   pid = Spawn({binary, "search", "--config", config, "--study", clean_db, "--quiet"});
   ASSERT_EQ(Wait(pid), 0);
-  auto clean = StudyStore(clean_db).LoadTrials();
+  auto clean = StudyStore::Open(clean_db)->LoadTrials();
   ASSERT_EQ(clean.size(), counted.size());
   for (std::size_t i = 0; i < clean.size(); ++i)
     EXPECT_EQ(counted[i].params, clean[i].params) << "trial " << i;

@@ -59,15 +59,15 @@ TrialRecord FullTrial() {
 }
 
 TEST_F(StoreTest, TrialRoundTripsEveryField) {
-  StudyStore store(Path("s.db"));
+  auto store = StudyStore::Open(Path("s.db"));
   TrialRecord running = FullTrial();
   running.status = TrialStatus::kRunning;
-  store.BeginTrial(running, {}, {{"kind", "bo"}});
-  ASSERT_EQ(store.LoadTrials().size(), 1u);
-  EXPECT_EQ(store.LoadTrials()[0].status, TrialStatus::kRunning);
+  store->BeginTrial(running, {}, {{"kind", "bo"}});
+  ASSERT_EQ(store->LoadTrials().size(), 1u);
+  EXPECT_EQ(store->LoadTrials()[0].status, TrialStatus::kRunning);
   TrialRecord done = FullTrial();
-  store.FinishTrial(done, {}, {}, {{"kind", "bo"}, {"n", 1}});
-  auto back = store.LoadTrials().at(0);
+  store->FinishTrial(done, {}, {}, {{"kind", "bo"}, {"n", 1}});
+  auto back = store->LoadTrials().at(0);
   EXPECT_EQ(TrialToJson(back), TrialToJson(done));
   // A failed trial keeps its error and has no score.
   TrialRecord failed;
@@ -75,16 +75,16 @@ TEST_F(StoreTest, TrialRoundTripsEveryField) {
   failed.params = {{"filters_0", std::int64_t{16}}};
   failed.status = failed.result.status = TrialStatus::kFailed;
   failed.result.error = "ArchError: the map shrinks, \"badly\"";
-  store.BeginTrial(failed, {}, {});
-  store.FinishTrial(failed, {}, {}, {});
-  auto f = store.LoadTrials().at(1);
+  store->BeginTrial(failed, {}, {});
+  store->FinishTrial(failed, {}, {}, {});
+  auto f = store->LoadTrials().at(1);
   EXPECT_EQ(f.result.error, failed.result.error);
   EXPECT_FALSE(std::isfinite(f.objective.score));
   // Ids must be dense.
   TrialRecord gap = failed;
   gap.id = 5;
-  EXPECT_THROW(store.BeginTrial(gap, {}, {}), StoreError);
-  EXPECT_EQ(store.IntegrityCheck(), "ok");
+  EXPECT_THROW(store->BeginTrial(gap, {}, {}), StoreError);
+  EXPECT_EQ(store->IntegrityCheck(), "ok");
 }
 
 TEST_F(StoreTest, EditsSnapshotsAnnotationsAndValuesPersist) {
@@ -94,38 +94,38 @@ TEST_F(StoreTest, EditsSnapshotsAnnotationsAndValuesPersist) {
   SpaceEdit shrink =
       SpaceEdit::Bounds(SpaceEditKind::kShrinkBounds, "filters_0", 16, 32, {"dec_filters", 1, ""});
   {
-    StudyStore store(path);
-    store.SaveConfig({{"name", "x"}, {"trials", 3}});
+    auto store = StudyStore::Open(path);
+    store->SaveConfig({{"name", "x"}, {"trials", 3}});
     TrialRecord t = FullTrial();
     t.status = TrialStatus::kRunning;
-    store.BeginTrial(t, {add}, {{"step", 1}});
+    store->BeginTrial(t, {add}, {{"step", 1}});
     TrialAnnotations notes;
     notes.diagnoses = {{"overfitting", 0.8, {{"gap", 0.25}}}, {"thr_exceeded", 1.0, {}}};
     notes.actions = {{"reg_l2", 0.99, true, {}}, {"inc_dropout", 0.4, false, {}}};
     notes.rule_weights = {{"r1", 0.7}, {"r2", 0.3}};
-    store.FinishTrial(FullTrial(), {shrink}, notes, {{"step", 2}});
-    store.PutValue("tuner", {{"lacc", 0.15}});
+    store->FinishTrial(FullTrial(), {shrink}, notes, {{"step", 2}});
+    store->PutValue("tuner", {{"lacc", 0.15}});
   }
-  StudyStore store(path);  // reopen
-  EXPECT_EQ(store.LoadConfig()->at("name"), "x");
-  auto edits = store.LoadSpaceEdits();
+  auto store = StudyStore::Open(path);  // reopen
+  EXPECT_EQ(store->LoadConfig()->at("name"), "x");
+  auto edits = store->LoadSpaceEdits();
   ASSERT_EQ(edits.size(), 2u);
   EXPECT_EQ(edits[0].ToJson(), add.ToJson());
   EXPECT_EQ(edits[1].ToJson(), shrink.ToJson());
-  EXPECT_EQ(store.LoadStrategyState()->at("step"), 2);
-  auto diagnoses = store.LoadDiagnoses();
+  EXPECT_EQ(store->LoadStrategyState()->at("step"), 2);
+  auto diagnoses = store->LoadDiagnoses();
   ASSERT_EQ(diagnoses.size(), 2u);
   EXPECT_EQ(diagnoses[0].diagnosis.problem, "overfitting");
   EXPECT_DOUBLE_EQ(diagnoses[0].diagnosis.probability, 0.8);
-  auto actions = store.LoadActions();
+  auto actions = store->LoadActions();
   ASSERT_EQ(actions.size(), 2u);
   EXPECT_TRUE(actions[0].action.applied);
   EXPECT_FALSE(actions[1].action.applied);
-  auto weights = store.LoadRuleWeights();
+  auto weights = store->LoadRuleWeights();
   ASSERT_EQ(weights.size(), 1u);
   EXPECT_DOUBLE_EQ(weights[0].weights.at("r2"), 0.3);
-  EXPECT_EQ(store.GetValue("tuner")->at("lacc"), 0.15);
-  EXPECT_FALSE(store.GetValue("missing"));
+  EXPECT_EQ(store->GetValue("tuner")->at("lacc"), 0.15);
+  EXPECT_FALSE(store->GetValue("missing"));
   // Only the latest snapshot row is kept.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -144,16 +144,16 @@ TEST_F(StoreTest, EditsSnapshotsAnnotationsAndValuesPersist) {
 TEST_F(StoreTest, RejectsForeignFilesAndNewerSchemas) {
   std::ofstream(Path("junk.db"))
       << "this is not a database, just some text that is long enough......";
-  EXPECT_THROW(StudyStore(Path("junk.db")), StoreError);
-  EXPECT_THROW(StudyStore(Path("no/such/dir/s.db")), StoreError);
-  { StudyStore store(Path("new.db")); }
+  EXPECT_THROW(StudyStore::Open(Path("junk.db")), StoreError);
+  EXPECT_THROW(StudyStore::Open(Path("no/such/dir/s.db")), StoreError);
+  { auto store = StudyStore::Open(Path("new.db")); }
   sqlite3* db = nullptr;
   sqlite3_open(Path("new.db").c_str(), &db);
   sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr,
                nullptr);
   sqlite3_close(db);
   try {
-    StudyStore store(Path("new.db"));
+    auto store = StudyStore::Open(Path("new.db"));
     FAIL();
   } catch (const StoreError& e) {
     EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
@@ -162,12 +162,12 @@ TEST_F(StoreTest, RejectsForeignFilesAndNewerSchemas) {
 
 TEST_F(StoreTest, MigratesAVersion1StudyAndKeepsItsTrials) {
   {
-    StudyStore store(Path("v1.db"));
+    auto store = StudyStore::Open(Path("v1.db"));
     TrialRecord t = FullTrial();
-    store.BeginTrial(t, {}, {});
+    store->BeginTrial(t, {}, {});
     search::TrialAnnotations notes;
     notes.diagnoses.push_back({"overfitting", 0.9, {}});
-    store.FinishTrial(t, {}, notes, {});
+    store->FinishTrial(t, {}, notes, {});
   }
   // Make it a version-1 file: its trials table with version 1's status CHECK, version 1.
   const std::string schema = kSchemaSql;
@@ -186,34 +186,34 @@ TEST_F(StoreTest, MigratesAVersion1StudyAndKeepsItsTrials) {
   EXPECT_NE(sqlite3_exec(db, "UPDATE trials SET status = 'rejected'", nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  StudyStore store(Path("v1.db"));
-  const auto trials = store.LoadTrials();
+  auto store = StudyStore::Open(Path("v1.db"));
+  const auto trials = store->LoadTrials();
   ASSERT_EQ(trials.size(), 1u);
   EXPECT_EQ(search::TrialToJson(trials[0]), search::TrialToJson(FullTrial()));
-  ASSERT_EQ(store.LoadDiagnoses().size(), 1u);
+  ASSERT_EQ(store->LoadDiagnoses().size(), 1u);
   TrialRecord rejected = FullTrial();
   rejected.id = 1;
   rejected.status = rejected.result.status = search::TrialStatus::kRejected;
-  store.BeginTrial(rejected, {}, {});
-  store.FinishTrial(rejected, {}, {}, {});
-  EXPECT_EQ(store.LoadTrials().at(1).status, search::TrialStatus::kRejected);
-  EXPECT_EQ(store.IntegrityCheck(), "ok");
+  store->BeginTrial(rejected, {}, {});
+  store->FinishTrial(rejected, {}, {}, {});
+  EXPECT_EQ(store->LoadTrials().at(1).status, search::TrialStatus::kRejected);
+  EXPECT_EQ(store->IntegrityCheck(), "ok");
 }
 
 TEST_F(StoreTest, CsvAndJsonExport) {
-  StudyStore store(Path("s.db"));
-  store.SaveConfig({{"name", "x"}});
+  auto store = StudyStore::Open(Path("s.db"));
+  store->SaveConfig({{"name", "x"}});
   TrialRecord t = FullTrial();
-  store.BeginTrial(t, {}, {});
-  store.FinishTrial(t, {}, {}, {});
+  store->BeginTrial(t, {}, {});
+  store->FinishTrial(t, {}, {}, {});
   TrialRecord failed;
   failed.id = 1;
   failed.params = {{"optimizer", std::string("sgd, momentum")}};
   failed.status = failed.result.status = TrialStatus::kFailed;
   failed.result.error = "bad \"thing\"";
-  store.BeginTrial(failed, {}, {});
-  store.FinishTrial(failed, {}, {}, {});
-  std::string csv = TrialsToCsv(store.LoadTrials());
+  store->BeginTrial(failed, {}, {});
+  store->FinishTrial(failed, {}, {}, {});
+  std::string csv = TrialsToCsv(store->LoadTrials());
   std::istringstream lines(csv);
   std::string header, row0, row1;
   std::getline(lines, header);
@@ -226,7 +226,7 @@ TEST_F(StoreTest, CsvAndJsonExport) {
   EXPECT_EQ(row0.substr(0, 45), "0,complete,0,bo,18446744073709551557,0.875,0,");
   EXPECT_NE(row1.find("\"bad \"\"thing\"\"\""), std::string::npos) << row1;
   EXPECT_NE(row1.find("\"sgd, momentum\""), std::string::npos) << row1;
-  nlohmann::json j = StudyToJson(store);
+  nlohmann::json j = StudyToJson(*store);
   EXPECT_EQ(j["trials"].size(), 2u);
   EXPECT_EQ(j["config"]["name"], "x");
   EXPECT_EQ(j["schema_version"], kSchemaVersion);
@@ -257,14 +257,14 @@ TEST_F(StoreTest, CrashedStudyResumesFromTheStoreLikeAnUninterruptedOne) {
     auto reference = RunStudy(eval, clean, strategy);
     const std::string path = Path(strategy + ".db");
     {
-      StudyStore store(path);
+      auto store = StudyStore::Open(path);
       CrashingEvaluator crash(eval, 6);
-      EXPECT_THROW(RunStudy(crash, store, strategy), int);
+      EXPECT_THROW(RunStudy(crash, *store, strategy), int);
     }
-    StudyStore store(path);
-    auto resumed = RunStudy(eval, store, strategy);
+    auto store = StudyStore::Open(path);
+    auto resumed = RunStudy(eval, *store, strategy);
     EXPECT_EQ(resumed.interrupted_trials, 1);
-    auto stored = store.LoadTrials();
+    auto stored = store->LoadTrials();
     ASSERT_EQ(stored.size(), 11u);
     EXPECT_TRUE(stored[6].interrupted);
     EXPECT_EQ(stored[6].status, TrialStatus::kFailed);
@@ -276,8 +276,8 @@ TEST_F(StoreTest, CrashedStudyResumesFromTheStoreLikeAnUninterruptedOne) {
     for (std::size_t i = 0; i < counted.size(); ++i) {
       EXPECT_EQ(counted[i].params, reference.trials[i].params) << strategy << " trial " << i;
     }
-    EXPECT_EQ(store.LoadSpaceEdits().size(), clean.LoadSpaceEdits().size());
-    EXPECT_EQ(store.IntegrityCheck(), "ok");
+    EXPECT_EQ(store->LoadSpaceEdits().size(), clean.LoadSpaceEdits().size());
+    EXPECT_EQ(store->IntegrityCheck(), "ok");
   }
 }
 

@@ -7,7 +7,9 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "symnas/search/evaluator.hpp"
@@ -39,14 +41,34 @@ class StudyRecorder {
   virtual void FinishTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
                            const TrialAnnotations& annotations,
                            const nlohmann::json& strategy_state) = 0;
-  /// Marks a trial found running on resume as failed + interrupted with `error`.
+  /// Marks a running trial whose worker is gone as failed + interrupted with `error`, and
+  /// requeued: its candidate waits to be re-run (BeginTrial of a trial with rerun_of = its id
+  /// clears the flag). A trial that is no longer running is left as it is.
   virtual void MarkInterrupted(std::int64_t trial_id, const std::string& error) = 0;
+
+  // Several workers on one study. Every worker's claims and results pass through Exclusive, so
+  // the strategy state, space edits and learned weights change in one serial order.
+
+  /// Runs `work` as one transaction that holds the study against every other worker: what it
+  /// records commits together or not at all (an exception rolls it back and propagates).
+  virtual void Exclusive(const std::function<void()>& work) { work(); }
+  /// The trials with id >= first_id, by id (rows before a finished trial never change).
+  virtual std::vector<TrialRecord> LoadTrialsFrom(std::int64_t first_id);
+  /// A number that changes whenever any worker records a strategy snapshot (BeginTrial,
+  /// FinishTrial): a worker whose own last write is no longer the latest rebuilds its strategy.
+  virtual std::int64_t StateVersion() = 0;
+  /// Records that the worker running `trial_id` is alive at `unix_s`. Called from a second
+  /// thread while the trial trains: a store gives it a connection of its own.
+  virtual void Heartbeat(std::int64_t trial_id, double unix_s) = 0;
 };
 
-/// A recorder that keeps everything in memory (tests, dry runs).
+/// A recorder that keeps everything in memory (tests, dry runs): one worker.
 class MemoryRecorder : public StudyRecorder {
  public:
-  std::vector<TrialRecord> LoadTrials() override { return trials_; }
+  std::vector<TrialRecord> LoadTrials() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return trials_;
+  }
   std::vector<SpaceEdit> LoadSpaceEdits() override { return edits_; }
   std::optional<nlohmann::json> LoadStrategyState() override { return state_; }
   void BeginTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
@@ -55,9 +77,13 @@ class MemoryRecorder : public StudyRecorder {
                    const TrialAnnotations& annotations,
                    const nlohmann::json& strategy_state) override;
   void MarkInterrupted(std::int64_t trial_id, const std::string& error) override;
+  std::int64_t StateVersion() override { return state_version_; }
+  void Heartbeat(std::int64_t trial_id, double unix_s) override;
   const std::vector<TrialAnnotations>& annotations() const { return annotations_; }
 
  private:
+  std::int64_t state_version_ = 0;
+  std::mutex mutex_;  ///< trials_ against Heartbeat() from the trial's heartbeat thread
   std::vector<TrialRecord> trials_;
   std::vector<SpaceEdit> edits_;
   std::vector<TrialAnnotations> annotations_;
@@ -77,23 +103,41 @@ struct DriverOptions {
   /// Candidates rejected before training in a row after which the study stops with an error
   /// (the strategy cannot find a candidate within the budgets).
   int max_consecutive_rejections = 200;
+  /// This worker's name on its trials: "host:pid" when empty.
+  std::string worker;
+  /// Shown before "trial N" in progress lines (e.g. "w2" for the second local worker).
+  std::string label;
+  /// Seconds between heartbeats of a running trial (a thread beside the training).
+  double heartbeat_s = 10.0;
+  /// A running trial of a worker on another host, or of a live process here, whose heartbeat is
+  /// older than this is taken for interrupted (its worker died or hangs) and requeued. A trial
+  /// of a process of this host that is gone is interrupted at once.
+  double stale_after_s = 120.0;
+  /// Seconds between looks at the study while the remaining trials all run on other workers.
+  double poll_s = 1.0;
 };
 
 /// What Run() returns.
 struct StudyOutcome {
-  std::vector<TrialRecord> trials;      ///< all trials, including interrupted ones
+  std::vector<TrialRecord> trials;      ///< all trials of the study, of every worker
   SearchSpace space;                    ///< the final space
   std::int64_t resumed_trials = 0;      ///< counted trials found in the recorder at start
-  std::int64_t interrupted_trials = 0;  ///< running trials found at start (re-run)
+  std::int64_t interrupted_trials = 0;  ///< trials this worker found interrupted (requeued)
+  std::int64_t own_trials = 0;          ///< trials this worker evaluated (rejections included)
 };
 
-/// Runs a study. Screening: for a strategy that ScreensCandidates(), a candidate whose
-/// estimated costs exceed a budget of the objective is recorded as rejected (zero training,
-/// not counted) and told to the strategy, which is asked again. Resume: edits are replayed on the initial space, the strategy is rebuilt and
-/// its latest snapshot loaded; a trial found running was interrupted: it is marked failed +
-/// interrupted (never counted) and its candidate is evaluated again as a new trial. A trial
-/// whose EstimateCosts or Evaluate throws symnas::Error, or returns kFailed, is recorded as
-/// failed with the error, the strategy is told, and the study continues.
+/// Runs a study as one of any number of workers (one for a plain search). Each claim happens in
+/// recorder.Exclusive(): the worker brings its space and strategy up to the latest recorded
+/// state (rebuilt from the edits and snapshot when another worker wrote since), marks running
+/// trials whose worker is gone as interrupted + requeued, and then either re-runs a requeued
+/// candidate (with its seed) or asks the strategy, telling it the candidates other workers are
+/// still evaluating (Strategy::SetPending). Results are told in a second Exclusive(). So one
+/// worker's study is exactly today's single-process study, and with several the strategy sees
+/// one serial order of asks and tells. Screening: for a strategy that ScreensCandidates(), a
+/// candidate whose estimated costs exceed a budget is recorded as rejected (zero training, not
+/// counted) and told to the strategy, which is asked again. A trial whose EstimateCosts or
+/// Evaluate throws symnas::Error, or returns kFailed, is recorded as failed with the error, the
+/// strategy is told, and the study continues. Run() returns when the study has its trials.
 class Driver {
  public:
   Driver(SearchSpace initial_space, StrategyFactory make_strategy, Evaluator& evaluator,
@@ -101,25 +145,42 @@ class Driver {
   StudyOutcome Run();
 
  private:
-  TrialRecord RunTrial(TrialRecord trial, Strategy& strategy,
-                       const std::vector<TrialRecord>& trials);
+  /// What one claim produced.
+  enum class Claim { kTrial, kRejected, kWait, kDone };
+  /// Inside Exclusive: syncs, reaps, and claims a trial into `trial` (or records a rejection).
+  Claim ClaimTrial(TrialRecord& trial, StudyOutcome& out);
+  /// Brings trials_, space_ and strategy_ up to the recorder's latest state.
+  void Sync();
+  /// Marks running trials whose worker is gone as interrupted; returns how many.
+  std::int64_t ReapStale();
+  void Evaluate(TrialRecord& trial, TrialAnnotations& pruning);
   /// The rejected record of `params` when a screened strategy proposed it over budget.
-  std::optional<TrialRecord> Screen(const Params& params, Strategy& strategy,
-                                    const std::vector<TrialRecord>& trials);
+  std::optional<TrialRecord> Screen(const Params& params, std::uint64_t seed);
   /// Tells the strategy, applies its edits and records the finished trial.
-  void Finish(TrialRecord& t, Strategy& strategy, TrialAnnotations extra = {});
-  void PrintProgress(const TrialRecord& trial, std::int64_t done,
-                     const std::vector<TrialRecord>& trials) const;
+  void Finish(TrialRecord& t, TrialAnnotations extra = {});
+  void PrintProgress(const TrialRecord& trial) const;
 
+  SearchSpace initial_space_;
   SearchSpace space_;
   StrategyFactory make_strategy_;
   Evaluator& evaluator_;
   const Objective& objective_;
   StudyRecorder& recorder_;
   DriverOptions options_;
+  std::unique_ptr<Strategy> strategy_;
+  std::vector<TrialRecord> trials_;   ///< the study's trials as of the last Sync
+  std::int64_t synced_version_ = -1;  ///< StateVersion() that strategy_ reflects
   double start_unix_s_ = 0.0;
   std::string last_summary_;  ///< what the strategy said about the last finished trial
 };
+
+/// "host:pid" of this process.
+std::string ThisWorkerName();
+/// True when running trial `t`, seen at `now_unix_s` by worker `self`, has no live worker: its
+/// worker is `self` or unnamed (a crashed earlier process), a process of this host that is gone,
+/// or silent for longer than `stale_after_s`.
+bool WorkerIsGone(const TrialRecord& t, const std::string& self, double now_unix_s,
+                  double stale_after_s);
 
 /// Seed of trial `trial_id` of a study seeded with `study_seed` (SplitMix64 of both).
 std::uint64_t TrialSeed(std::uint64_t study_seed, std::int64_t trial_id);

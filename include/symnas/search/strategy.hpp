@@ -58,6 +58,10 @@ class Strategy {
   virtual std::string name() const = 0;
   /// Proposes the next candidate.
   virtual Params Ask() = 0;
+  /// The candidates other workers are evaluating right now (asked, not yet told), given before
+  /// every Ask. A strategy should not propose one of them again (BO: a constant liar; evolution:
+  /// no duplicate child). Default: ignored. Not part of the saved state: it is set anew.
+  virtual void SetPending(const std::vector<Params>& pending) { (void)pending; }
   /// Learns from a finished trial (complete or failed). Candidates may come from elsewhere
   /// (replayed or user-supplied trials): a strategy must accept any params.
   virtual void Tell(const TrialOutcome& outcome) = 0;

@@ -51,6 +51,12 @@ struct TrialRecord {
   double started_unix_s = 0.0;
   double finished_unix_s = 0.0;
   bool interrupted = false;  ///< was running when the process died; stored as failed, not counted
+  /// Interrupted and waiting to be re-run: the next worker to claim a trial runs its candidate
+  /// again (with its seed) as a new trial whose rerun_of names it, which clears this flag.
+  bool requeued = false;
+  std::int64_t rerun_of = -1;     ///< the interrupted trial this one re-runs (-1: none)
+  std::string worker;             ///< "host:pid" of the worker that ran it ("" before workers)
+  double heartbeat_unix_s = 0.0;  ///< last sign of life of its worker while running
 };
 
 /// JSON form of a trial (export and tests); FromJson inverts it.

@@ -1,6 +1,7 @@
-// The study store: one SQLite file per study (WAL mode, one transaction per call) holding the
-// config, every trial, every space edit, strategy snapshots and the tuner's tables (diagnoses,
-// actions, rule weights). Implements search::StudyRecorder so the driver can resume from it.
+// The study store: where a study's config, trials, space edits, strategy snapshots and tuner
+// tables (diagnoses, actions, rule weights) live, behind one interface with two backends
+// (SQLite file, PostgreSQL database). Implements search::StudyRecorder so the driver's workers
+// claim, record and resume through it.
 #pragma once
 
 #include <cstdint>
@@ -15,12 +16,11 @@
 #include "symnas/search/space.hpp"
 #include "symnas/search/trial.hpp"
 
-struct sqlite3;
-
 namespace symnas::store {
 
 /// Version of the schema written by this build (table `meta`, key `schema_version`).
-inline constexpr int kSchemaVersion = 2;  ///< 2: trial statuses pruned and rejected
+/// 2: trial statuses pruned and rejected; 3: workers (worker, heartbeat, requeued, rerun_of).
+inline constexpr int kSchemaVersion = 3;
 
 /// A stored diagnosis row.
 struct DiagnosisRow {
@@ -53,61 +53,51 @@ struct StudySnapshot {
   std::vector<RuleWeightsRow> rule_weights;
 };
 
-/// An open study database. Not thread-safe; one writer process at a time (SQLite locking).
+/// An open study: the one interface of both backends. Open() picks the backend from the
+/// location: a path is a SQLite file (WAL; the workers of one machine), a
+/// `postgresql://user@host[:port]/db?study=name` URL is a study in a PostgreSQL database (any
+/// number of machines; several studies per database). Every write is one transaction; inside
+/// Exclusive() the calls join its transaction. One object is used by one thread, except
+/// Heartbeat(), which may be called from a second thread (it has a connection of its own).
 class StudyStore : public search::StudyRecorder {
  public:
-  /// Opens (kReadWrite: or creates) the study file; StoreError if it cannot be opened, is not a
-  /// symnas study, or has a newer schema version.
-  explicit StudyStore(const std::string& path, OpenMode mode = OpenMode::kReadWrite);
-  ~StudyStore() override;
-  StudyStore(const StudyStore&) = delete;
-  StudyStore& operator=(const StudyStore&) = delete;
+  /// Opens (kReadWrite: or creates) the study at `location`; StoreError if it cannot be
+  /// opened, is not a symnas study, or has a newer schema version.
+  static std::unique_ptr<StudyStore> Open(const std::string& location,
+                                          OpenMode mode = OpenMode::kReadWrite);
+  ~StudyStore() override = default;
 
-  const std::string& path() const { return path_; }
+  /// The path or URL it was opened with (a URL's password replaced by ***).
+  virtual const std::string& location() const = 0;
 
   /// The study configuration (JSON of search::StudyConfig plus the initial space); stored once.
-  void SaveConfig(const nlohmann::json& config);
-  std::optional<nlohmann::json> LoadConfig();
+  virtual void SaveConfig(const nlohmann::json& config) = 0;
+  virtual std::optional<nlohmann::json> LoadConfig() = 0;
 
-  // search::StudyRecorder
-  std::vector<search::TrialRecord> LoadTrials() override;
-  std::vector<search::SpaceEdit> LoadSpaceEdits() override;
-  std::optional<nlohmann::json> LoadStrategyState() override;
-  void BeginTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
-                  const nlohmann::json& strategy_state) override;
-  void FinishTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
-                   const search::TrialAnnotations& annotations,
-                   const nlohmann::json& strategy_state) override;
-  void MarkInterrupted(std::int64_t trial_id, const std::string& error) override;
+  // search::StudyRecorder (LoadTrials, LoadTrialsFrom, LoadSpaceEdits, LoadStrategyState,
+  // BeginTrial, FinishTrial, MarkInterrupted, Exclusive, StateVersion, Heartbeat) stays pure.
 
   /// Records a space edit outside a trial (e.g. a user edit before the first trial).
-  void RecordSpaceEdit(const search::SpaceEdit& edit);
+  virtual void RecordSpaceEdit(const search::SpaceEdit& edit) = 0;
   /// Tuner tables, readable by any later part.
-  std::vector<DiagnosisRow> LoadDiagnoses();
-  std::vector<ActionRow> LoadActions();
-  std::vector<RuleWeightsRow> LoadRuleWeights();
+  virtual std::vector<DiagnosisRow> LoadDiagnoses() = 0;
+  virtual std::vector<ActionRow> LoadActions() = 0;
+  virtual std::vector<RuleWeightsRow> LoadRuleWeights() = 0;
   /// Free key -> JSON values for parts that need a little study-level state.
-  void PutValue(const std::string& key, const nlohmann::json& value);
-  std::optional<nlohmann::json> GetValue(const std::string& key);
+  virtual void PutValue(const std::string& key, const nlohmann::json& value) = 0;
+  virtual std::optional<nlohmann::json> GetValue(const std::string& key) = 0;
 
-  /// Config, trials, edits and tuner tables from one read transaction.
-  StudySnapshot LoadSnapshot();
+  /// Config, trials, edits and tuner tables from one read transaction (a consistent snapshot
+  /// even while workers write).
+  virtual StudySnapshot LoadSnapshot() = 0;
 
-  /// `PRAGMA integrity_check` result: "ok" when the file is sound.
-  std::string IntegrityCheck();
-
- private:
-  void Exec(const std::string& sql);
-  void CreateSchema();
-  /// Rebuilds the trials table of a version-1 file with version 2's status CHECK.
-  void MigrateTrialsToVersion2();
-  void CheckSchemaVersion();
-  void InsertEdit(const search::SpaceEdit& edit);
-  void InsertState(std::int64_t trial_id, const nlohmann::json& state);
-
-  std::string path_;
-  sqlite3* db_ = nullptr;
+  /// "ok" when the stored study is sound: SQLite's `PRAGMA integrity_check`; on PostgreSQL
+  /// the study's rows checked for dense trial ids, valid statuses and references.
+  virtual std::string IntegrityCheck() = 0;
 };
+
+/// True when `location` names a PostgreSQL study (starts with postgresql:// or postgres://).
+bool IsDatabaseUrl(const std::string& location);
 
 /// All trials as CSV: one row per trial, parameters and metrics as columns (union over trials,
 /// sorted), curves omitted. RFC 4180 quoting.

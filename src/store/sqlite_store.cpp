@@ -1,12 +1,14 @@
-// StudyStore: opening (WAL, FULL sync, schema version check), trials, edits, snapshots, tuner
-// tables and the key-value table, each write in one transaction.
-#include "symnas/store/study_store.hpp"
+// SqliteStudyStore: opening (WAL, FULL sync, schema version check and migrations), trials,
+// edits, snapshots, tuner tables and the key-value table, each write in one transaction; the
+// study lock of several workers is a BEGIN IMMEDIATE transaction.
+#include "sqlite_store.hpp"
 
 #include <fmt/core.h>
 #include <sqlite3.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "schema.sql.hpp"
 #include "sqlite_util.hpp"
@@ -18,6 +20,14 @@ using search::TrialRecord;
 using search::TrialStatus;
 
 namespace {
+
+constexpr int kBusyTimeoutMs = 60000;
+
+/// The trials columns of schema versions 1 and 2.
+constexpr const char* kVersion1Columns =
+    "id, status, interrupted, seed, strategy, params_json, estimated_costs_json, accuracy, "
+    "test_accuracy, score, feasible, violation, objective_vector_json, metrics_json, curves_json, "
+    "details_json, error, wall_seconds, started_unix_s, finished_unix_s";
 
 std::string DirectoryOf(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -36,7 +46,7 @@ bool DirectoryWritable(const std::string& dir) {
 
 }  // namespace
 
-StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
+SqliteStudyStore::SqliteStudyStore(const std::string& path, OpenMode mode) : path_(path) {
   const bool read_only = mode == OpenMode::kReadOnly;
   const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -49,7 +59,8 @@ StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
                                            : "check the directory exists and is writable"));
   }
   try {
-    sqlite3_busy_timeout(db_, 10000);
+    // Workers wait for each other's short transactions; a minute of waiting is a stuck writer.
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     if (read_only) {
       CheckSchemaVersion();  // the writer chose WAL; a reader never changes the file
     } else {
@@ -81,11 +92,12 @@ StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
   }
 }
 
-StudyStore::~StudyStore() {
+SqliteStudyStore::~SqliteStudyStore() {
+  if (heartbeat_db_) sqlite3_close(heartbeat_db_);
   if (db_) sqlite3_close(db_);
 }
 
-void StudyStore::Exec(const std::string& sql) {
+void SqliteStudyStore::Exec(const std::string& sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   std::string msg = err ? err : "";
@@ -93,7 +105,7 @@ void StudyStore::Exec(const std::string& sql) {
   if (rc != SQLITE_OK) throw StoreError(fmt::format("SQL failed: {} ({})", msg, sql.substr(0, 60)));
 }
 
-void StudyStore::CreateSchema() {
+void SqliteStudyStore::CreateSchema() {
   Transaction tx(db_);
   Exec(kSchemaSql);
   std::optional<int> version;
@@ -107,9 +119,10 @@ void StudyStore::CreateSchema() {
           fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
                       *version, kSchemaVersion));
     }
-    if (*version < 2) {
+    if (*version < 3) {
       tx.Commit();
-      MigrateTrialsToVersion2();
+      if (*version < 2) MigrateTrialsToVersion2();
+      MigrateTrialsToVersion3();
       return;
     }
   } else {
@@ -121,7 +134,7 @@ void StudyStore::CreateSchema() {
   tx.Commit();
 }
 
-void StudyStore::MigrateTrialsToVersion2() {
+void SqliteStudyStore::MigrateTrialsToVersion2() {
   // Version 1 -> 2: the trials table's status CHECK gains pruned and rejected. SQLite cannot
   // alter a CHECK, so the table is rebuilt and its rows copied unchanged. Foreign keys are off
   // meanwhile (a pragma that only works outside a transaction) and legacy_alter_table on, so
@@ -132,7 +145,7 @@ void StudyStore::MigrateTrialsToVersion2() {
     Transaction tx(db_);
     Exec("ALTER TABLE trials RENAME TO trials_v1");
     Exec(kSchemaSql);
-    Exec("INSERT INTO trials SELECT * FROM trials_v1");
+    Exec(fmt::format("INSERT INTO trials({0}) SELECT {0} FROM trials_v1", kVersion1Columns));
     Exec("DROP TABLE trials_v1");
     Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     tx.Commit();
@@ -141,7 +154,28 @@ void StudyStore::MigrateTrialsToVersion2() {
   Exec("PRAGMA foreign_keys = ON");
 }
 
-void StudyStore::CheckSchemaVersion() {
+void SqliteStudyStore::MigrateTrialsToVersion3() {
+  // Version 2 -> 3: nullable or defaulted worker columns, added where missing (a file migrated
+  // from version 1 got the current table already). Existing interrupted trials were re-run by
+  // the process that found them, so none is requeued.
+  Transaction tx(db_);
+  std::set<std::string> have;
+  {
+    Statement info(db_, "PRAGMA table_info(trials)");
+    while (info.Step()) have.insert(info.Text(1));
+  }
+  const std::pair<const char*, const char*> added[] = {{"requeued", "INTEGER NOT NULL DEFAULT 0"},
+                                                       {"rerun_of", "INTEGER"},
+                                                       {"worker", "TEXT NOT NULL DEFAULT ''"},
+                                                       {"heartbeat_unix_s", "REAL"}};
+  for (const auto& [name, type] : added) {
+    if (!have.count(name)) Exec(fmt::format("ALTER TABLE trials ADD COLUMN {} {}", name, type));
+  }
+  Exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  tx.Commit();
+}
+
+void SqliteStudyStore::CheckSchemaVersion() {
   Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
   if (!get.Step()) throw StoreError("no schema version (not written by symnas search)");
   if (std::stoi(get.Text(0)) > kSchemaVersion) {
@@ -151,7 +185,7 @@ void StudyStore::CheckSchemaVersion() {
   }
 }
 
-void StudyStore::SaveConfig(const nlohmann::json& config) {
+void SqliteStudyStore::SaveConfig(const nlohmann::json& config) {
   Transaction tx(db_);
   Statement(db_, "INSERT OR REPLACE INTO study(id, config_json) VALUES (1, ?)")
       .Bind(1, config.dump())
@@ -159,7 +193,7 @@ void StudyStore::SaveConfig(const nlohmann::json& config) {
   tx.Commit();
 }
 
-std::optional<nlohmann::json> StudyStore::LoadConfig() {
+std::optional<nlohmann::json> SqliteStudyStore::LoadConfig() {
   Statement s(db_, "SELECT config_json FROM study WHERE id = 1");
   if (!s.Step()) return std::nullopt;
   return nlohmann::json::parse(s.Text(0));
@@ -170,7 +204,9 @@ namespace {
 constexpr const char* kTrialColumns =
     "id, status, interrupted, seed, strategy, params_json, estimated_costs_json, accuracy, "
     "test_accuracy, score, feasible, violation, objective_vector_json, metrics_json, curves_json, "
-    "details_json, error, wall_seconds, started_unix_s, finished_unix_s";
+    "details_json, error, wall_seconds, started_unix_s, finished_unix_s, requeued, rerun_of, "
+    "worker, heartbeat_unix_s";
+constexpr const char* kTrialPlaceholders = "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
 
 void BindTrial(Statement& s, const TrialRecord& t) {
   const auto& r = t.result;
@@ -202,7 +238,19 @@ void BindTrial(Statement& s, const TrialRecord& t) {
       .Bind(17, r.error)
       .Bind(18, r.wall_seconds)
       .Bind(19, t.started_unix_s)
-      .Bind(20, t.finished_unix_s);
+      .Bind(20, t.finished_unix_s)
+      .Bind(21, std::int64_t{t.requeued})
+      .Bind(23, t.worker);
+  if (t.rerun_of >= 0) {
+    s.Bind(22, t.rerun_of);
+  } else {
+    s.BindNull(22);
+  }
+  if (t.heartbeat_unix_s > 0) {
+    s.Bind(24, t.heartbeat_unix_s);
+  } else {
+    s.BindNull(24);
+  }
 }
 
 TrialRecord ReadTrial(const Statement& s) {
@@ -233,14 +281,21 @@ TrialRecord ReadTrial(const Statement& s) {
   r.wall_seconds = s.Double(17);
   t.started_unix_s = s.Double(18);
   t.finished_unix_s = s.Double(19);
+  t.requeued = s.Int(20) != 0;
+  t.rerun_of = s.IsNull(21) ? -1 : s.Int(21);
+  t.worker = s.Text(22);
+  t.heartbeat_unix_s = s.IsNull(23) ? 0.0 : s.Double(23);
   return t;
 }
 
 }  // namespace
 
-std::vector<TrialRecord> StudyStore::LoadTrials() {
+std::vector<TrialRecord> SqliteStudyStore::LoadTrials() { return LoadTrialsFrom(0); }
+
+std::vector<TrialRecord> SqliteStudyStore::LoadTrialsFrom(std::int64_t first_id) {
   std::vector<TrialRecord> out;
-  Statement s(db_, fmt::format("SELECT {} FROM trials ORDER BY id", kTrialColumns));
+  Statement s(db_, fmt::format("SELECT {} FROM trials WHERE id >= ? ORDER BY id", kTrialColumns));
+  s.Bind(1, first_id);
   try {
     while (s.Step()) out.push_back(ReadTrial(s));
   } catch (const nlohmann::json::exception& e) {
@@ -249,20 +304,20 @@ std::vector<TrialRecord> StudyStore::LoadTrials() {
   return out;
 }
 
-std::vector<search::SpaceEdit> StudyStore::LoadSpaceEdits() {
+std::vector<search::SpaceEdit> SqliteStudyStore::LoadSpaceEdits() {
   std::vector<search::SpaceEdit> out;
   Statement s(db_, "SELECT edit_json FROM space_edits ORDER BY seq");
   while (s.Step()) out.push_back(search::SpaceEdit::FromJson(nlohmann::json::parse(s.Text(0))));
   return out;
 }
 
-std::optional<nlohmann::json> StudyStore::LoadStrategyState() {
+std::optional<nlohmann::json> SqliteStudyStore::LoadStrategyState() {
   Statement s(db_, "SELECT state_json FROM strategy_states ORDER BY seq DESC LIMIT 1");
   if (!s.Step()) return std::nullopt;
   return nlohmann::json::parse(s.Text(0));
 }
 
-void StudyStore::InsertEdit(const search::SpaceEdit& e) {
+void SqliteStudyStore::InsertEdit(const search::SpaceEdit& e) {
   Statement s(
       db_,
       "INSERT INTO space_edits(trial_id, kind, name, action, edit_json) VALUES (?, ?, ?, ?, ?)");
@@ -274,7 +329,7 @@ void StudyStore::InsertEdit(const search::SpaceEdit& e) {
       .Run();
 }
 
-void StudyStore::InsertState(std::int64_t trial_id, const nlohmann::json& state) {
+void SqliteStudyStore::InsertState(std::int64_t trial_id, const nlohmann::json& state) {
   Statement(db_, "INSERT INTO strategy_states(trial_id, state_json) VALUES (?, ?)")
       .Bind(1, trial_id)
       .Bind(2, state.dump())
@@ -283,8 +338,9 @@ void StudyStore::InsertState(std::int64_t trial_id, const nlohmann::json& state)
       .Run();
 }
 
-void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
-                            const nlohmann::json& strategy_state) {
+void SqliteStudyStore::BeginTrial(const TrialRecord& trial,
+                                  const std::vector<search::SpaceEdit>& edits,
+                                  const nlohmann::json& strategy_state) {
   Transaction tx(db_);
   {
     Statement next(db_, "SELECT COALESCE(MAX(id) + 1, 0) FROM trials");
@@ -295,22 +351,24 @@ void StudyStore::BeginTrial(const TrialRecord& trial, const std::vector<search::
     }
   }
   Statement s(db_,
-              fmt::format("INSERT INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          kTrialColumns));
+              fmt::format("INSERT INTO trials({}) VALUES ({})", kTrialColumns, kTrialPlaceholders));
   BindTrial(s, trial);
   s.Run();
+  if (trial.rerun_of >= 0) {
+    Statement(db_, "UPDATE trials SET requeued = 0 WHERE id = ?").Bind(1, trial.rerun_of).Run();
+  }
   for (const auto& e : edits) InsertEdit(e);
   InsertState(trial.id, strategy_state);
   tx.Commit();
 }
 
-void StudyStore::FinishTrial(const TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
-                             const search::TrialAnnotations& notes,
-                             const nlohmann::json& strategy_state) {
+void SqliteStudyStore::FinishTrial(const TrialRecord& trial,
+                                   const std::vector<search::SpaceEdit>& edits,
+                                   const search::TrialAnnotations& notes,
+                                   const nlohmann::json& strategy_state) {
   Transaction tx(db_);
   Statement s(
-      db_, fmt::format("REPLACE INTO trials({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       kTrialColumns));
+      db_, fmt::format("REPLACE INTO trials({}) VALUES ({})", kTrialColumns, kTrialPlaceholders));
   BindTrial(s, trial);
   s.Run();
   for (const auto& e : edits) InsertEdit(e);
@@ -346,22 +404,53 @@ void StudyStore::FinishTrial(const TrialRecord& trial, const std::vector<search:
   tx.Commit();
 }
 
-void StudyStore::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
+void SqliteStudyStore::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
   Transaction tx(db_);
   Statement s(db_,
-              "UPDATE trials SET status = 'failed', interrupted = 1, error = ? WHERE id = ? AND "
-              "status = 'running'");
+              "UPDATE trials SET status = 'failed', interrupted = 1, requeued = 1, error = ? "
+              "WHERE id = ? AND status = 'running'");
   s.Bind(1, error).Bind(2, trial_id).Run();
   tx.Commit();
 }
 
-void StudyStore::RecordSpaceEdit(const search::SpaceEdit& edit) {
+void SqliteStudyStore::Exclusive(const std::function<void()>& work) {
+  Transaction tx(db_);
+  work();
+  tx.Commit();
+}
+
+std::int64_t SqliteStudyStore::StateVersion() {
+  Statement s(db_, "SELECT COALESCE(MAX(seq), 0) FROM strategy_states");
+  s.Step();
+  return s.Int(0);
+}
+
+void SqliteStudyStore::Heartbeat(std::int64_t trial_id, double unix_s) {
+  std::lock_guard<std::mutex> lock(heartbeat_mutex_);
+  if (!heartbeat_db_) {
+    int rc = sqlite3_open_v2(path_.c_str(), &heartbeat_db_, SQLITE_OPEN_READWRITE, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = heartbeat_db_ ? sqlite3_errmsg(heartbeat_db_) : sqlite3_errstr(rc);
+      sqlite3_close(heartbeat_db_);
+      heartbeat_db_ = nullptr;
+      throw StoreError(fmt::format("study '{}': cannot open for heartbeats: {}", path_, msg));
+    }
+    sqlite3_busy_timeout(heartbeat_db_, kBusyTimeoutMs);
+  }
+  Statement(heartbeat_db_,
+            "UPDATE trials SET heartbeat_unix_s = ? WHERE id = ? AND status = 'running'")
+      .Bind(1, unix_s)
+      .Bind(2, trial_id)
+      .Run();
+}
+
+void SqliteStudyStore::RecordSpaceEdit(const search::SpaceEdit& edit) {
   Transaction tx(db_);
   InsertEdit(edit);
   tx.Commit();
 }
 
-std::vector<DiagnosisRow> StudyStore::LoadDiagnoses() {
+std::vector<DiagnosisRow> SqliteStudyStore::LoadDiagnoses() {
   std::vector<DiagnosisRow> out;
   Statement s(db_,
               "SELECT trial_id, problem, probability, details_json FROM diagnoses ORDER BY id");
@@ -370,7 +459,7 @@ std::vector<DiagnosisRow> StudyStore::LoadDiagnoses() {
   return out;
 }
 
-std::vector<ActionRow> StudyStore::LoadActions() {
+std::vector<ActionRow> SqliteStudyStore::LoadActions() {
   std::vector<ActionRow> out;
   Statement s(
       db_, "SELECT trial_id, action, probability, applied, details_json FROM actions ORDER BY id");
@@ -380,7 +469,7 @@ std::vector<ActionRow> StudyStore::LoadActions() {
   return out;
 }
 
-std::vector<RuleWeightsRow> StudyStore::LoadRuleWeights() {
+std::vector<RuleWeightsRow> SqliteStudyStore::LoadRuleWeights() {
   std::vector<RuleWeightsRow> out;
   Statement s(db_, "SELECT trial_id, rule, weight FROM rule_weights ORDER BY trial_id, id");
   while (s.Step()) {
@@ -390,7 +479,7 @@ std::vector<RuleWeightsRow> StudyStore::LoadRuleWeights() {
   return out;
 }
 
-void StudyStore::PutValue(const std::string& key, const nlohmann::json& value) {
+void SqliteStudyStore::PutValue(const std::string& key, const nlohmann::json& value) {
   Transaction tx(db_);
   Statement(db_, "INSERT OR REPLACE INTO kv(key, value_json) VALUES (?, ?)")
       .Bind(1, key)
@@ -399,14 +488,14 @@ void StudyStore::PutValue(const std::string& key, const nlohmann::json& value) {
   tx.Commit();
 }
 
-std::optional<nlohmann::json> StudyStore::GetValue(const std::string& key) {
+std::optional<nlohmann::json> SqliteStudyStore::GetValue(const std::string& key) {
   Statement s(db_, "SELECT value_json FROM kv WHERE key = ?");
   s.Bind(1, key);
   if (!s.Step()) return std::nullopt;
   return nlohmann::json::parse(s.Text(0));
 }
 
-StudySnapshot StudyStore::LoadSnapshot() {
+StudySnapshot SqliteStudyStore::LoadSnapshot() {
   // A deferred transaction: its first read fixes the snapshot; a WAL writer is never blocked.
   Exec("BEGIN DEFERRED");
   try {
@@ -425,7 +514,7 @@ StudySnapshot StudyStore::LoadSnapshot() {
   }
 }
 
-std::string StudyStore::IntegrityCheck() {
+std::string SqliteStudyStore::IntegrityCheck() {
   Statement s(db_, "PRAGMA integrity_check");
   std::string out;
   while (s.Step()) out += (out.empty() ? "" : "\n") + s.Text(0);
