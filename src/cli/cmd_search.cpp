@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "evaluator_kinds.hpp"
@@ -185,11 +186,14 @@ search::StudyOutcome RunWorker(const search::StudyConfig& config, store::StudySt
 }
 
 /// Worker processes of this machine, started as `symnas-full worker --study LOC --label wK`.
-/// Destroyed before Join(), e.g. by an exception of the first worker, it stops them (SIGTERM).
+/// Each is reaped by a thread of its own the moment it ends, so that a killed worker is seen as
+/// gone at once (a zombie would look alive until its heartbeat timed out). Destroyed before
+/// Join(), e.g. by an exception of the first worker, it stops them (SIGTERM).
 class LocalWorkers {
  public:
   LocalWorkers(const std::string& location, int count, bool quiet) {
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    statuses_.resize(static_cast<std::size_t>(std::max(0, count - 1)));
     for (int k = 2; k <= count; ++k) {
       std::vector<std::string> args = {self,     "worker",  "--study",
                                        location, "--label", fmt::format("w{}", k)};
@@ -198,24 +202,29 @@ class LocalWorkers {
       for (auto& arg : args) argv.push_back(arg.data());
       argv.push_back(nullptr);
       pid_t pid = 0;
-      if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-        throw Error(fmt::format("cannot start worker w{} ({}): {}", k, self, std::strerror(errno)));
+      const int rc = posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ);
+      if (rc != 0) {
+        throw StoreError(
+            fmt::format("cannot start worker w{} ({}): {}", k, self, std::strerror(rc)));
       }
       pids_.push_back(pid);
+      int* status = &statuses_[pids_.size() - 1];
+      reapers_.emplace_back([pid, status] { waitpid(pid, status, 0); });
     }
   }
   ~LocalWorkers() {
     for (pid_t pid : pids_) kill(pid, SIGTERM);
-    for (pid_t pid : pids_) waitpid(pid, nullptr, 0);
+    for (auto& reaper : reapers_) reaper.join();
   }
   LocalWorkers(const LocalWorkers&) = delete;
   LocalWorkers& operator=(const LocalWorkers&) = delete;
   /// Waits for every worker; the labels of those that did not exit 0, with their status.
   std::string Join() {
+    for (auto& reaper : reapers_) reaper.join();
+    reapers_.clear();
     std::string failed;
     for (std::size_t i = 0; i < pids_.size(); ++i) {
-      int status = 0;
-      waitpid(pids_[i], &status, 0);
+      const int status = statuses_[i];
       if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         failed += fmt::format("{}w{} ({})", failed.empty() ? "" : ", ", i + 2,
                               WIFEXITED(status) ? fmt::format("exit {}", WEXITSTATUS(status))
@@ -228,6 +237,8 @@ class LocalWorkers {
 
  private:
   std::vector<pid_t> pids_;
+  std::vector<int> statuses_;  ///< sized once: the reapers write into it
+  std::vector<std::thread> reapers_;
 };
 
 void PrintSummary(const std::vector<search::TrialRecord>& trials, std::size_t space_edits,
@@ -284,7 +295,7 @@ int RunSearch(const SearchArgs& a) {
         config.evaluator.value("kind", "?"), config.trials, config.seed,
         a.workers > 1 ? fmt::format(" | {} workers", a.workers) : "");
   }
-  LocalWorkers others(store->location(), a.workers, a.quiet);
+  LocalWorkers others(path, a.workers, a.quiet);  // the location as given (a URL with its password)
   search::StudyOutcome outcome =
       RunWorker(config, *store, {a.workers > 1 ? "w1" : "", a.quiet, 120.0}, std::move(evaluator),
                 std::move(objective));

@@ -35,6 +35,13 @@ void Restore(torch::nn::Sequential& m, const std::vector<torch::Tensor>& snap) {
   for (auto& b : m->buffers()) b.copy_(snap[i++]);
 }
 
+/// A batch's cross-entropy above this ends training as diverged. Cross-entropy is about the
+/// margin by which the largest wrong logit beats the true one; chance is ln(classes) (2.3 for
+/// 10), a freshly initialised network of the space starts within a few units of it, and one
+/// that is merely bad stays in the tens. 1000 needs logits a thousand apart: weights that
+/// exploded (Adam at learning rate 10 reaches 7e16 within an epoch).
+constexpr double kDivergedLoss = 1000.0;
+
 struct EpochTrainResult {
   double loss = 0, acc = 0, step_seconds = 0;
   bool diverged = false;
@@ -67,6 +74,15 @@ EpochTrainResult TrainEpoch(torch::nn::Sequential& model, torch::optim::Optimize
       r.diverged = true;
       r.reason = fmt::format("diverged: non-finite training loss at epoch {}, batch {}", epoch,
                              start / arch.train.batch_size + 1);
+      return r;
+    }
+    if (loss_value > kDivergedLoss) {
+      r.diverged = true;
+      r.reason = fmt::format(
+          "diverged: training loss {:.3g} at epoch {}, batch {} is above {:g} (chance is "
+          "ln({}) = {:.2f}; a loss this high means the weights exploded: lower the learning rate)",
+          loss_value, epoch, start / arch.train.batch_size + 1, kDivergedLoss, arch.classes,
+          std::log(static_cast<double>(arch.classes)));
       return r;
     }
     loss.backward();
@@ -164,8 +180,8 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
       report.stop_reason = fmt::format("diverged: non-finite validation loss at epoch {}", epoch);
       break;
     }
-    const bool stop = epoch < hyper.epochs && options.should_stop &&
-                      options.should_stop(report.epochs);
+    const bool stop =
+        epoch < hyper.epochs && options.should_stop && options.should_stop(report.epochs);
     if (rec.val_loss < best_loss - 1e-4) {
       best_loss = rec.val_loss;
       report.best_epoch = epoch;

@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <ostream>
 #include <thread>
@@ -140,6 +141,20 @@ void MemoryRecorder::Heartbeat(std::int64_t trial_id, double unix_s) {
   }
 }
 
+namespace {
+
+/// False when no process `pid` exists on this host or it is a zombie (dead, not yet reaped).
+bool ProcessAlive(pid_t pid) {
+  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
+  const auto paren = line.rfind(')');          // "pid (comm) S ...": comm may hold spaces
+  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
+}
+
+}  // namespace
+
 std::string ThisWorkerName() {
   char host[256] = {0};
   if (gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "unknown");
@@ -154,7 +169,7 @@ bool WorkerIsGone(const TrialRecord& t, const std::string& self, double now_unix
   if (colon != std::string::npos && t.worker.substr(0, colon) == self_host) {
     char* end = nullptr;
     const long pid = std::strtol(t.worker.c_str() + colon + 1, &end, 10);
-    if (end && *end == '\0' && pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+    if (end && *end == '\0' && pid > 0 && !ProcessAlive(static_cast<pid_t>(pid))) {
       return true;  // that process is gone
     }
   }
@@ -211,6 +226,30 @@ Driver::Driver(SearchSpace initial_space, StrategyFactory make_strategy, Evaluat
       recorder_(recorder),
       options_(std::move(options)) {
   if (options_.worker.empty()) options_.worker = ThisWorkerName();
+}
+
+void Driver::Locked(const std::function<void()>& work) {
+  double delay_s = 0.5, waited_s = 0.0;
+  while (true) {
+    try {
+      recorder_.Exclusive(work);
+      return;
+    } catch (const StoreUnavailableError& e) {
+      // What `work` did in memory was rolled back in the store: forget it, rebuild at the next
+      // Sync.
+      trials_.clear();
+      strategy_.reset();
+      synced_version_ = -1;
+      if (waited_s >= options_.store_retry_s) throw;
+      if (options_.progress) {
+        fmt::print(*options_.progress, "store out of reach ({}); retrying in {:.1f} s\n",
+                   e.message(), delay_s);
+      }
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay_s));
+      waited_s += delay_s;
+      delay_s = std::min(30.0, 2 * delay_s);
+    }
+  }
 }
 
 void Driver::Sync() {
@@ -317,7 +356,7 @@ Driver::Claim Driver::ClaimTrial(TrialRecord& t, StudyOutcome& out) {
 StudyOutcome Driver::Run() {
   start_unix_s_ = NowUnixSeconds();
   StudyOutcome out;
-  recorder_.Exclusive([&] {
+  Locked([&] {
     Sync();
     out.resumed_trials = CountFinished(trials_);
   });
@@ -326,7 +365,7 @@ StudyOutcome Driver::Run() {
   while (true) {
     TrialRecord t;
     Claim claim = Claim::kDone;
-    recorder_.Exclusive([&] { claim = ClaimTrial(t, out); });
+    Locked([&] { claim = ClaimTrial(t, out); });
     if (!announced && options_.progress && (out.resumed_trials > 0 || out.interrupted_trials > 0)) {
       fmt::print(*options_.progress, "resuming: {} finished trials, {} interrupted (re-run)\n",
                  out.resumed_trials, out.interrupted_trials);
@@ -357,7 +396,7 @@ StudyOutcome Driver::Run() {
     }
     std::exception_ptr objective_error;
     bool taken = false;
-    recorder_.Exclusive([&] {
+    Locked([&] {
       Sync();
       if (trials_.at(static_cast<std::size_t>(t.id)).status != TrialStatus::kRunning) {
         taken = true;  // another worker took it for interrupted and requeued its candidate
@@ -374,7 +413,7 @@ StudyOutcome Driver::Run() {
           return;
         }
       }
-      Finish(t, std::move(pruning));
+      Finish(t, pruning);  // a copy: a retried attempt needs it again
       trials_[static_cast<std::size_t>(t.id)] = t;
     });
     if (objective_error) std::rethrow_exception(objective_error);

@@ -10,6 +10,12 @@ namespace symnas::store {
 void Check(sqlite3* db, int rc, const std::string& what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+    throw StoreUnavailableError(
+        fmt::format("{}: the study file stayed locked by another writer "
+                    "({}; database '{}')",
+                    what, sqlite3_errstr(rc), file ? file : "?"));
+  }
   throw StoreError(fmt::format("{}: {} (database '{}')", what,
                                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), file ? file : "?"));
 }

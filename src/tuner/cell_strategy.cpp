@@ -79,7 +79,13 @@ CellSymbolicStrategy::CellSymbolicStrategy(const search::StrategyContext& contex
 }
 
 bool CellSymbolicStrategy::Seen(const search::Params& params) const {
-  return seen_.count(search::ParamsKey(params)) > 0;
+  const std::string key = search::ParamsKey(params);
+  return seen_.count(key) > 0 || running_elsewhere_.count(key) > 0;
+}
+
+void CellSymbolicStrategy::SetPending(const std::vector<search::Params>& pending) {
+  running_elsewhere_.clear();
+  for (const auto& p : pending) running_elsewhere_.insert(search::ParamsKey(space_.Project(p)));
 }
 
 void CellSymbolicStrategy::MarkSeen(const search::Params& params) {
@@ -207,7 +213,12 @@ search::Params CellSymbolicStrategy::Fallback(std::string& move_name, std::strin
 }
 
 void CellSymbolicStrategy::Diagnose(const search::TrialOutcome& outcome, const CellFacts& facts) {
-  const Reasoning reasoning = ReasonOverFacts(rules_, weights_, CellFactsToProlog(facts));
+  Reasoning reasoning;
+  try {
+    reasoning = ReasonOverFacts(rules_, weights_, CellFactsToProlog(facts));
+  } catch (const Error& e) {  // a rule over its limits or failing on these facts: trial stands
+    annotations_.diagnoses.push_back({"reasoning_failed", 1.0, {{"error", e.what()}}});
+  }
   for (const auto& [problem, probability] : reasoning.problems) {
     annotations_.diagnoses.push_back({problem, probability, nlohmann::json::object()});
   }

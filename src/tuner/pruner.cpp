@@ -9,6 +9,7 @@
 #include "symnas/common/error.hpp"
 #include "symnas/logic/inference.hpp"
 #include "symnas/tuner/facts.hpp"
+#include "symnas/tuner/reasoner.hpp"
 
 namespace symnas::tuner {
 
@@ -61,7 +62,9 @@ std::optional<search::Diagnosis> SymbolicPruner::ShouldPrune(
   logic::Program program = rules_.Instantiate({});
   program.AddText(facts.str(), "<facts of the running trial>");
   program.AddQuery("prune_reason(_)");
-  for (const auto& answer : logic::Infer(program)) {
+  logic::InferenceOptions options;  // the tuner's bounds: a user rule never hangs a trial
+  options.limits = {kTunerInferenceSeconds, kTunerInferenceBytes};
+  for (const auto& answer : logic::Infer(program, options)) {
     if (answer.probability < threshold_ || answer.args.size() != 1) continue;
     return search::Diagnosis{"pruned(" + CompactTerm(answer.args[0]) + ")",
                              answer.probability,

@@ -14,14 +14,17 @@ Reasoning Reason(const RuleBase& rules, const std::map<std::string, double>& wei
 }
 
 Reasoning ReasonOverFacts(const RuleBase& rules, const std::map<std::string, double>& weights,
-                          const std::string& facts_text) {
+                          const std::string& facts_text, const logic::ResourceLimits& limits) {
   logic::Program program = rules.Instantiate(weights);
   program.AddText(facts_text, "<facts of the trial>");
   program.AddQuery("problem(_)");
   program.AddQuery("action(_, _)");
   Reasoning reasoning;
+  logic::InferenceOptions options;
+  options.limits = limits;
+  const std::vector<logic::QueryAnswer> answers = logic::Infer(program, options);
   std::map<std::string, double> fired;  // rule id -> probability
-  for (const auto& answer : logic::Infer(program)) {
+  for (const auto& answer : answers) {
     if (answer.probability <= 0.0) continue;
     if (answer.functor == "problem" && answer.args.size() == 1) {
       reasoning.problems[CompactTerm(answer.args[0])] = answer.probability;

@@ -186,7 +186,12 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
       facts.incumbent_train_acc = incumbent_->train_acc;
     }
   }
-  const Reasoning reasoning = Reason(rules_, weights_, facts);
+  Reasoning reasoning;
+  try {
+    reasoning = Reason(rules_, weights_, facts);
+  } catch (const Error& e) {  // a rule over its limits or failing on these facts: trial stands
+    annotations_.diagnoses.push_back({"reasoning_failed", 1.0, {{"error", e.what()}}});
+  }
   for (const auto& [problem, probability] : reasoning.problems) {
     annotations_.diagnoses.push_back({problem, probability, nlohmann::json::object()});
   }

@@ -64,6 +64,22 @@ TEST(Trainer, NonFiniteLossStopsAndIsReported) {
   EXPECT_TRUE(r.epochs.empty());
 }
 
+TEST(Trainer, AnExplodingFiniteLossIsADivergence) {
+  // Adam at learning rate 10: the loss stays finite but explodes past kDivergedLoss.
+  const DataSplits data = testing::TinySplits(256, 32);
+  Arch arch = testing::TinyArch();
+  arch.train.learning_rate = 10;
+  arch.train.epochs = 4;
+  TrainOptions o;
+  o.threads = 1;
+  const TrainReport r = Train(arch, data, o);
+  EXPECT_TRUE(r.diverged);
+  EXPECT_THAT(r.stop_reason, ::testing::HasSubstr("is above 1000"));
+  // A sane learning rate on the same data does not trip it.
+  arch.train.learning_rate = 3e-3;
+  EXPECT_FALSE(Train(arch, data, o).diverged);
+}
+
 TEST(Trainer, EarlyStoppingEndsAPlateauedRun) {
   // lr ~ 0 (min_learning_rate 0): the validation loss cannot improve after epoch 1.
   const DataSplits data = testing::TinySplits(64, 32);

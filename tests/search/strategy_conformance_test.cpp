@@ -159,6 +159,39 @@ TEST_P(ConformanceTest, SurvivesEveryKindOfSpaceEdit) {
   EXPECT_EQ(AskChecked(*s, space), AskChecked(*restored, space2));
 }
 
+// Several workers: a candidate another worker is still evaluating (SetPending) is not proposed
+// again. Two copies of one mid-study state: the first's next candidate, given to the second as
+// pending, must not be what the second proposes; the pending candidates of a study of 6 asks
+// are all distinct.
+TEST_P(ConformanceTest, NeverProposesAPendingCandidate) {
+  const std::string name = GetParam();
+  StrategyContext c = Context(8);
+  c.options = FastOptions(name);
+  auto a = strategies::MakeStrategy(name, c);
+  SearchSpace space = c.space;
+  for (int i = 0; i < 6; ++i) TellSynthetic(*a, i, AskChecked(*a, space));
+  const nlohmann::json state = a->Save();
+  StrategyContext c2 = c;
+  c2.space = space;
+  auto b = strategies::MakeStrategy(name, c2);
+  b->Load(state);
+  SearchSpace space_a = space, space_b = space;
+  const Params next = AskChecked(*a, space_a);
+  b->SetPending({next});
+  EXPECT_NE(AskChecked(*b, space_b), next) << name << " proposed a pending candidate again";
+  // Asks without tells, each earlier one pending: all different.
+  auto d = strategies::MakeStrategy(name, c2);
+  d->Load(state);
+  SearchSpace space_d = space;
+  std::vector<Params> pending;
+  for (int i = 0; i < 6; ++i) {
+    d->SetPending(pending);
+    Params p = AskChecked(*d, space_d);
+    for (const auto& q : pending) EXPECT_NE(p, q) << name << " ask " << i;
+    pending.push_back(p);
+  }
+}
+
 std::vector<std::string> AllStrategies() {
   std::vector<std::string> names;
   for (const auto& e : strategies::Strategies()) names.push_back(e.name);

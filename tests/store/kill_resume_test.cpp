@@ -1,7 +1,8 @@
 // Kill-and-resume: runs `symnas search` (synthetic evaluator with a sleep) as a child process,
 // kills it with SIGKILL twice mid-study, reruns the same command, and checks that completed
 // trials are kept unchanged, the interrupted ones are marked and re-run, the database passes
-// PRAGMA integrity_check, and the final trials equal those of an uninterrupted run.
+// PRAGMA integrity_check, and the final trials equal those of an uninterrupted run. Then four
+// workers on one study, one of them killed.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "symnas/store/study_store.hpp"
@@ -149,6 +151,102 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   ASSERT_EQ(clean.size(), counted.size());
   for (std::size_t i = 0; i < clean.size(); ++i)
     EXPECT_EQ(counted[i].params, clean[i].params) << "trial " << i;
+  fs::remove_all(dir);
+}
+
+/// The pid of a "host:pid" worker name.
+pid_t WorkerPid(const std::string& worker) {
+  return static_cast<pid_t>(std::stol(worker.substr(worker.rfind(':') + 1)));
+}
+
+// Four workers on one study file (`search --workers 4`: this process and three `symnas worker`
+// children); one child is killed with SIGKILL inside a trial. The study must end with exactly
+// the requested trials, none run twice, the killed trial recorded as interrupted and its
+// candidate re-run once, trials of several workers overlapping in time, and a sound file.
+TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
+  const std::string binary = SYMNAS_BINARY;
+  if (binary.empty()) GTEST_SKIP() << "the symnas binary is not built";
+  const fs::path dir = fs::temp_directory_path() / ("symnas_workers_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string config = (dir / "study.yaml").string();
+  std::ofstream(config) << "name: workers\ntrials: 16\nseed: 5\nstrategy: bo\n"
+                           "strategy_options: {initial_random: 3, acq_samples: 200}\n"
+                           "objective: {kind: accuracy}\n"
+                           "evaluator: {kind: synthetic, function: mixed, sleep_ms: 250}\n";
+  const std::string db = (dir / "workers.db").string();
+  const pid_t parent =
+      Spawn({binary, "search", "--config", config, "--study", db, "--workers", "4", "--quiet"});
+  ASSERT_GT(parent, 0);
+  // Wait for a running trial of a child worker after a few completed ones, and kill that child.
+  std::int64_t killed_trial = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (killed_trial < 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!fs::exists(db) || CompletedTrials(db) < 3) continue;
+    std::vector<TrialRecord> trials;
+    try {
+      trials = StudyStore::Open(db, OpenMode::kReadOnly)->LoadTrials();
+    } catch (const std::exception&) {
+      continue;  // the schema is being created
+    }
+    for (const auto& t : trials) {
+      if (t.status != TrialStatus::kRunning || t.worker.empty()) continue;
+      if (WorkerPid(t.worker) == parent) continue;
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));  // inside its evaluation
+      ASSERT_EQ(kill(WorkerPid(t.worker), SIGKILL), 0);
+      killed_trial = t.id;
+      break;
+    }
+  }
+  ASSERT_GE(killed_trial, 0) << "no child worker was seen running a trial";
+  // The study finishes; the search reports the killed worker (exit 1).
+  EXPECT_EQ(Wait(parent), 1);
+
+  auto store = StudyStore::Open(db);
+  EXPECT_EQ(store->IntegrityCheck(), "ok");
+  const auto trials = store->LoadTrials();
+  std::vector<TrialRecord> counted;
+  std::set<std::string> workers;
+  std::set<std::string> candidates;
+  int reruns_of_killed = 0;
+  for (const auto& t : trials) {
+    EXPECT_NE(t.status, TrialStatus::kRunning) << "trial " << t.id;
+    workers.insert(t.worker);
+    if (t.rerun_of == killed_trial) {
+      ++reruns_of_killed;
+      EXPECT_EQ(t.params, trials.at(static_cast<std::size_t>(killed_trial)).params);
+      EXPECT_EQ(t.seed, trials.at(static_cast<std::size_t>(killed_trial)).seed);
+    }
+    if (t.interrupted) {
+      EXPECT_EQ(t.id, killed_trial) << "only the killed worker's trial was interrupted";
+      EXPECT_FALSE(t.requeued) << "its candidate was re-run";
+      continue;
+    }
+    counted.push_back(t);
+    // No candidate is evaluated twice (BO is told the pending ones), except the re-run.
+    if (t.rerun_of < 0) {
+      EXPECT_TRUE(candidates.insert(search::ParamsToJson(t.params).dump()).second)
+          << "trial " << t.id << " repeats a candidate";
+    }
+  }
+  const TrialRecord& killed = trials.at(static_cast<std::size_t>(killed_trial));
+  EXPECT_TRUE(killed.interrupted);
+  EXPECT_EQ(killed.status, TrialStatus::kFailed);
+  EXPECT_NE(killed.result.error.find("interrupted"), std::string::npos) << killed.result.error;
+  EXPECT_EQ(reruns_of_killed, 1);
+  EXPECT_EQ(counted.size(), 16u);
+  EXPECT_EQ(search::CountFinished(trials), 16);
+  EXPECT_GE(workers.size(), 3u);  // the work was shared
+  // Trials of different workers ran at the same time.
+  bool overlap = false;
+  for (const auto& a : counted) {
+    for (const auto& b : counted) {
+      overlap = overlap || (a.worker != b.worker && a.started_unix_s < b.finished_unix_s &&
+                            b.started_unix_s < a.finished_unix_s);
+    }
+  }
+  EXPECT_TRUE(overlap);
   fs::remove_all(dir);
 }
 

@@ -2,6 +2,7 @@
 // evaluated by the logic engine exactly as the tuner does (rules + extracted facts).
 #include <gtest/gtest.h>
 
+#include "symnas/logic/errors.hpp"
 #include "symnas/logic/inference.hpp"
 #include "symnas/tuner/facts.hpp"
 #include "symnas/tuner/reasoner.hpp"
@@ -203,6 +204,17 @@ TEST(TuningRules, LearnedWeightsReplaceInitialOnes) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST(TuningRules, TheTunersInferenceHasLimits) {
+  // A memory bound no inference meets stands for a user rule whose grounding explodes.
+  auto result = Healthy();
+  result.curves.val_acc.back() = 0.70;
+  const RuleBase rules = RuleBase::ShippedSet("paper");
+  const std::string facts = FactsToProlog(ExtractFacts(result, {}, 1));
+  EXPECT_THROW(ReasonOverFacts(rules, {}, facts, {0.0, 1}), logic::LimitExceeded);
+  // Within the tuner's default bounds the same facts are diagnosed.
+  EXPECT_FALSE(ReasonOverFacts(rules, {}, facts).problems.empty());
 }
 
 }  // namespace

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "curve_evaluator.hpp"
 #include "symnas/search/driver.hpp"
 #include "symnas/search/synthetic.hpp"
 #include "symnas/tuner/actions.hpp"
 #include "symnas/tuner/explain.hpp"
-#include "curve_evaluator.hpp"
 
 namespace symnas::tuner {
 namespace {
@@ -48,6 +48,36 @@ TEST(SymbolicStrategy, RejectsARuleWithAnUnknownActionAtStart) {
     EXPECT_NE(error.message().find("prune_heads"), std::string::npos);
     EXPECT_NE(error.message().find("dec_layers"), std::string::npos);  // lists the actions
   }
+}
+
+TEST(SymbolicStrategy, ARuleFailingOnATrialsFactsIsRecordedAndTheStudyGoesOn) {
+  // Passes the start-up dry run (no incumbent then) and fails at run time on the second trial,
+  // when incumbent/2 exists: `is` on an atom is a type error.
+  const std::string path = ::testing::TempDir() + "runtime_error_rules.pl";
+  std::ofstream(path) << "problem(boom) :- incumbent(V, _), X is V + foo, X > 0.\n";
+  CurveEvaluator evaluator;
+  auto context = Context(evaluator, 3);
+  context.options["profile"] = "default";
+  context.options["rules"] = {path};
+  auto strategy = MakeSymbolicStrategy(context);
+  bool recorded = false;
+  for (std::int64_t id = 0; id < 3; ++id) {
+    const Params params = strategy->Ask();
+    for (const auto& e : strategy->TakeSpaceEdits()) (void)e;
+    search::TrialOutcome outcome{
+        id, params, search::TrialStatus::kComplete, {}, evaluator.Evaluate(params, 0)};
+    outcome.objective = search::Seed000Objective(  // feasible: the first becomes the incumbent
+        outcome.result.accuracy, outcome.result.metrics.at("flops"), 1e12, 0.33);
+    EXPECT_NO_THROW(strategy->Tell(outcome)) << "trial " << id;
+    for (const auto& d : strategy->TakeAnnotations().diagnoses) {
+      if (d.problem != "reasoning_failed") continue;
+      recorded = true;
+      EXPECT_NE(d.details.value("error", "").find("runtime_error_rules.pl"), std::string::npos)
+          << d.details.dump();
+    }
+    strategy->TakeSpaceEdits();
+  }
+  EXPECT_TRUE(recorded);
 }
 
 TEST(SymbolicStrategy, OverBudgetTrialGetsHardwareActions) {

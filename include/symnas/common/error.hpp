@@ -50,11 +50,23 @@ class DatasetError : public Error {
       : Error("DatasetError", std::move(message), std::move(location)) {}
 };
 
-/// The study store (SQLite) cannot be opened, read or written.
+/// The study store (SQLite file or PostgreSQL database) cannot be opened, read or written.
 class StoreError : public Error {
  public:
   explicit StoreError(std::string message, SourceLocation location = {})
       : Error("StoreError", std::move(message), std::move(location)) {}
+
+ protected:
+  StoreError(std::string class_name, std::string message, SourceLocation location)
+      : Error(std::move(class_name), std::move(message), std::move(location)) {}
+};
+
+/// The store is there but out of reach for now (a file locked beyond the busy timeout, a lost
+/// database connection); the call's transaction was rolled back whole. Workers retry.
+class StoreUnavailableError : public StoreError {
+ public:
+  explicit StoreUnavailableError(std::string message)
+      : StoreError("StoreUnavailableError", std::move(message), {}) {}
 };
 
 /// A network description is invalid (negative size, map shrunk below 1x1, unknown activation).

@@ -115,6 +115,9 @@ struct DriverOptions {
   double stale_after_s = 120.0;
   /// Seconds between looks at the study while the remaining trials all run on other workers.
   double poll_s = 1.0;
+  /// How long a worker retries (with back-off from 0.5 s, doubling, at most 30 s) when the store
+  /// is out of reach (StoreUnavailableError) before it gives up with that error.
+  double store_retry_s = 600.0;
 };
 
 /// What Run() returns.
@@ -149,6 +152,9 @@ class Driver {
   enum class Claim { kTrial, kRejected, kWait, kDone };
   /// Inside Exclusive: syncs, reaps, and claims a trial into `trial` (or records a rejection).
   Claim ClaimTrial(TrialRecord& trial, StudyOutcome& out);
+  /// recorder_.Exclusive(work), retried while the store is out of reach; after a failed
+  /// attempt trials_, space_ and strategy_ are rebuilt from the store (work rolled back).
+  void Locked(const std::function<void()>& work);
   /// Brings trials_, space_ and strategy_ up to the recorder's latest state.
   void Sync();
   /// Marks running trials whose worker is gone as interrupted; returns how many.

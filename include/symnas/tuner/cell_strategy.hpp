@@ -65,6 +65,8 @@ class CellSymbolicStrategy : public search::Strategy {
 
   std::string name() const override { return "symbolic_nb201"; }
   search::Params Ask() override;
+  /// Cells other workers evaluate count as seen until the next SetPending.
+  void SetPending(const std::vector<search::Params>& pending) override;
   void Tell(const search::TrialOutcome& outcome) override;
   void OnSpaceChanged(const search::SearchSpace& space, const search::SpaceEdit& edit) override;
   search::TrialAnnotations TakeAnnotations() override;
@@ -109,7 +111,8 @@ class CellSymbolicStrategy : public search::Strategy {
   std::map<std::string, double> weights_;
   std::vector<RuleEvidence> evidence_;
   std::size_t evidence_at_relearn_ = 0;
-  std::set<std::string> seen_;  ///< ParamsKey of every cell evaluated or proposed
+  std::set<std::string> seen_;               ///< ParamsKey of every cell evaluated or proposed
+  std::set<std::string> running_elsewhere_;  ///< ParamsKey of cells other workers evaluate
   nlohmann::json history_ = nlohmann::json::array();  ///< one entry per told trial
   std::optional<Scored> anchor_;
   std::optional<Scored> best_;

@@ -2,11 +2,13 @@
 // weights; produces the diagnosed problems and the proposed actions with their probabilities.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "symnas/logic/limits.hpp"
 #include "symnas/tuner/facts.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
@@ -26,14 +28,23 @@ struct Reasoning {
   std::vector<ProposedAction> actions;     ///< in rule order, probability > 0
 };
 
+/// Bounds of the tuner's inference per trial: the shipped rules take about a millisecond, so a
+/// rule set that needs 10 s or 512 MiB is exploding and must not hold up a study. Reason*
+/// throw the engine's errors (LimitExceeded, a runtime error in a rule); the strategies catch
+/// them per trial: the trial stands, `reasoning_failed` is recorded, no action is applied.
+inline constexpr double kTunerInferenceSeconds = 10.0;
+inline constexpr std::size_t kTunerInferenceBytes = std::size_t{512} << 20;
+
 /// Builds the program (rules with `weights`, facts, queries for problem/1 and action/2),
 /// evaluates it and collects problems and actions.
 Reasoning Reason(const RuleBase& rules, const std::map<std::string, double>& weights,
                  const TrialFacts& facts);
 /// The same over facts given as ProbLog text (strategies with their own facts, e.g. the cell
-/// facts of `symbolic_nb201`).
+/// facts of `symbolic_nb201`), within `limits`.
 Reasoning ReasonOverFacts(const RuleBase& rules, const std::map<std::string, double>& weights,
-                          const std::string& facts_text);
+                          const std::string& facts_text,
+                          const logic::ResourceLimits& limits = {kTunerInferenceSeconds,
+                                                                 kTunerInferenceBytes});
 
 /// How the actions to apply are chosen among the proposed ones.
 enum class Selection {

@@ -64,6 +64,8 @@ class SymbolicStrategy : public search::Strategy {
   std::string name() const override { return "symbolic"; }
   bool ScreensCandidates() const override { return options_.profile == TunerProfile::kDefault; }
   search::Params Ask() override;
+  /// Passed to the inner BO (constant liar).
+  void SetPending(const std::vector<search::Params>& pending) override { bo_->SetPending(pending); }
   void Tell(const search::TrialOutcome& outcome) override;
   void OnSpaceChanged(const search::SearchSpace& space, const search::SpaceEdit& edit) override;
   std::vector<search::SpaceEdit> TakeSpaceEdits() override;

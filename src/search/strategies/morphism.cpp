@@ -118,7 +118,8 @@ bool MorphismStrategy::WithinBudget(const Params& params) const {
 
 Params MorphismStrategy::InitialCandidate() {
   const int max_regenerate = options().value("max_regenerate", 50);
-  Params p = history().empty() ? space().Defaults() : SampleUntried();
+  // The space's defaults first, unless another worker already evaluates them.
+  Params p = history().empty() && !Tried(space().Defaults()) ? space().Defaults() : SampleUntried();
   for (int i = 0; i < max_regenerate && !WithinBudget(p); ++i) p = SampleUntried();
   return p;
 }
@@ -155,6 +156,7 @@ Params MorphismStrategy::Ask() {
     const std::string key = NetworkKey(child);
     bool duplicate = false;
     for (const auto& o : history()) duplicate = duplicate || NetworkKey(o.params) == key;
+    for (const auto& q : pending()) duplicate = duplicate || NetworkKey(q) == key;
     for (const auto& c : children) duplicate = duplicate || NetworkKey(c.params) == key;
     if (duplicate) continue;
     if (!WithinBudget(child)) {

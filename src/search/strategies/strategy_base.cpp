@@ -67,7 +67,14 @@ bool StrategyBase::Tried(const Params& params) const {
     for (const auto& o : history_) tried_keys_.insert(ParamsKey(space_.Project(o.params)));
     tried_stale_ = false;
   }
-  return tried_keys_.count(ParamsKey(space_.Project(params))) > 0;
+  const std::string key = ParamsKey(space_.Project(params));
+  return tried_keys_.count(key) > 0 || pending_keys_.count(key) > 0;
+}
+
+void StrategyBase::SetPending(const std::vector<Params>& pending) {
+  pending_ = pending;
+  pending_keys_.clear();
+  for (const auto& p : pending_) pending_keys_.insert(ParamsKey(space_.Project(p)));
 }
 
 Params StrategyBase::SampleUntried(int attempts) {

@@ -32,6 +32,8 @@ class StrategyBase : public Strategy {
   void OnSpaceChanged(const SearchSpace& space, const SpaceEdit& edit) override;
   nlohmann::json Save() const override;
   void Load(const nlohmann::json& state) override;
+  /// Pending candidates count as tried (SampleUntried, Tried) until the next SetPending.
+  void SetPending(const std::vector<Params>& pending) override;
 
  protected:
   /// Hooks for derived strategies.
@@ -48,8 +50,11 @@ class StrategyBase : public Strategy {
   std::vector<const Observation*> Ranked() const;
   /// A uniform sample not yet tried (up to `attempts` tries; then any sample).
   Params SampleUntried(int attempts = 50);
-  /// True when this exact candidate (projected on the current space) was already observed.
+  /// True when this exact candidate (projected on the current space) was already observed or
+  /// is being evaluated by another worker.
   bool Tried(const Params& params) const;
+  /// The candidates other workers are evaluating (see Strategy::SetPending).
+  const std::vector<Params>& pending() const { return pending_; }
 
  private:
   SearchSpace space_;
@@ -60,6 +65,8 @@ class StrategyBase : public Strategy {
   /// Keys of the projected history, rebuilt lazily after Tell, an edit or Load.
   mutable std::unordered_set<std::string> tried_keys_;
   mutable bool tried_stale_ = true;
+  std::vector<Params> pending_;
+  std::unordered_set<std::string> pending_keys_;
 };
 
 /// RNG state <-> text (for Save/Load).

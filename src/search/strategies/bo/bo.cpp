@@ -73,26 +73,37 @@ Params BoStrategy::Ask() {
   }
   const double worst = ranked.back()->score;
   const int n = static_cast<int>(history().size());
-  Eigen::MatrixXd X(n, space().EncodedSize());
-  Eigen::VectorXd y(n);
+  const int lies = static_cast<int>(pending().size());
+  Eigen::MatrixXd X(n + lies, space().EncodedSize());
+  Eigen::VectorXd y(n + lies);
   for (int i = 0; i < n; ++i) {
     const Observation& o = history()[static_cast<std::size_t>(i)];
     X.row(i) = space().Encode(o.params).transpose();
     y[i] = o.complete ? o.score : worst;
   }
+  // Constant liar (Ginsbourger et al. 2010), pessimistic: a candidate another worker is still
+  // evaluating counts as observed with the worst score, so EI looks elsewhere. The kernel's
+  // hyper-parameters are fitted on the real observations only.
+  for (int i = 0; i < lies; ++i) {
+    X.row(n + i) =
+        space().Encode(space().Project(pending()[static_cast<std::size_t>(i)])).transpose();
+    y[n + i] = worst;
+  }
+  const Eigen::MatrixXd X_real = X.topRows(n);
+  const Eigen::VectorXd y_real = y.head(n);
   bo::GaussianProcess gp;
   const bool reuse = have_kernel_ && kernel_.log_lengthscales.size() == X.cols();
-  if (reuse) {
-    gp.SetData(X, y);
-    gp.SetParams(kernel_);
-  } else {
-    gp.SetData(X, y);
-  }
+  gp.SetData(X_real, y_real);
+  if (reuse) gp.SetParams(kernel_);
   if (!reuse || RefitDue(n, fitted_at_, options().value("refit_growth", 1.2))) {
     gp.Fit(rng(), options().value("restarts", 5));
     kernel_ = gp.params();
     have_kernel_ = true;
     fitted_at_ = n;
+  }
+  if (lies > 0) {
+    gp.SetData(X, y);
+    gp.SetParams(kernel_);
   }
 
   const double best = gp.BestStandardised();

@@ -23,7 +23,8 @@ bool RefitDue(int observations, int fitted_at, double growth);
 /// observation in the current space; failed trials get the worst completed score; (3) fit the
 /// GP (warm start from the last fit + `restarts` random starts) when RefitDue, else reuse the
 /// last hyper-parameters; (4) maximise EI over untried candidates; (5) fall back to random when
-/// every candidate was tried.
+/// every candidate was tried. Under several workers the candidates still being evaluated enter
+/// the GP as constant lies (the worst score) and are never proposed again.
 /// Options for constrained searches: `feasible_only` skips candidates that the study's budget
 /// check (costs known before training) rejects, in the random phase and in the acquisition
 /// search; `trust_region` restricts the acquisition to a box around the best feasible
@@ -48,9 +49,9 @@ class BoStrategy : public StrategyBase {
   /// True when `x` lies in the trust region around `centre` (numeric coordinates only).
   bool InTrustRegion(const Eigen::VectorXd& x, const Eigen::VectorXd& centre) const;
 
-  double trust_length_ = 0.4;  ///< side of the trust-region box in the unit cube
-  int successes_ = 0;          ///< consecutive observations that improved the incumbent
-  int failures_ = 0;           ///< consecutive observations that did not
+  double trust_length_ = 0.4;             ///< side of the trust-region box in the unit cube
+  int successes_ = 0;                     ///< consecutive observations that improved the incumbent
+  int failures_ = 0;                      ///< consecutive observations that did not
   std::optional<Observation> incumbent_;  ///< best feasible complete observation
   bo::KernelParams kernel_;
   bool have_kernel_ = false;
