@@ -158,6 +158,7 @@ struct WorkerArgs {
   std::string label;  ///< progress-line tag ("w2"); empty for a lone worker
   bool quiet = false;
   double stale_after_s = 120.0;
+  bool no_summary = false;  ///< no best-trials table at the end
 };
 
 /// Runs trials of the study in `store` (its stored, effective config; the evaluator and
@@ -181,6 +182,7 @@ search::StudyOutcome RunWorker(const search::StudyConfig& config, store::StudySt
   options.pruner = tuner::MakePruner(config.pruner);
   options.label = w.label;
   options.stale_after_s = w.stale_after_s;
+  options.print_best = !w.no_summary;
   search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
   return driver.Run();
 }
@@ -197,7 +199,7 @@ class LocalWorkers {
     for (int k = 2; k <= count; ++k) {
       std::vector<std::string> args = {self,     "worker",  "--study",
                                        location, "--label", fmt::format("w{}", k)};
-      if (quiet) args.push_back("--quiet");
+      args.push_back(quiet ? "--quiet" : "--no-summary");
       std::vector<char*> argv;
       for (auto& arg : args) argv.push_back(arg.data());
       argv.push_back(nullptr);
@@ -380,6 +382,9 @@ void AddWorkerCommand(CLI::App& sub, CommandRun& run) {
       ->required();
   sub.add_option("--label", args->worker.label, "tag of this worker's progress lines");
   sub.add_flag("--quiet", args->worker.quiet, "no progress output");
+  sub.add_flag("--no-summary", args->worker.no_summary,
+               "no table of the best trials at the end (search --workers sets it for its "
+               "workers: it prints the table once)");
   sub.add_option("--stale-after", args->worker.stale_after_s,
                  "seconds without a heartbeat after which another worker's running trial is "
                  "taken for interrupted and re-run (default 120)");

@@ -428,7 +428,7 @@ StudyOutcome Driver::Run() {
     }
     PrintProgress(t);
   }
-  if (options_.progress) {
+  if (options_.progress && options_.print_best) {
     fmt::print(*options_.progress, "\nbest trials ({}):\n{}", objective_.Describe(),
                FormatTrialsTable(trials_, 5));
   }

@@ -180,6 +180,7 @@ TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
   ASSERT_GT(parent, 0);
   // Wait for a running trial of a child worker after a few completed ones, and kill that child.
   std::int64_t killed_trial = -1;
+  std::string killed_worker;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
   while (killed_trial < 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -193,9 +194,9 @@ TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
     for (const auto& t : trials) {
       if (t.status != TrialStatus::kRunning || t.worker.empty()) continue;
       if (WorkerPid(t.worker) == parent) continue;
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));  // inside its evaluation
-      ASSERT_EQ(kill(WorkerPid(t.worker), SIGKILL), 0);
+      ASSERT_EQ(kill(WorkerPid(t.worker), SIGKILL), 0);  // a few ms into its 250 ms evaluation
       killed_trial = t.id;
+      killed_worker = t.worker;
       break;
     }
   }
@@ -219,7 +220,7 @@ TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
       EXPECT_EQ(t.seed, trials.at(static_cast<std::size_t>(killed_trial)).seed);
     }
     if (t.interrupted) {
-      EXPECT_EQ(t.id, killed_trial) << "only the killed worker's trial was interrupted";
+      EXPECT_EQ(t.worker, killed_worker) << "only the killed worker's trial was interrupted";
       EXPECT_FALSE(t.requeued) << "its candidate was re-run";
       continue;
     }

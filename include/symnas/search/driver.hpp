@@ -107,6 +107,9 @@ struct DriverOptions {
   std::string worker;
   /// Shown before "trial N" in progress lines (e.g. "w2" for the second local worker).
   std::string label;
+  /// Print the table of the best trials when the study is done (off for the children of
+  /// `search --workers`, whose parent prints it once).
+  bool print_best = true;
   /// Seconds between heartbeats of a running trial (a thread beside the training).
   double heartbeat_s = 10.0;
   /// A running trial of a worker on another host, or of a live process here, whose heartbeat is
