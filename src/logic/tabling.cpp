@@ -68,6 +68,7 @@ void Grounder::CallTabled(const Term* goal, Cont k) {
     stack_[dep].cyclic = true;
   }
   for (std::size_t i = 0; i < tables_[ti].answers.size(); ++i) {
+    if (options_.meter) options_.meter->Check("grounding", BytesInUse());
     Answer a = tables_[ti].answers[i];
     auto mark = m_.GetMark();
     const Term* inst = a.num_vars ? m_.Rename(a.term, m_.NewVars(a.num_vars)) : a.term;
@@ -214,6 +215,9 @@ double Grounder::EvalProbability(const Term* p, std::int64_t base) {
 }
 
 void Grounder::RecordAnswer(int ti, const Term* goal) {
+  // Answers can multiply without a new goal being solved (2^n subsets of a list flow from
+  // table to table): the limits are checked here too, not only per goal.
+  if (options_.meter) options_.meter->Check("grounding", BytesInUse());
   std::string key;
   m_.AppendVariantKey(key, goal);
   Table& t = tables_[ti];
