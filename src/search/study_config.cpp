@@ -365,7 +365,10 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
     if (root["space"]) {
       c.space = ParseSpaceNode(root["space"], file);
     } else if (c.evaluator.value("kind", "") == "synthetic") {
-      c.space = FindSyntheticFunction(c.evaluator.value("function", std::string("branin"))).space();
+      c.Locate("evaluator.function", [&] {
+        c.space =
+            FindSyntheticFunction(c.evaluator.value("function", std::string("branin"))).space();
+      });
     }
   } catch (const YAML::Exception& e) {
     throw ConfigError(e.msg, {file, e.mark.line + 1, e.mark.column + 1});

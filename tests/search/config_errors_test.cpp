@@ -65,6 +65,14 @@ TEST(ConfigErrorsTest, UnknownObjectiveAtItsKey) {
   EXPECT_EQ(at.line, 2);
 }
 
+TEST(ConfigErrorsTest, UnknownSyntheticFunctionAtItsKey) {
+  SourceLocation at = ErrorAt(
+      "name: t\nobjective: {kind: accuracy}\nevaluator:\n  kind: synthetic\n  function: nope\n");
+  EXPECT_EQ(at.file, "s.yaml");
+  EXPECT_EQ(at.line, 5);
+  EXPECT_EQ(at.column, 3);  // the key `function:`
+}
+
 TEST(ConfigErrorsTest, EveryShippedExampleStillParses) {
   const std::filesystem::path dir = std::filesystem::path(SYMNAS_SOURCE_DIR) / "examples";
   int parsed = 0;
