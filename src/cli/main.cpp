@@ -17,14 +17,20 @@
 
 namespace {
 
-/// The table entry named by the first non-option argument, or nullptr.
-const symnas::cli::CommandEntry* RequestedCommand(int argc, char** argv) {
+/// The first non-option argument (the subcommand the user asked for), or nullptr. The top
+/// level has no option that takes a value, so this is it.
+const char* RequestedName(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
-    if (argv[i][0] == '-') continue;
-    for (const auto& entry : symnas::cli::Commands()) {
-      if (std::string_view(argv[i]) == entry.name) return &entry;
-    }
-    return nullptr;
+    if (argv[i][0] != '-') return argv[i];
+  }
+  return nullptr;
+}
+
+/// The table entry named `name`, or nullptr.
+const symnas::cli::CommandEntry* FindCommand(const char* name) {
+  if (name == nullptr) return nullptr;
+  for (const auto& entry : symnas::cli::Commands()) {
+    if (std::string_view(name) == entry.name) return &entry;
   }
   return nullptr;
 }
@@ -44,10 +50,18 @@ int ForwardToFullBinary(char** argv) {
 
 int main(int argc, char** argv) {
   using symnas::cli::CommandRun;
-  if (const auto* requested = RequestedCommand(argc, argv);
-      requested != nullptr && requested->attach == nullptr) {
-    return ForwardToFullBinary(argv);
+  const char* name = RequestedName(argc, argv);
+  const auto* requested = FindCommand(name);
+  if (name != nullptr && requested == nullptr) {  // whatever flags follow (--help too)
+    std::string valid;
+    for (const auto& entry : symnas::cli::Commands()) {
+      valid += (valid.empty() ? "" : ", ") + std::string(entry.name);
+    }
+    fmt::print(stderr, "{}\n",
+               symnas::UnknownNameError(symnas::UnknownNameMessage("command", name, valid)).what());
+    return 2;
   }
+  if (requested != nullptr && requested->attach == nullptr) return ForwardToFullBinary(argv);
   CLI::App app{"symnas: hardware-aware neural architecture search with a neuro-symbolic tuner"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "symnas 0.1.0");
