@@ -182,7 +182,10 @@ int RunSearch(const SearchArgs& a) {
         config.name, path, config.strategy, objective->Describe(),
         config.evaluator.value("kind", "?"), config.trials, config.seed);
   }
-  search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
+  // Model out: a cnn study keeps the weights of its best trials (keep_weights, docs/nn.md).
+  auto keeping = MakeStudyRecorder(config.evaluator, *evaluator, store);
+  search::StudyRecorder& recorder = keeping ? *keeping : static_cast<search::StudyRecorder&>(store);
+  search::Driver driver(config.space, factory, *evaluator, *objective, recorder, options);
   search::StudyOutcome outcome = driver.Run();
   if (!a.quiet) {
     auto count = [&](search::TrialStatus status) {

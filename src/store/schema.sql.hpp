@@ -1,4 +1,5 @@
-// The study database schema, version 2 (kSchemaVersion; 2 added the statuses pruned, rejected). Documented in docs/search.md; tables
+// The study database schema, version 3 (kSchemaVersion; 2 added the statuses pruned, rejected;
+// 3 the weights table). Documented in docs/search.md; tables
 // are only ever added or extended with nullable columns in later versions (migrations by
 // version number in study_store.cpp).
 #pragma once
@@ -70,6 +71,12 @@ CREATE TABLE IF NOT EXISTS rule_weights (
   trial_id INTEGER NOT NULL,                    -- learned after this trial
   rule     TEXT NOT NULL,
   weight   REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS weights (
+  trial_id     INTEGER PRIMARY KEY REFERENCES trials(id),  -- kept per the keep_weights option
+  format       TEXT NOT NULL,                 -- symnas_model/1: nn::SerializeTrainedModel bytes
+  bytes        BLOB NOT NULL,
+  saved_unix_s REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS kv (
   key        TEXT PRIMARY KEY,                  -- free study-level state of later parts

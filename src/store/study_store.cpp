@@ -75,9 +75,10 @@ void StudyStore::CreateSchema() {
           fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
                       *version, kSchemaVersion));
     }
-    if (*version < 2) {
+    if (*version < kSchemaVersion) {
       tx.Commit();
-      MigrateTrialsToVersion2();
+      if (*version < 2) MigrateTrialsToVersion2();
+      MigrateToVersion3();
       return;
     }
   } else {
@@ -107,6 +108,53 @@ void StudyStore::MigrateTrialsToVersion2() {
   }
   Exec("PRAGMA legacy_alter_table = OFF");
   Exec("PRAGMA foreign_keys = ON");
+}
+
+void StudyStore::MigrateToVersion3() {
+  Transaction tx(db_);
+  Exec(kSchemaSql);
+  Exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  tx.Commit();
+}
+
+void StudyStore::SaveWeights(std::int64_t trial_id, const std::string& format,
+                             const std::string& bytes, int keep) {
+  Transaction tx(db_);
+  Statement(db_,
+            "INSERT OR REPLACE INTO weights(trial_id, format, bytes, saved_unix_s) VALUES (?, ?, "
+            "?, (julianday('now') - 2440587.5) * 86400.0)")
+      .Bind(1, trial_id)
+      .Bind(2, format)
+      .BindBlob(3, bytes)
+      .Run();
+  if (keep >= 0) {
+    Statement(db_,
+              "DELETE FROM weights WHERE trial_id NOT IN (SELECT w.trial_id FROM weights w JOIN "
+              "trials t ON t.id = w.trial_id ORDER BY COALESCE(t.feasible, 0) DESC, "
+              "COALESCE(t.score, -1e308) DESC, t.id LIMIT ?)")
+        .Bind(1, std::int64_t{keep})
+        .Run();
+  }
+  tx.Commit();
+}
+
+std::optional<std::pair<std::string, std::string>> StudyStore::LoadWeights(
+    std::int64_t trial_id) {
+  {  // a version-2 file opened read-only has no weights table
+    Statement has(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weights'");
+    if (!has.Step()) return std::nullopt;
+  }
+  Statement s(db_, "SELECT format, bytes FROM weights WHERE trial_id = ?");
+  s.Bind(1, trial_id);
+  if (!s.Step()) return std::nullopt;
+  return std::make_pair(s.Text(0), s.Blob(1));
+}
+
+std::vector<std::int64_t> StudyStore::WeightTrialIds() {
+  std::vector<std::int64_t> ids;
+  Statement s(db_, "SELECT trial_id FROM weights ORDER BY trial_id");
+  while (s.Step()) ids.push_back(s.Int(0));
+  return ids;
 }
 
 void StudyStore::CheckSchemaVersion() {

@@ -20,7 +20,7 @@ struct sqlite3;
 namespace symnas::store {
 
 /// Version of the schema written by this build (table `meta`, key `schema_version`).
-inline constexpr int kSchemaVersion = 2;  ///< 2: trial statuses pruned and rejected
+inline constexpr int kSchemaVersion = 3;  ///< 2: statuses pruned, rejected; 3: weights
 
 /// A stored diagnosis row.
 struct DiagnosisRow {
@@ -86,6 +86,15 @@ class StudyStore : public search::StudyRecorder {
   std::vector<DiagnosisRow> LoadDiagnoses();
   std::vector<ActionRow> LoadActions();
   std::vector<RuleWeightsRow> LoadRuleWeights();
+  /// Stores the trained weights of trial `trial_id` (bytes in `format`, e.g. symnas_model/1)
+  /// and, in the same transaction, keeps only the weights of the best `keep` trials that have
+  /// any (by feasibility, then score; keep < 0: all).
+  void SaveWeights(std::int64_t trial_id, const std::string& format, const std::string& bytes,
+                   int keep);
+  /// The stored weights of a trial, if any (format, bytes).
+  std::optional<std::pair<std::string, std::string>> LoadWeights(std::int64_t trial_id);
+  /// Ids of the trials whose weights are stored, ascending.
+  std::vector<std::int64_t> WeightTrialIds();
   /// Free key -> JSON values for parts that need a little study-level state.
   void PutValue(const std::string& key, const nlohmann::json& value);
   std::optional<nlohmann::json> GetValue(const std::string& key);
@@ -101,6 +110,8 @@ class StudyStore : public search::StudyRecorder {
   void CreateSchema();
   /// Rebuilds the trials table of a version-1 file with version 2's status CHECK.
   void MigrateTrialsToVersion2();
+  /// Version 2 -> 3: adds the weights table (kSchemaSql creates it), bumps the version.
+  void MigrateToVersion3();
   void CheckSchemaVersion();
   void InsertEdit(const search::SpaceEdit& edit);
   void InsertState(std::int64_t trial_id, const nlohmann::json& state);
