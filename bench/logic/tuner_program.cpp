@@ -29,6 +29,7 @@ int main() {
   facts.budgets = {{"flops", 2.0e7}, {"params", 2.0e6}};
   const tuner::RuleBase rules = tuner::RuleBase::Shipped();
   std::printf("%s\n%% facts of the trial\n%squery(problem(_)).\nquery(action(_, _)).\n",
-              rules.Program(rules.InitialWeights()).c_str(), tuner::FactsToProlog(facts).c_str());
+              rules.Instantiate(rules.InitialWeights()).ToText().c_str(),
+              tuner::FactsToProlog(facts).c_str());
   return 0;
 }

@@ -347,8 +347,10 @@ def main():
                      "use another --out")
         known = set(old.get("strategies", [])) | set(strategies)
         manifest["strategies"] = [s for s in all_arms if s in known]
-    with open(manifest_path, "w") as f:
+    # Atomic: runs with disjoint --seeds or --strategies may share one directory.
+    with open(manifest_path + f".{os.getpid()}.tmp", "w") as f:
         json.dump(manifest, f, indent=1)
+    os.replace(manifest_path + f".{os.getpid()}.tmp", manifest_path)
     errors = []
     if not a.report_only:
         ctx = {"p": p, "out": out, "profile": a.profile, "symnas": find_symnas(a.symnas)}

@@ -198,8 +198,14 @@ def anytime_figure(summary, curves, path):
         ax.set_xlabel("CPU seconds (trials)")
         ax.set_ylabel("best feasible val. acc. % (mean)")
         ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=7)
-    fig.tight_layout()
+    # One legend for the figure, with every arm (an arm may have no line in some panel).
+    handles = {}
+    for ax in axes[0]:
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, h)
+    fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=len(handles),
+               fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

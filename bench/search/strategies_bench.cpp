@@ -10,6 +10,7 @@
 
 #include "symnas/search/driver.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "symnas/strategies/table.hpp"
 
 using namespace symnas::search;
 
@@ -31,7 +32,7 @@ Run RunOnce(const std::string& function, const std::string& strategy, int trials
   Driver driver(
       eval.function().space(),
       [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, seed, {}, {}});
+        return symnas::strategies::MakeStrategy(strategy, {s, seed, {}, {}});
       },
       eval, *objective, recorder, options);
   auto start = std::chrono::steady_clock::now();
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
   fmt::print("{:<10} {:<10} {:>12} {:>12} {:>14}\n", "function", "strategy", "mean regret", "sd",
              "ms per trial");
   for (const auto& function : functions) {
-    for (const auto& entry : Strategies()) {
+    for (const auto& entry : symnas::strategies::Strategies()) {
       if (std::string(entry.name) == "morphism") continue;  // CNN-template only
       std::vector<Run> runs;
       for (int s = 0; s < seeds; ++s)

@@ -1,8 +1,8 @@
 // `symnas hw ...`: hardware cost models. Subcommands: estimate, fit, validate-nb201, probe,
 // lut-check (libtorch). Each parses its options and prints tables; errors are symnas::Error.
 #include <fmt/core.h>
-#include <fmt/ranges.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>

@@ -15,8 +15,13 @@ namespace symnas::cli {
 
 namespace {
 
-int PrintError(const symnas::Error& e) {
-  fmt::print("ERROR\t{}\t{}\n", e.class_name(), e.what());
+// An error the engine could not place on a clause (evidence, limits) is reported in the file.
+int PrintError(const symnas::Error& e, const std::string& file) {
+  if (e.location().Known() || file.empty()) {
+    fmt::print("ERROR\t{}\t{}\n", e.class_name(), e.what());
+  } else {
+    fmt::print("ERROR\t{}\t{} (in {})\n", e.class_name(), e.what(), file);
+  }
   std::fflush(stdout);
   return 1;
 }
@@ -32,6 +37,8 @@ struct ProbArgs {
   bool ground_all = false;
   bool time = false;
   int repeat = 1;
+  double timeout_seconds = logic::ResourceLimits{}.max_seconds;
+  double max_memory_mib = static_cast<double>(logic::ResourceLimits{}.max_memory_bytes >> 20);
 };
 
 }  // namespace
@@ -46,6 +53,15 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
   sub.add_option("--repeat", args->repeat,
                  "evaluate N times in this process; --time reports the last (warm) evaluation")
       ->check(CLI::PositiveNumber);
+  sub.add_option("--timeout", args->timeout_seconds,
+                 "time limit of one evaluation in seconds, 0 for none (TimeLimitExceeded)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--max-memory", args->max_memory_mib,
+                 "memory limit of one evaluation in MiB (terms, ground program, decision "
+                 "diagram), 0 for none (MemoryLimitExceeded)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   CLI::App* lfi = sub.add_subcommand("lfi", "Learn t(...) parameters from interpretations (EM)");
   lfi->add_option("model", args->model, "model program with t(...) parameters")->required();
   lfi->add_option("evidence", args->evidence, "interpretations separated by '---' lines")
@@ -86,7 +102,11 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
         const auto start = std::chrono::steady_clock::now();
         const std::clock_t cpu_start = std::clock();
         logic::Program program = logic::Program::FromFile(args->file);
-        answers = logic::FormatAnswers(logic::Infer(program));
+        logic::InferenceOptions options;
+        options.limits.max_seconds = args->timeout_seconds;
+        options.limits.max_memory_bytes =
+            static_cast<std::size_t>(args->max_memory_mib * 1048576.0);
+        answers = logic::FormatAnswers(logic::Infer(program, options));
         seconds = std::chrono::steady_clock::now() - start;
         cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
       }
@@ -96,7 +116,7 @@ void AddProbCommand(CLI::App& sub, CommandRun& run) {
       }
       return 0;
     } catch (const symnas::Error& e) {
-      return PrintError(e);
+      return PrintError(e, lfi->parsed() ? args->model : args->file);
     }
   };
 }

@@ -13,6 +13,7 @@
 #include "symnas/search/driver.hpp"
 #include "symnas/search/study_config.hpp"
 #include "symnas/store/study_store.hpp"
+#include "symnas/strategies/table.hpp"
 #include "symnas/tuner/pruner.hpp"
 
 namespace symnas::cli {
@@ -26,8 +27,8 @@ struct SearchArgs {
   std::string study_path;
   std::int64_t seed = -1;
   bool quiet = false;
-  std::vector<std::string> rules;  ///< symbolic: extra/overriding rule files
-  std::string selection;           ///< symbolic: sample or argmax
+  std::vector<std::string> rules;          ///< symbolic: extra/overriding rule files
+  std::string selection;                   ///< symbolic: sample or argmax
   std::vector<std::string> prior_studies;  ///< symbolic: studies whose learned weights seed ours
 };
 
@@ -57,18 +58,26 @@ nlohmann::json PriorWeights(const std::vector<std::string>& paths) {
 
 /// The effective config: the YAML plus command-line overrides.
 search::StudyConfig EffectiveConfig(const SearchArgs& a) {
-  search::StudyConfig c = search::LoadStudyConfig(a.config_path);
+  search::StudyConfig c = search::LoadStudyConfig(a.config_path, strategies::Strategies());
   if (!a.strategy.empty()) c.strategy = a.strategy;
   if (a.trials > 0) c.trials = a.trials;
   if (a.seed >= 0) c.seed = static_cast<std::uint64_t>(a.seed);
-  search::FindStrategy(c.strategy);  // fail early with the list of strategies
-  const bool symbolic = c.strategy == "symbolic" || c.strategy == "symbolic_nb201";
-  if ((!a.rules.empty() && !symbolic) || (!a.selection.empty() && c.strategy != "symbolic")) {
+  // Fails early with the list of strategies; a flag applies where the strategy has its option.
+  const search::StrategyEntry& entry = strategies::FindStrategy(c.strategy);
+  const auto require = [&](bool given, const char* flag, const char* option) {
+    if (!given || entry.HasOption(option)) return;
+    std::string having;
+    for (const auto& e : strategies::Strategies()) {
+      if (e.HasOption(option)) having += (having.empty() ? "" : ", ") + std::string(e.name);
+    }
     throw ConfigError(
-        "--rules applies to --strategy symbolic or symbolic_nb201, --selection to symbolic only "
-        "(strategy is '" +
-        c.strategy + "')");
-  }
+        fmt::format("{} applies to the strategies with option '{}' ({}); strategy "
+                    "'{}' has none",
+                    flag, option, having, c.strategy));
+  };
+  require(!a.rules.empty(), "--rules", "rules");
+  require(!a.selection.empty(), "--selection", "selection");
+  require(!a.prior_studies.empty(), "--prior-study", "prior_weights");
   if (!c.strategy_options.is_object()) c.strategy_options = nlohmann::json::object();
   if (!a.rules.empty()) {
     nlohmann::json& rules = c.strategy_options["rules"];
@@ -76,42 +85,37 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
     for (const auto& file : a.rules) rules.push_back(file);
   }
   if (!a.selection.empty()) c.strategy_options["selection"] = a.selection;
-  if (!a.prior_studies.empty()) {
-    if (c.strategy != "symbolic") {
-      throw ConfigError("--prior-study applies to --strategy symbolic (strategy is '" +
-                        c.strategy + "')");
-    }
-    c.strategy_options["prior_weights"] = PriorWeights(a.prior_studies);
-  }
+  if (!a.prior_studies.empty()) c.strategy_options["prior_weights"] = PriorWeights(a.prior_studies);
   return c;
 }
 
-/// The symbolic tuner diagnoses thr_exceeded(M) for every budget of the study: unless the config
-/// lists its own strategy_options.budgets, they are the objective's constraints.
+/// A strategy with a `budgets` option (the symbolic tuners diagnose thr_exceeded(M) for every
+/// budget of the study): unless the config lists its own strategy_options.budgets, they are the
+/// objective's constraints.
 void AddObjectiveBudgets(search::StudyConfig& config, const search::Objective& objective) {
-  const bool symbolic = config.strategy == "symbolic" || config.strategy == "symbolic_nb201";
-  if (!symbolic || config.strategy_options.contains("budgets")) return;
+  if (!strategies::FindStrategy(config.strategy).HasOption("budgets") ||
+      config.strategy_options.contains("budgets")) {
+    return;
+  }
   nlohmann::json budgets = nlohmann::json::object();
   for (const auto& c : objective.Constraints()) budgets[c.metric] = c.budget;
   if (!budgets.empty()) config.strategy_options["budgets"] = budgets;
 }
 
 /// Budgets no candidate of the space can meet: a ConfigError before the study file exists, except
-/// where they may still be met or are no hard limit, then a warning: the symbolic strategy edits
-/// the space (its actions shrink networks below the initial bounds), and the seed000 objective's
-/// threshold is the target of its score, not a limit.
+/// where they may still be met or are no hard limit, then a warning: a strategy that shrinks the
+/// space (the symbolic tuner's actions take networks below the initial bounds), and the seed000
+/// objective's threshold is the target of its score, not a limit.
 void CheckBudgetsAtStart(const search::StudyConfig& config, search::Evaluator& evaluator,
                          const search::Objective& objective) {
   const std::string message =
       search::UnreachableBudgets(config.space, evaluator, objective.Constraints());
   if (message.empty()) return;
-  const bool soft =
-      config.strategy == "symbolic" || config.objective.value("kind", "") == "seed000";
-  if (!soft) throw ConfigError(message);
+  const bool shrinks = strategies::FindStrategy(config.strategy).shrinks_space;
+  if (!shrinks && config.objective.value("kind", "") != "seed000") throw ConfigError(message);
   fmt::print(stderr, "warning: {}\n(continuing: {})\n", message,
-             config.strategy == "symbolic"
-                 ? "the symbolic tuner's actions can shrink the space below these minima"
-                 : "the seed000 objective's threshold is a target, not a limit");
+             shrinks ? "strategy '" + config.strategy + "' can shrink the space below these minima"
+                     : "the seed000 objective's threshold is a target, not a limit");
 }
 
 /// On resume the stored config must match the requested one (trials may grow).
@@ -147,14 +151,14 @@ int RunSearch(const SearchArgs& a) {
   std::signal(SIGINT, OnInterrupt);
   search::StudyConfig config = EffectiveConfig(a);
   ApplyDeviceBudgets(config);  // the evaluator's device limits join the objective's budgets
-  auto evaluator = MakeEvaluator(config.evaluator);  // config errors before any file is made
+  auto evaluator = MakeEvaluator(config);  // config errors (located) before any file is made
   auto objective = search::MakeObjective(config.objective);
   AddObjectiveBudgets(config, *objective);
   CheckBudgetsAtStart(config, *evaluator, *objective);
   search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
   auto factory = [&](const search::SearchSpace& space) {
-    return search::MakeStrategy(config.strategy,
-                                {space, config.seed, config.strategy_options, budget});
+    return strategies::MakeStrategy(config.strategy,
+                                    {space, config.seed, config.strategy_options, budget});
   };
   factory(config.space);  // strategy options (e.g. a --rules file) fail before any file is made
   std::shared_ptr<search::Pruner> pruner = tuner::MakePruner(config.pruner);
@@ -189,9 +193,8 @@ int RunSearch(const SearchArgs& a) {
   search::StudyOutcome outcome = driver.Run();
   if (!a.quiet) {
     auto count = [&](search::TrialStatus status) {
-      return std::count_if(outcome.trials.begin(), outcome.trials.end(), [&](const auto& t) {
-        return t.status == status && !t.interrupted;
-      });
+      return std::count_if(outcome.trials.begin(), outcome.trials.end(),
+                           [&](const auto& t) { return t.status == status && !t.interrupted; });
     };
     fmt::print(
         "\n{} trials ({} failed, {} pruned), {} candidates rejected before training, {} space "
@@ -211,7 +214,7 @@ void AddSearchCommand(CLI::App& sub, CommandRun& run) {
       ->required()
       ->check(CLI::ExistingFile);
   sub.add_option("--strategy", args->strategy,
-                 "override the strategy (" + search::StrategyNames() + ")");
+                 "override the strategy (" + strategies::StrategyNames() + ")");
   sub.add_option("--trials", args->trials,
                  "override the number of trials (may grow a resumed study)");
   sub.add_option("--study", args->study_path,

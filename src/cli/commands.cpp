@@ -31,7 +31,7 @@ const std::vector<CommandEntry>& Commands() {
        &AddVersionCommand},
       {"prob", "Exact probabilistic inference on a ProbLog program; 'prob lfi' learns weights",
        &AddProbCommand},
-      {"search", "Run or resume a search study (strategies: random, bo, evolution, morphism)",
+      {"search", "Run or resume a search study (--strategy: see symnas search --help)",
        SYMNAS_FULL_ONLY(AddSearchCommand)},
       {"trials", "List the trials and space edits of a study", &AddTrialsCommand},
       {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},

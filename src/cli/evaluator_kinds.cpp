@@ -69,7 +69,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
                        const nlohmann::json& latency, const std::string& device_name) {
   static const std::set<std::string> kKeys = {"estimator", "shots", "seed"};
   if (!latency.is_object()) {
-    throw ConfigError("evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
+    throw ConfigError(
+        "evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
   }
   for (const auto& [key, value] : latency.items()) {
     if (!kKeys.count(key)) {
@@ -78,15 +79,16 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     }
   }
   if (latency.value("estimator", std::string()) != "fewshot") {
-    throw ConfigError("evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
-                      "itself gives measured latency without a latency option)");
+    throw ConfigError(
+        "evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
+        "itself gives measured latency without a latency option)");
   }
   if (!latency.contains("shots")) {
     throw ConfigError("evaluator 'nasbench201': latency fewshot needs shots: K or a CSV file");
   }
   std::vector<hw::Nb201Cell> cells;
-  for (const auto& entry : table.entries()) cells.push_back(hw::ParseNb201Cell(
-      tabular::Nb201ArchString(entry.ops)));
+  for (const auto& entry : table.entries())
+    cells.push_back(hw::ParseNb201Cell(tabular::Nb201ArchString(entry.ops)));
   std::optional<tabular::Nb201Device> target;
   for (tabular::Nb201Device d : tabular::kNb201Devices) {
     if (device_name == tabular::Nb201DeviceName(d)) target = d;
@@ -97,7 +99,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     if (target && d == *target) continue;
     names.push_back(tabular::Nb201DeviceName(d));
     refs.emplace_back();
-    for (const auto& entry : table.entries()) refs.back().push_back(table.LatencyMs(entry.index, d));
+    for (const auto& entry : table.entries())
+      refs.back().push_back(table.LatencyMs(entry.index, d));
   }
   std::vector<hw::LatencyShot> shots;
   std::string source;
@@ -112,7 +115,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     std::mt19937_64 rng(latency.value("seed", 0));
     std::shuffle(order.begin(), order.end(), rng);
     if (k < 3 || static_cast<size_t>(k) > order.size()) {
-      throw ConfigError(fmt::format("evaluator 'nasbench201': shots {} must be in [3, {}]", k, order.size()));
+      throw ConfigError(
+          fmt::format("evaluator 'nasbench201': shots {} must be in [3, {}]", k, order.size()));
     }
     for (int i = 0; i < k; ++i) {
       shots.push_back({order[static_cast<size_t>(i)],
@@ -124,7 +128,8 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     const hw::CsvTable csv = hw::ReadCsv(path);
     const int arch = csv.Column("arch"), ms = csv.Column("latency_ms");
     for (size_t r = 0; r < csv.rows.size(); ++r) {
-      const int index = table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
+      const int index =
+          table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
       shots.push_back({static_cast<size_t>(index), csv.Number(r, ms)});
     }
     source = fmt::format("fewshot ({} measured cells, {})", shots.size(), path);
@@ -139,8 +144,7 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
 /// Options: data (nasbench201_hw.csv, default the shipped copy), dataset, device, latency.
 std::unique_ptr<search::Evaluator> MakeNb201(const nlohmann::json& options) {
   for (const auto& [key, value] : options.items()) {
-    if (key != "kind" && key != "data" && key != "dataset" && key != "device" &&
-        key != "latency") {
+    if (key != "kind" && key != "data" && key != "dataset" && key != "device" && key != "latency") {
       throw ConfigError(fmt::format(
           "evaluator 'nasbench201' has no option '{}' (options: data, dataset, device, latency)",
           key));
@@ -215,9 +219,7 @@ class WeightKeepingRecorder : public search::StudyRecorder {
       : store_(store), inbox_(inbox), keep_(keep) {}
   std::vector<search::TrialRecord> LoadTrials() override { return store_.LoadTrials(); }
   std::vector<search::SpaceEdit> LoadSpaceEdits() override { return store_.LoadSpaceEdits(); }
-  std::optional<nlohmann::json> LoadStrategyState() override {
-    return store_.LoadStrategyState();
-  }
+  std::optional<nlohmann::json> LoadStrategyState() override { return store_.LoadStrategyState(); }
   void BeginTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
                   const nlohmann::json& strategy_state) override {
     store_.BeginTrial(trial, edits, strategy_state);
@@ -309,10 +311,10 @@ nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
 /// epochs (a fixed template parameter of every candidate unless the space sets it); hardware:
 /// device, precision, latency (see docs/hw.md, "Budgets in a study").
 std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
-  static const char* kOptions[] = {
-      "kind",       "dataset", "dir",    "image_size", "channels",  "validation_size",
-      "train_subset", "val_subset", "split_seed", "threads", "epochs", "device", "precision",
-      "latency", "keep_weights"};
+  static const char* kOptions[] = {"kind",       "dataset",         "dir",          "image_size",
+                                   "channels",   "validation_size", "train_subset", "val_subset",
+                                   "split_seed", "threads",         "epochs",       "device",
+                                   "precision",  "latency",         "keep_weights"};
   for (const auto& [key, value] : options.items()) {
     bool known = false;
     for (const char* k : kOptions) known |= key == k;
@@ -324,6 +326,21 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
           key));
     }
   }
+  // Numbers are checked here, before the study starts: a bad one would fail every trial.
+  auto at_least = [&](const char* key, std::int64_t low) {
+    if (!options.contains(key)) return;
+    const nlohmann::json& v = options[key];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < low) {
+      throw ConfigError(fmt::format("evaluator option '{}' must be an integer >= {}, got {}", key,
+                                    low, v.dump()));
+    }
+  };
+  at_least("epochs", 1);
+  at_least("validation_size", 1);
+  at_least("train_subset", 0);
+  at_least("val_subset", 0);
+  at_least("split_seed", 0);
+  at_least("threads", 1);
   std::optional<hw::DeviceProfile> device;
   if (options.contains("device")) device = LoadDevice(options["device"].get<std::string>());
   nn::HardwareOptions hardware;
@@ -346,6 +363,7 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   data.val_subset = options.value("val_subset", data.val_subset);
   data.split_seed = options.value("split_seed", data.split_seed);
   data.load_test = false;  // the test set is never read during a search
+  data.dir_option = "set `dir:` under `evaluator:` in the study config";
   nn::TrainOptions train;
   train.threads = options.value("threads", train.threads);
   auto splits = std::make_shared<const nn::DataSplits>(nn::LoadSplits(data));
@@ -409,9 +427,10 @@ int KeepWeightsCount(const nlohmann::json& config) {
   if (v == "best") return 1;
   if (v == "all") return -1;
   if (v == "none") return 0;
-  throw ConfigError(fmt::format("evaluator option keep_weights: {} is not one of best, all, none "
-                                "or a number of trials k >= 0",
-                                v.dump()));
+  throw ConfigError(
+      fmt::format("evaluator option keep_weights: {} is not one of best, all, none "
+                  "or a number of trials k >= 0",
+                  v.dump()));
 }
 
 std::unique_ptr<search::StudyRecorder> MakeStudyRecorder(const nlohmann::json& evaluator_config,
@@ -437,9 +456,10 @@ std::string RetrainWeights(const nlohmann::json& evaluator_config, const search:
   auto evaluator = MakeEvaluator(config);
   auto* fixed = dynamic_cast<FixedParamsEvaluator*>(evaluator.get());
   if (fixed == nullptr || fixed->inbox() == nullptr) {
-    throw ConfigError(fmt::format("evaluator kind '{}' trains no network; only 'cnn' studies "
-                                  "have models to export",
-                                  config.value("kind", std::string("?"))));
+    throw ConfigError(
+        fmt::format("evaluator kind '{}' trains no network; only 'cnn' studies "
+                    "have models to export",
+                    config.value("kind", std::string("?"))));
   }
   const search::EvalResult result = evaluator->Evaluate(params, seed);
   std::optional<std::string> weights = fixed->inbox()->Take(seed);
@@ -448,6 +468,12 @@ std::string RetrainWeights(const nlohmann::json& evaluator_config, const search:
   }
   return *weights;
 #endif
+}
+
+std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config) {
+  std::unique_ptr<search::Evaluator> evaluator;
+  config.Locate("evaluator", [&] { evaluator = MakeEvaluator(config.evaluator); });
+  return evaluator;
 }
 
 void ApplyDeviceBudgets(search::StudyConfig& config) {

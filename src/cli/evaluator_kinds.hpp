@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "symnas/search/driver.hpp"
-#include "symnas/store/study_store.hpp"
-
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/study_config.hpp"
+#include "symnas/store/study_store.hpp"
 
 namespace symnas::cli {
 
@@ -47,6 +46,9 @@ std::string RetrainWeights(const nlohmann::json& evaluator_config, const search:
 /// anything else.
 int KeepWeightsCount(const nlohmann::json& evaluator_config);
 
+/// MakeEvaluator(config.evaluator) with its errors located in the study's YAML file (at the
+/// option they name, e.g. `epochs:`, else at `evaluator:`).
+std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config);
 /// With an evaluator `device:` option, adds the device's limits (SRAM/RAM -> peak_memory_bytes,
 /// flash -> model_size_bytes) to the objective's constraints, keeping any tighter explicit one.
 /// ConfigError if the objective kind takes no constraints.

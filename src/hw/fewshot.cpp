@@ -50,9 +50,9 @@ DeviceLatencyTable DeviceLatencyTable::Load(const std::string& csv_path) {
     for (size_t d = 0; d < columns.size(); ++d) {
       const double v = csv.Number(r, columns[d]);
       if (!(v > 0) || !std::isfinite(v)) {
-        throw DatasetError(fmt::format("lat_ms_{} is {}, latencies must be positive",
-                                       t.devices[d], v),
-                           {csv_path, csv.lines[r], 0});
+        throw DatasetError(
+            fmt::format("lat_ms_{} is {}, latencies must be positive", t.devices[d], v),
+            {csv_path, csv.lines[r], 0});
       }
       t.latency_ms[d].push_back(v);
     }
@@ -107,8 +107,8 @@ struct LinearFit {
 LinearFit FitCandidate(const Candidate& c, const std::vector<LatencyShot>& shots,
                        std::size_t skip = static_cast<std::size_t>(-1)) {
   const size_t p = c.features(shots.front().cell).size() + 1;
-  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p),
-                                            static_cast<Eigen::Index>(p));
+  Eigen::MatrixXd a =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
   Eigen::VectorXd b = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p));
   double min_ms = std::numeric_limits<double>::infinity();
   for (size_t s = 0; s < shots.size(); ++s) {
@@ -192,9 +192,9 @@ FewShotFit FitFewShot(const std::vector<Nb201Cell>& cells,
   std::set<std::size_t> seen;
   for (const LatencyShot& s : shots) {
     if (s.cell >= cells.size() || !(s.latency_ms > 0) || !std::isfinite(s.latency_ms)) {
-      throw ConfigError(fmt::format(
-          "few-shot fit: shot of cell {} ({} ms) is outside the table or not positive", s.cell,
-          s.latency_ms));
+      throw ConfigError(
+          fmt::format("few-shot fit: shot of cell {} ({} ms) is outside the table or not positive",
+                      s.cell, s.latency_ms));
     }
     if (!seen.insert(s.cell).second) {
       throw ConfigError(fmt::format("few-shot fit: cell {} is measured twice", s.cell));
@@ -218,8 +218,9 @@ FewShotFit FitFewShot(const std::vector<Nb201Cell>& cells,
   }
   std::vector<Candidate> candidates;
   for (size_t d = 0; d < references.size(); ++d) {
-    candidates.push_back({"ref " + reference_names[d], true,
-                          [&log_ref, d](std::size_t c) { return std::vector<double>{log_ref[d][c]}; }});
+    candidates.push_back({"ref " + reference_names[d], true, [&log_ref, d](std::size_t c) {
+                            return std::vector<double>{log_ref[d][c]};
+                          }});
   }
   candidates.push_back({"additive raw", false, [&raw](std::size_t c) { return raw[c]; }});
   candidates.push_back({"additive pruned", false, [&pruned](std::size_t c) { return pruned[c]; }});
@@ -327,8 +328,8 @@ std::vector<LatencyShot> SampleShots(const DeviceLatencyTable& table, int target
 
 namespace {
 
-FewShotDraw Score(const DeviceLatencyTable& table, int target, const std::vector<LatencyShot>& shots,
-                  const std::vector<double>& predicted) {
+FewShotDraw Score(const DeviceLatencyTable& table, int target,
+                  const std::vector<LatencyShot>& shots, const std::vector<double>& predicted) {
   std::set<size_t> shot_cells;
   for (const auto& s : shots) shot_cells.insert(s.cell);
   std::vector<double> actual, pred, actual_c, pred_c;
@@ -351,9 +352,9 @@ FewShotDraw Score(const DeviceLatencyTable& table, int target, const std::vector
 
 // Two-sided 95 % Student t quantile for n - 1 degrees of freedom.
 double TQuantile(int n) {
-  static const double kT[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
-                              2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-                              2.120, 2.110,  2.101, 2.093, 2.086};
+  static const double kT[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
+                              2.365, 2.306,  2.262, 2.228, 2.201, 2.179, 2.160,
+                              2.145, 2.131,  2.120, 2.110, 2.101, 2.093, 2.086};
   const int df = n - 1;
   return df < 1 ? 0 : df <= 20 ? kT[df] : 1.96;
 }
@@ -391,9 +392,9 @@ std::vector<FewShotDraw> EvaluateFewShot(const DeviceLatencyTable& table,
   for (int target : targets) {
     for (int k : options.shots) {
       for (int r = 0; r < options.draws; ++r) {
-        const auto shots = SampleShots(table, target, k,
-                                       options.seed + 1000 * static_cast<std::uint64_t>(r) +
-                                           static_cast<std::uint64_t>(k));
+        const auto shots = SampleShots(
+            table, target, k,
+            options.seed + 1000 * static_cast<std::uint64_t>(r) + static_cast<std::uint64_t>(k));
         const FewShotFit fit = FitFewShot(table, target, shots);
         FewShotDraw d = Score(table, target, shots, fit.predicted_ms);
         d.device = table.devices[static_cast<size_t>(target)];
@@ -456,7 +457,8 @@ std::string FewShotMarkdown(const std::vector<FewShotDraw>& draws) {
       ++models[d->model];
     }
     std::string chosen;
-    for (const auto& [m, n] : models) chosen += fmt::format("{}{} x{}", chosen.empty() ? "" : "; ", m, n);
+    for (const auto& [m, n] : models)
+      chosen += fmt::format("{}{} x{}", chosen.empty() ? "" : "; ", m, n);
     const MeanCi r = Stats(rho), t = Stats(tau), m = Stats(mape), mc = Stats(mapec);
     md += fmt::format(
         "| {} | {} | {} | {} | {:.3f} ± {:.3f} | {:.3f} ± {:.3f} | {:.1f} ± {:.1f} | "
@@ -477,8 +479,8 @@ std::string FewShotMarkdown(const std::vector<FewShotDraw>& draws) {
     for (const auto& row : v) {
       for (int i = 0; i < 4; ++i) s[i] += row[i] / static_cast<double>(v.size());
     }
-    md += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} | {:.1f} | {:.1f} |\n", pk.first,
-                      pk.second, v.size(), s[0], s[1], s[2], s[3]);
+    md += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} | {:.1f} | {:.1f} |\n", pk.first, pk.second,
+                      v.size(), s[0], s[1], s[2], s[3]);
   }
   return md;
 }

@@ -22,6 +22,7 @@ BddManager::Ref BddManager::MakeNode(int var, Ref low, Ref high) {
     throw GroundingError("Decision diagram exceeds " + std::to_string(max_nodes_) + " nodes", {},
                          "BddTooLarge");
   }
+  if (meter_) meter_->Check("compiling the decision diagram", base_bytes_ + BytesInUse());
   nodes_.push_back({var, low, high});
   Ref r = static_cast<Ref>(nodes_.size() - 1);
   unique_.emplace(key, r);
@@ -31,6 +32,7 @@ BddManager::Ref BddManager::MakeNode(int var, Ref low, Ref high) {
 BddManager::Ref BddManager::Var(int v) { return MakeNode(v, kFalse, kTrue); }
 
 BddManager::Ref BddManager::Not(Ref a) {
+  CheckStack("The decision diagram");
   if (a == kFalse) return kTrue;
   if (a == kTrue) return kFalse;
   auto it = not_cache_.find(a);
@@ -42,6 +44,7 @@ BddManager::Ref BddManager::Not(Ref a) {
 }
 
 BddManager::Ref BddManager::And(Ref a, Ref b) {
+  CheckStack("The decision diagram");
   if (a == kFalse || b == kFalse) return kFalse;
   if (a == kTrue) return b;
   if (b == kTrue || a == b) return a;
@@ -59,6 +62,7 @@ BddManager::Ref BddManager::And(Ref a, Ref b) {
 }
 
 BddManager::Ref BddManager::Or(Ref a, Ref b) {
+  CheckStack("The decision diagram");
   if (a == kTrue || b == kTrue) return kTrue;
   if (a == kFalse) return b;
   if (b == kFalse || a == b) return a;
@@ -116,7 +120,24 @@ BddManager::Ref BddCompiler::Choice(int group, int head) {
   return r;
 }
 
+void BddCompiler::OrderVariables(const std::vector<Lit>& roots) {
+  std::vector<char> seen(static_cast<std::size_t>(formula_.size()) + 1, 0);
+  std::vector<int> queue;
+  for (Lit r : roots) queue.push_back(std::abs(r));
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const int id = queue[i];
+    if (seen[static_cast<std::size_t>(id)]) continue;
+    seen[static_cast<std::size_t>(id)] = 1;
+    const LogicFormula::Node& n = formula_.node(id);
+    if (n.kind == LogicFormula::Kind::kChoice) {
+      for (int h = 0; h <= n.head; ++h) VarFor(n.group, h);
+    }
+    for (Lit c : n.children) queue.push_back(std::abs(c));
+  }
+}
+
 BddManager::Ref BddCompiler::Compile(Lit lit) {
+  CheckStack("The formula");
   int id = std::abs(lit);
   BddManager::Ref r = memo_[id];
   if (r == kUnset) {

@@ -79,6 +79,11 @@ class Grounder {
     }
   }
 
+  // Estimated bytes of the terms and ground program built so far (for ResourceMeter).
+  std::size_t BytesInUse() const {
+    return gp_.arena->bytes() + gp_.nodes.size() * (sizeof(GroundNode) + 64) + lits_.size() * 8;
+  }
+
   // goals (resolve.cpp)
   void Solve(const Term* goal, Cont k);
   void IfThenElse(const Term* cond, const Term* then, const Term* otherwise, Cont k);

@@ -29,7 +29,10 @@ void SplitAtom(const GroundProgram& gp, int node, QueryAnswer& a) {
 
 std::vector<QueryAnswer> Infer(const Program& program, const InferenceOptions& options,
                                InferenceStats* stats) {
-  GroundProgram gp = Ground(program);
+  ResourceMeter meter(options.limits);
+  GroundOptions ground_options;
+  ground_options.meter = &meter;
+  GroundProgram gp = Ground(program, ground_options);
   std::vector<Lit> roots;
   for (const GroundQuery& q : gp.queries) roots.push_back(q.node);
   for (const GroundEvidence& e : gp.evidence) roots.push_back(e.value ? e.node : -e.node);
@@ -38,8 +41,11 @@ std::vector<QueryAnswer> Infer(const Program& program, const InferenceOptions& o
   LogicFormula acyclic = BreakCycles(formula, mapped, acyclic_roots);
 
   BddManager manager(options.max_bdd_nodes);
+  const std::size_t ground_bytes = gp.arena->bytes() + gp.nodes.size() * (sizeof(GroundNode) + 64);
+  manager.SetMeter(&meter, ground_bytes);
   BddVarMap vars;
   BddCompiler compiler(acyclic, manager, vars);
+  compiler.OrderVariables(acyclic_roots);
   std::size_t nq = gp.queries.size();
   BddManager::Ref evidence = BddManager::kTrue;
   for (std::size_t i = nq; i < acyclic_roots.size(); ++i) {

@@ -187,6 +187,7 @@ Token Lexer::Next() {
   tok.layout_before = SkipLayout() || pos_ == 0;
   tok.line = line_;
   tok.column = column_;
+  tok.offset = pos_;
   if (pos_ >= text_.size()) {
     tok.kind = TokenKind::kEof;
     return tok;

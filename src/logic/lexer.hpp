@@ -27,12 +27,16 @@ struct Token {
   double float_value = 0.0;
   int line = 1;
   int column = 1;
+  std::size_t offset = 0;  ///< byte offset of the token's first character in the text
 };
 
 /// Reads tokens one at a time; throws ParseError for malformed literals.
 class Lexer {
  public:
-  Lexer(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
+  /// `first_line`/`first_column`: the position of the text's first character in its file (a
+  /// clause cut out of a larger file keeps its locations).
+  Lexer(std::string_view text, std::string file, int first_line = 1, int first_column = 1)
+      : text_(text), file_(std::move(file)), line_(first_line), column_(first_column) {}
   Token Next();
   const std::string& file() const { return file_; }
 

@@ -21,8 +21,9 @@ const OpDef* ReadPrefixOp(std::string_view name) {
 
 class Parser {
  public:
-  Parser(std::string_view text, const std::string& file, TermArena& arena)
-      : lexer_(text, file), arena_(arena) {
+  Parser(std::string_view text, const std::string& file, TermArena& arena, int first_line,
+         int first_column)
+      : lexer_(text, file, first_line, first_column), arena_(arena) {
     tok_ = lexer_.Next();
   }
 
@@ -40,6 +41,7 @@ class Parser {
     clause.file = lexer_.file();
     clause.line = tok_.line;
     clause.column = tok_.column;
+    clause.begin = tok_.offset;
     auto [term, priority] = Parse(1200, 0);
     (void)priority;
     if (tok_.kind != TokenKind::kEnd) {
@@ -49,6 +51,7 @@ class Parser {
       }
       Fail("Expected binary operator", tok_);
     }
+    clause.end = tok_.offset + 1;
     Advance();
     clause.term = term;
     clause.var_names = names_;
@@ -266,8 +269,8 @@ class Parser {
 }  // namespace
 
 std::vector<ParsedClause> ParseProgramText(std::string_view text, const std::string& file_name,
-                                           TermArena& arena) {
-  Parser parser(text, file_name, arena);
+                                           TermArena& arena, int first_line, int first_column) {
+  Parser parser(text, file_name, arena, first_line, first_column);
   return parser.ParseAll();
 }
 

@@ -39,16 +39,57 @@ bool CollectAnnotated(const Term* t, std::vector<const Term*>& parts) {
   return false;
 }
 
-void MarkVars(const Term* t, std::vector<char>& used) {
-  if (t->ground) return;
-  if (t->kind == TermKind::kVar) {
-    used[static_cast<std::size_t>(t->var)] = 1;
-    return;
+void MarkVars(const Term* root, std::vector<char>& used) {
+  std::vector<const Term*> todo{root};  // explicit stack: input decides the depth
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    if (t->ground) continue;
+    if (t->kind == TermKind::kVar) {
+      used[static_cast<std::size_t>(t->var)] = 1;
+      continue;
+    }
+    for (std::uint32_t i = 0; i < t->arity; ++i) todo.push_back(t->args[i]);
   }
-  for (std::uint32_t i = 0; i < t->arity; ++i) MarkVars(t->args[i], used);
+}
+
+// The value of a literal probability (a number or a negated number), NaN for anything else.
+double LiteralProbability(const Term* p) {
+  bool negative = p->Is(Symbols::Get().minus, 1);
+  if (negative) p = p->args[0];
+  if (!p->IsNumber()) return std::numeric_limits<double>::quiet_NaN();
+  double v = p->kind == TermKind::kInt ? static_cast<double>(p->int_value) : p->float_value;
+  return negative ? -v : v;
 }
 
 }  // namespace
+
+void CheckProbabilities(const Clause& clause, const std::vector<double>& probs) {
+  constexpr double kTolerance = 1e-9;  // float sums such as 0.1 + 0.2 + 0.7
+  double sum = 0.0;
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    if (std::isnan(probs[i])) continue;
+    const Term* head = clause.heads[i];
+    SourceLocation where = clause.location;
+    if (head->line > 0) {
+      where.line = head->line;
+      where.column = head->column;
+    }
+    if (!(probs[i] >= 0.0 && probs[i] <= 1.0)) {
+      throw InvalidValue("Probability " + FormatFloat(probs[i]) + " of '" +
+                             ToString(head, &clause.var_names) +
+                             "' is not in [0, 1]; write a probability between 0 and 1",
+                         where);
+    }
+    sum += probs[i];
+    if (i > 0 && sum > 1.0 + kTolerance) {
+      throw InvalidValue("The probabilities of this annotated disjunction sum to " +
+                             FormatFloat(sum) + " > 1 (at '" + ToString(head, &clause.var_names) +
+                             "'); the heads are exclusive, so make them sum to at most 1",
+                         where);
+    }
+  }
+}
 
 Program::Program() { arenas_.push_back(std::make_shared<TermArena>()); }
 
@@ -66,10 +107,11 @@ Program Program::FromFile(const std::string& path) {
   return FromText(buffer.str(), path);
 }
 
-void Program::AddText(std::string_view text, const std::string& file_name) {
+void Program::AddText(std::string_view text, const std::string& file_name, int first_line,
+                      int first_column) {
   // A fresh arena per addition keeps copies of this program independent.
   arenas_.push_back(std::make_shared<TermArena>());
-  auto parsed = ParseProgramText(text, file_name, *arenas_.back());
+  auto parsed = ParseProgramText(text, file_name, *arenas_.back(), first_line, first_column);
   for (const ParsedClause& p : parsed) AddParsed(p);
 }
 
@@ -225,6 +267,9 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   for (int v = 0; v < clause.num_vars; ++v) {
     if (used[static_cast<std::size_t>(v)]) clause.instance_vars.push_back(v);
   }
+  std::vector<double> literal;
+  for (const Term* p : clause.probs) literal.push_back(LiteralProbability(p));
+  CheckProbabilities(clause, literal);
   int index = static_cast<int>(clauses_.size());
   for (std::size_t i = 0; i < clause.probs.size(); ++i) {
     const Term* p = clause.probs[i];

@@ -12,6 +12,8 @@ namespace symnas::logic {
 void Grounder::Solve(const Term* goal, Cont k) {
   const Symbols& sym = Symbols::Get();
   static const Symbol kCall = Intern("call");
+  CheckStack("The proof", m_.where);
+  if (options_.meter) options_.meter->Check("grounding", BytesInUse());
   goal = m_.Deref(goal);
   if (goal->kind == TermKind::kVar) {
     throw GroundingError("Goal is an unbound variable", m_.where, "InstantiationError");

@@ -191,6 +191,7 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
       }
       group.probs.push_back(p);
     }
+    CheckProbabilities(c, group.probs);
     if (options_.record_group_bodies) group.body_node = gp_.AddAtom(nullptr);
     gp_.groups.push_back(std::move(group));
   }

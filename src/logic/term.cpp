@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace symnas::logic {
 
@@ -109,26 +111,34 @@ const Term* TermArena::List(std::span<const Term* const> items, const Term* tail
   return list;
 }
 
-bool StructurallyEqual(const Term* a, const Term* b) {
-  if (a == b) return true;
-  if (a->kind != b->kind) return false;
-  switch (a->kind) {
-    case TermKind::kAtom:
-      return a->name == b->name;
-    case TermKind::kInt:
-      return a->int_value == b->int_value;
-    case TermKind::kFloat:
-      return a->float_value == b->float_value;
-    case TermKind::kVar:
-      return a->var == b->var;
-    case TermKind::kCompound:
-      if (a->name != b->name || a->arity != b->arity) return false;
-      for (std::uint32_t i = 0; i < a->arity; ++i) {
-        if (!StructurallyEqual(a->args[i], b->args[i])) return false;
-      }
-      return true;
+bool StructurallyEqual(const Term* a0, const Term* b0) {
+  // An explicit stack of pairs: lists and left-deep sums are as deep as they are long.
+  std::vector<std::pair<const Term*, const Term*>> todo{{a0, b0}};
+  while (!todo.empty()) {
+    auto [a, b] = todo.back();
+    todo.pop_back();
+    if (a == b) continue;
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+      case TermKind::kAtom:
+        if (a->name != b->name) return false;
+        break;
+      case TermKind::kInt:
+        if (a->int_value != b->int_value) return false;
+        break;
+      case TermKind::kFloat:
+        if (a->float_value != b->float_value) return false;
+        break;
+      case TermKind::kVar:
+        if (a->var != b->var) return false;
+        break;
+      case TermKind::kCompound:
+        if (a->name != b->name || a->arity != b->arity) return false;
+        for (std::uint32_t i = 0; i < a->arity; ++i) todo.emplace_back(a->args[i], b->args[i]);
+        break;
+    }
   }
-  return false;
+  return true;
 }
 
 // ---- operators ---------------------------------------------------------------------------
@@ -266,56 +276,63 @@ int TermPriority(const Term* t) {
   return 0;
 }
 
-void Append(std::string& out, const Term* t, const VarNames* names, int max_priority);
+// The printer runs on an explicit job stack (a term to print, or literal text; parentheses are
+// decided when an argument is pushed), so long lists and left-deep sums print without recursion.
+// Jobs are pushed in reverse.
+struct PrintJob {
+  const Term* t = nullptr;  // nullptr: append `text`
+  std::string_view text;
+};
+using PrintJobs = std::vector<PrintJob>;
 
-void AppendArg(std::string& out, const Term* t, const VarNames* names, int max_priority) {
+void PushText(PrintJobs& jobs, std::string_view text) { jobs.push_back({nullptr, text}); }
+
+// Pushes t as an argument under max_priority, parenthesised when its operator binds looser.
+void PushArg(PrintJobs& jobs, const Term* t, int max_priority) {
   bool paren = TermPriority(t) > max_priority;
-  if (paren) out += '(';
-  Append(out, t, names, paren ? 1200 : max_priority);
-  if (paren) out += ')';
+  if (paren) PushText(jobs, ")");
+  jobs.push_back({t, {}});
+  if (paren) PushText(jobs, "(");
 }
 
-void AppendList(std::string& out, const Term* t, const VarNames* names) {
+void PushList(PrintJobs& jobs, const Term* t) {
   const Symbols& sym = Symbols::Get();
-  out += '[';
-  bool first = true;
-  while (t->Is(sym.dot, 2)) {
-    if (!first) out += ", ";
-    first = false;
-    AppendArg(out, t->args[0], names, 999);
-    t = t->args[1];
-  }
+  std::vector<const Term*> items;
+  for (; t->Is(sym.dot, 2); t = t->args[1]) items.push_back(t->args[0]);
+  PushText(jobs, "]");
   if (!t->IsAtom(sym.nil)) {
-    out += " | ";
-    AppendArg(out, t, names, 999);
+    PushArg(jobs, t, 999);
+    PushText(jobs, " | ");
   }
-  out += ']';
+  for (std::size_t i = items.size(); i-- > 0;) {
+    PushArg(jobs, items[i], 999);
+    if (i) PushText(jobs, ", ");
+  }
+  PushText(jobs, "[");
 }
 
-void AppendInfix(std::string& out, const Term* t, const OpDef& op, const VarNames* names) {
+void PushInfix(PrintJobs& jobs, const Term* t, const OpDef& op) {
   int left_max = op.type == OpType::kYfx ? op.priority : op.priority - 1;
   int right_max = op.type == OpType::kXfy ? op.priority : op.priority - 1;
-  AppendArg(out, t->args[0], names, left_max);
+  PushArg(jobs, t->args[1], right_max);
   std::string_view name = *t->name;
-  if (name == ",")
-    out += ", ";
-  else if (name == ";" || name == "|")
-    out += "; ";
-  else if (name == ":-" || name == "->" || name == "*->" || name == "-->") {
-    out += ' ';
-    out += name;
-    out += ' ';
-  } else if (IsAlphaOperator(name)) {
-    out += ' ';
-    out += name;
-    out += ' ';
+  if (name == ",") {
+    PushText(jobs, ", ");
+  } else if (name == ";" || name == "|") {
+    PushText(jobs, "; ");
+  } else if (name == ":-" || name == "->" || name == "*->" || name == "-->" ||
+             IsAlphaOperator(name)) {
+    PushText(jobs, " ");
+    PushText(jobs, name);
+    PushText(jobs, " ");
   } else {
-    out += name;
+    PushText(jobs, name);
   }
-  AppendArg(out, t->args[1], names, right_max);
+  PushArg(jobs, t->args[0], left_max);
 }
 
-void Append(std::string& out, const Term* t, const VarNames* names, int max_priority) {
+// Prints a leaf now, or pushes the parts of a compound.
+void Step(std::string& out, const Term* t, const VarNames* names, PrintJobs& jobs) {
   const Symbols& sym = Symbols::Get();
   switch (t->kind) {
     case TermKind::kAtom:
@@ -338,35 +355,42 @@ void Append(std::string& out, const Term* t, const VarNames* names, int max_prio
     case TermKind::kCompound:
       break;
   }
-  if (t->Is(sym.dot, 2)) {
-    AppendList(out, t, names);
-    return;
-  }
+  if (t->Is(sym.dot, 2)) return PushList(jobs, t);
   if (t->arity == 2) {
-    if (const OpDef* op = InfixOp(*t->name)) {
-      AppendInfix(out, t, *op, names);
-      return;
-    }
+    if (const OpDef* op = InfixOp(*t->name)) return PushInfix(jobs, t, *op);
   }
   if (t->arity == 1) {
     if (const OpDef* op = PrefixOp(*t->name)) {
       const Term* a = t->args[0];
       // ProbLog prints -(1) as -1 only for non-numbers; a nested minus stays functional.
       if (!(t->name == sym.minus && (a->IsNumber() || a->Is(sym.minus, 1)))) {
-        out += *t->name;
-        if (IsAlphaOperator(*t->name)) out += ' ';
-        AppendArg(out, a, names, op->type == OpType::kFy ? op->priority : op->priority - 1);
+        PushArg(jobs, a, op->type == OpType::kFy ? op->priority : op->priority - 1);
+        if (IsAlphaOperator(*t->name)) PushText(jobs, " ");
+        PushText(jobs, *t->name);
         return;
       }
     }
   }
   AppendAtomName(out, *t->name);
   out += '(';
-  for (std::uint32_t i = 0; i < t->arity; ++i) {
-    if (i) out += ',';
-    AppendArg(out, t->args[i], names, 999);
+  PushText(jobs, ")");
+  for (std::uint32_t i = t->arity; i-- > 0;) {
+    PushArg(jobs, t->args[i], 999);
+    if (i) PushText(jobs, ",");
   }
-  out += ')';
+}
+
+void Append(std::string& out, const Term* t, const VarNames* names) {
+  PrintJobs jobs{{t, {}}};
+  while (!jobs.empty()) {
+    PrintJob j = jobs.back();
+    jobs.pop_back();
+    if (j.t) {
+      Step(out, j.t, names, jobs);
+    } else {
+      out += j.text;
+    }
+  }
 }
 
 }  // namespace
@@ -387,7 +411,7 @@ bool AtomNeedsQuotes(std::string_view name) {
 }
 
 void AppendTerm(std::string& out, const Term* term, const VarNames* names) {
-  Append(out, term, names, 1200);
+  Append(out, term, names);
 }
 
 std::string ToString(const Term* term, const VarNames* names) {

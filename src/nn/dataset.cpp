@@ -58,11 +58,11 @@ std::string FindFile(const std::string& dir, const std::vector<std::string>& nam
       {dir, 0, 0});
 }
 
-void RequireDir(const std::string& dir) {
+void RequireDir(const std::string& dir, const std::string& how_to_set = "pass --data-dir") {
   if (!fs::is_directory(dir)) {
     throw DatasetError(fmt::format("dataset directory '{}' does not exist (install the Debian "
-                                   "package or pass --data-dir)",
-                                   dir),
+                                   "package or {})",
+                                   dir, how_to_set),
                        {dir, 0, 0});
   }
 }
@@ -97,7 +97,8 @@ Dataset Take(const Dataset& d, const std::vector<std::int64_t>& idx, std::size_t
              std::size_t end) {
   auto index = torch::tensor(std::vector<std::int64_t>(idx.begin() + begin, idx.begin() + end),
                              torch::kLong);
-  return {d.images.index_select(0, index), d.labels.index_select(0, index), d.class_names, d.classes};
+  return {d.images.index_select(0, index), d.labels.index_select(0, index), d.class_names,
+          d.classes};
 }
 
 }  // namespace
@@ -264,18 +265,21 @@ DataSplits LoadSplits(const DataOptions& o) {
   const DatasetFormat& format = FindDatasetFormat(o.dataset);
   const std::string dir = o.dir.empty() ? format.default_dir : o.dir;
   if (dir.empty()) {
-    throw ConfigError(fmt::format("dataset '{}' needs a directory (dir: in the evaluator, or "
-                                  "--data-dir)",
-                                  format.name));
+    throw ConfigError(
+        fmt::format("dataset '{}' needs a directory (dir: in the evaluator, or "
+                    "--data-dir)",
+                    format.name));
   }
   if (!format.takes_image_options && !o.image.Empty()) {
-    throw ConfigError(fmt::format("dataset '{}' takes no image_size/channels (only image_folder "
-                                  "resizes or converts images)",
-                                  format.name));
+    throw ConfigError(
+        fmt::format("dataset '{}' takes no image_size/channels (only image_folder "
+                    "resizes or converts images)",
+                    format.name));
   }
   if (o.validation_size < 1 || o.train_subset < 0 || o.val_subset < 0) {
     throw ConfigError("validation size must be >= 1 and subset sizes >= 0");
   }
+  RequireDir(dir, o.dir_option);
   Dataset full = format.load(dir, Split::kTrain, o.image);
   const std::int64_t n = full.Size();
   if (o.validation_size >= n) {
@@ -312,11 +316,11 @@ DataSplits LoadSplits(const DataOptions& o) {
   if (o.load_test) {
     Dataset test = format.load(dir, Split::kTest, o.image);
     if (!test.class_names.empty() && test.class_names != full.class_names) {
-      throw DatasetError(fmt::format("the test split of '{}' has classes [{}], the training split "
-                                     "[{}]; they must be the same",
-                                     dir, fmt::join(test.class_names, ", "),
-                                     fmt::join(full.class_names, ", ")),
-                         {dir, 0, 0});
+      throw DatasetError(
+          fmt::format("the test split of '{}' has classes [{}], the training split "
+                      "[{}]; they must be the same",
+                      dir, fmt::join(test.class_names, ", "), fmt::join(full.class_names, ", ")),
+          {dir, 0, 0});
     }
     if (test.images.sizes().slice(1) != full.images.sizes().slice(1)) {
       throw DatasetError(fmt::format("the test images of '{}' are {}, the training images {} "

@@ -8,15 +8,20 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "symnas/common/error.hpp"
+#include "symnas/search/strategy.hpp"
 #include "symnas/search/synthetic.hpp"
 
 namespace symnas::search {
 
 namespace {
+
+using KeyLocations = std::map<std::string, SourceLocation>;
 
 SourceLocation Where(const YAML::Node& node, const std::string& file) {
   return {file, node.Mark().line + 1, node.Mark().column + 1};
@@ -37,18 +42,33 @@ nlohmann::json Scalar(const YAML::Node& node) {
   return s;
 }
 
-nlohmann::json ToJson(const YAML::Node& node) {
+// YAML -> JSON. A key written twice is an error (YAML forbids it; yaml-cpp would keep both and
+// the JSON the last). With `keys`, records where each key is written, by dotted path.
+nlohmann::json ToJson(const YAML::Node& node, const std::string& file = {},
+                      KeyLocations* keys = nullptr, const std::string& path = {}) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
       return Scalar(node);
     case YAML::NodeType::Sequence: {
       nlohmann::json a = nlohmann::json::array();
-      for (const auto& child : node) a.push_back(ToJson(child));
+      for (const auto& child : node) a.push_back(ToJson(child, file));
       return a;
     }
     case YAML::NodeType::Map: {
       nlohmann::json o = nlohmann::json::object();
-      for (const auto& kv : node) o[kv.first.as<std::string>()] = ToJson(kv.second);
+      std::map<std::string, SourceLocation> seen;
+      for (const auto& kv : node) {
+        const std::string key = kv.first.as<std::string>();
+        const SourceLocation where = Where(kv.first, file);
+        if (auto [it, fresh] = seen.emplace(key, where); !fresh) {
+          throw ConfigError(fmt::format("duplicate key '{}' (first written at line {}); keep one",
+                                        key, it->second.line),
+                            where);
+        }
+        const std::string sub = path.empty() ? key : path + "." + key;
+        if (keys) (*keys)[sub] = where;
+        o[key] = ToJson(kv.second, file, keys, sub);
+      }
       return o;
     }
     default:
@@ -73,7 +93,7 @@ Dimension ParseDimension(const std::string& name, const YAML::Node& node, const 
   if (!node.IsMap())
     throw ConfigError("dimension '" + name + "' must be a mapping {type, low, high, default}",
                       where);
-  nlohmann::json j = ToJson(node);
+  nlohmann::json j = ToJson(node, file);
   static const std::set<std::string> kKeys = {"type",    "low",     "high", "log",
                                               "default", "choices", "value"};
   for (const auto& [key, v] : j.items()) {
@@ -288,7 +308,8 @@ SearchSpace ParseSpaceYaml(const std::string& yaml_text, const std::string& file
   }
 }
 
-StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& file) {
+StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& file,
+                             const std::vector<StrategyEntry>& strategies) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -297,9 +318,9 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
   }
   if (!root.IsMap()) throw ConfigError("a study config must be a YAML mapping", {file, 1, 1});
   StudyConfig c;
-  static const std::set<std::string> kKeys = {
-      "name",      "trials",    "seed",   "strategy", "strategy_options",
-      "objective", "evaluator", "pruner", "space"};
+  static const std::set<std::string> kKeys = {"name",      "trials",           "seed",
+                                              "strategy",  "strategy_options", "objective",
+                                              "evaluator", "pruner",           "space"};
   try {
     for (const auto& kv : root) {
       const std::string key = kv.first.as<std::string>();
@@ -310,8 +331,13 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
                               "objective, evaluator, pruner, space)",
                           where);
       }
+      if (auto [it, fresh] = c.key_locations.emplace(key, where); !fresh) {
+        throw ConfigError(fmt::format("duplicate key '{}' (first written at line {}); keep one",
+                                      key, it->second.line),
+                          where);
+      }
       if (key == "space") continue;
-      nlohmann::json v = ToJson(kv.second);
+      nlohmann::json v = ToJson(kv.second, file, &c.key_locations, key);
       auto need = [&](bool ok, const char* what) {
         if (!ok)
           throw ConfigError(fmt::format("'{}' must be {}", key, what), Where(kv.second, file));
@@ -346,15 +372,69 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
   } catch (const UnknownNameError& e) {
     throw ConfigError(e.message(), {file, 0, 0});
   }
+  c.file = file;
+  ValidateSearchParts(c, strategies);
   return c;
 }
 
-StudyConfig LoadStudyConfig(const std::string& path) {
+SourceLocation StudyConfig::Where(const std::string& key) const {
+  for (std::string k = key; !k.empty();) {
+    if (auto it = key_locations.find(k); it != key_locations.end()) return it->second;
+    std::size_t dot = k.rfind('.');
+    k = dot == std::string::npos ? std::string() : k.substr(0, dot);
+  }
+  return {file, 0, 0};
+}
+
+void StudyConfig::Locate(const std::string& key, const std::function<void()>& check) const {
+  try {
+    check();
+  } catch (const Error& e) {
+    if (e.location().Known()) throw;
+    // An option the message quotes and the user wrote under `key` is the better place.
+    std::string where = key;
+    for (std::size_t q = e.message().find('\''); q != std::string::npos;) {
+      std::size_t end = e.message().find('\'', q + 1);
+      if (end == std::string::npos) break;
+      const std::string quoted = e.message().substr(q + 1, end - q - 1);
+      for (const auto& [k, loc] : key_locations) {
+        const bool under = k.rfind(key + ".", 0) == 0;
+        if (under && k.size() > quoted.size() &&
+            k.compare(k.size() - quoted.size() - 1, std::string::npos, "." + quoted) == 0) {
+          where = k;
+          break;
+        }
+      }
+      if (where != key) break;
+      q = e.message().find('\'', end + 1);
+    }
+    throw ConfigError(e.message(), Where(where));
+  }
+}
+
+void ValidateSearchParts(const StudyConfig& c, const std::vector<StrategyEntry>& strategies) {
+  c.Locate("strategy", [&] { FindStrategyIn(strategies, c.strategy); });
+  c.Locate("strategy_options", [&] {
+    ResolveStrategyOptions(FindStrategyIn(strategies, c.strategy), c.strategy_options);
+  });
+  c.Locate("objective", [&] {
+    nlohmann::json objective = c.objective;
+    // A `device:` adds its memory budgets later (the CLI's ApplyDeviceBudgets): stand in for one.
+    const bool no_constraints =
+        !objective.contains("constraints") || objective["constraints"].empty();
+    if (c.evaluator.contains("device") && no_constraints && objective.is_object()) {
+      objective["constraints"] = {{"peak_memory_bytes", 1.0}};
+    }
+    MakeObjective(objective);
+  });
+}
+
+StudyConfig LoadStudyConfig(const std::string& path, const std::vector<StrategyEntry>& strategies) {
   std::ifstream in(path);
   if (!in) throw ConfigError("cannot read the study config '" + path + "' (check the path)");
   std::stringstream text;
   text << in.rdbuf();
-  return ParseStudyConfig(text.str(), path);
+  return ParseStudyConfig(text.str(), path, strategies);
 }
 
 }  // namespace symnas::search

@@ -1,12 +1,25 @@
-// The study database schema, version 3 (kSchemaVersion; 2 added the statuses pruned, rejected;
-// 3 the weights table). Documented in docs/search.md; tables
+// The study database schema, version kSchemaVersion (2 added the statuses pruned, rejected;
+// kWeightsSchemaVersion the weights table). Documented in docs/search.md; tables
 // are only ever added or extended with nullable columns in later versions (migrations by
 // version number in study_store.cpp).
 #pragma once
 
+#include <string>
+
 namespace symnas::store {
 
-inline constexpr const char* kSchemaSql = R"sql(
+/// The weights table (kWeightsSchemaVersion), also created alone by its migration.
+inline constexpr const char* kWeightsTableSql = R"sql(
+CREATE TABLE IF NOT EXISTS weights (
+  trial_id     INTEGER PRIMARY KEY REFERENCES trials(id),  -- kept per the keep_weights option
+  format       TEXT NOT NULL,                 -- symnas_model/1: nn::SerializeTrainedModel bytes
+  bytes        BLOB NOT NULL,
+  saved_unix_s REAL NOT NULL
+);
+)sql";
+
+/// Every table of the current version but the weights table (kSchemaSql below is both).
+inline constexpr const char* kBaseSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,            -- schema_version, created_unix_s, writer
   value TEXT NOT NULL
@@ -72,12 +85,6 @@ CREATE TABLE IF NOT EXISTS rule_weights (
   rule     TEXT NOT NULL,
   weight   REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS weights (
-  trial_id     INTEGER PRIMARY KEY REFERENCES trials(id),  -- kept per the keep_weights option
-  format       TEXT NOT NULL,                 -- symnas_model/1: nn::SerializeTrainedModel bytes
-  bytes        BLOB NOT NULL,
-  saved_unix_s REAL NOT NULL
-);
 CREATE TABLE IF NOT EXISTS kv (
   key        TEXT PRIMARY KEY,                  -- free study-level state of later parts
   value_json TEXT NOT NULL
@@ -86,5 +93,8 @@ CREATE INDEX IF NOT EXISTS diagnoses_trial ON diagnoses(trial_id);
 CREATE INDEX IF NOT EXISTS actions_trial ON actions(trial_id);
 CREATE INDEX IF NOT EXISTS rule_weights_trial ON rule_weights(trial_id);
 )sql";
+
+/// The whole current schema.
+inline const std::string kSchemaSql = std::string(kBaseSchemaSql) + kWeightsTableSql;
 
 }  // namespace symnas::store

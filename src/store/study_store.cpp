@@ -5,6 +5,9 @@
 #include <fmt/core.h>
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <filesystem>
+
 #include "schema.sql.hpp"
 #include "sqlite_util.hpp"
 #include "symnas/common/error.hpp"
@@ -13,6 +16,25 @@ namespace symnas::store {
 
 using search::TrialRecord;
 using search::TrialStatus;
+
+namespace {
+
+std::string DirectoryOf(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+// Tries to create (and removes) a file in dir: access(2) says yes to root on a read-only mount.
+bool DirectoryWritable(const std::string& dir) {
+  const std::string probe = (std::filesystem::path(dir) / ".symnas-write-probe").string();
+  std::FILE* f = std::fopen(probe.c_str(), "w");
+  if (!f) return false;
+  std::fclose(f);
+  std::remove(probe.c_str());
+  return true;
+}
+
+}  // namespace
 
 StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
   const bool read_only = mode == OpenMode::kReadOnly;
@@ -45,6 +67,16 @@ StudyStore::StudyStore(const std::string& path, OpenMode mode) : path_(path) {
   } catch (const StoreError& e) {
     sqlite3_close(db_);
     db_ = nullptr;
+    // WAL mode creates '<study>-wal' and '-shm' beside the file: a read-only directory is the
+    // directory's fault, not the study's.
+    const std::string dir = DirectoryOf(path);
+    if (!read_only && !DirectoryWritable(dir)) {
+      throw StoreError(fmt::format("cannot write the study '{}': its directory '{}' is not "
+                                   "writable (SQLite creates '{}-wal' beside it); make the "
+                                   "directory writable or pass --study in a writable directory",
+                                   path, dir, path),
+                       {dir, 0, 0});
+    }
     throw StoreError(fmt::format("'{}' is not a usable symnas study: {}", path, e.message()));
   }
 }
@@ -77,8 +109,7 @@ void StudyStore::CreateSchema() {
     }
     if (*version < kSchemaVersion) {
       tx.Commit();
-      if (*version < 2) MigrateTrialsToVersion2();
-      MigrateToVersion3();
+      Migrate(*version);
       return;
     }
   } else {
@@ -110,10 +141,27 @@ void StudyStore::MigrateTrialsToVersion2() {
   Exec("PRAGMA foreign_keys = ON");
 }
 
-void StudyStore::MigrateToVersion3() {
+void StudyStore::Migrate(int from_version) {
+  // Migrations by the version they lead to, in order; each sets that version itself. A new
+  // version is one more row; renumbering one is changing its number here and in study_store.hpp.
+  struct Migration {
+    int to_version;
+    void (StudyStore::*apply)();
+  };
+  static constexpr Migration kMigrations[] = {
+      {2, &StudyStore::MigrateTrialsToVersion2},
+      {kWeightsSchemaVersion, &StudyStore::MigrateAddWeightsTable},
+  };
+  for (const Migration& m : kMigrations) {
+    if (from_version < m.to_version) (this->*m.apply)();
+  }
+}
+
+void StudyStore::MigrateAddWeightsTable() {
   Transaction tx(db_);
-  Exec(kSchemaSql);
-  Exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  Exec(kWeightsTableSql);
+  Exec(fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'",
+                   kWeightsSchemaVersion));
   tx.Commit();
 }
 
@@ -138,9 +186,8 @@ void StudyStore::SaveWeights(std::int64_t trial_id, const std::string& format,
   tx.Commit();
 }
 
-std::optional<std::pair<std::string, std::string>> StudyStore::LoadWeights(
-    std::int64_t trial_id) {
-  {  // a version-2 file opened read-only has no weights table
+std::optional<std::pair<std::string, std::string>> StudyStore::LoadWeights(std::int64_t trial_id) {
+  {  // a file from before kWeightsSchemaVersion opened read-only has no weights table
     Statement has(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weights'");
     if (!has.Step()) return std::nullopt;
   }

@@ -14,6 +14,7 @@
 #include "symnas/common/error.hpp"
 #include "symnas/search/objective.hpp"
 #include "symnas/search/strategy.hpp"
+#include "symnas/strategies/table.hpp"
 #include "symnas/tabular/nb201_search.hpp"
 #include "symnas/tabular/nb201_truth.hpp"
 
@@ -97,8 +98,10 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   if (strategy_name == "nsga2" || strategy_name == "evolution") {
     context.options = {{"population", strategy_name == "nsga2" ? population : 20}};
   }
-  // The symbolic tuners state budget facts: they get the budget as `symnas search` gives it.
-  if ((strategy_name == "symbolic" || strategy_name == "symbolic_nb201") && task == "constrained") {
+  // A strategy with a `budgets` option (the symbolic tuners state budget facts) gets the budget
+  // as `symnas search` gives it.
+  const search::StrategyEntry& entry = strategies::FindStrategy(strategy_name);
+  if (entry.HasOption("budgets") && task == "constrained") {
     context.options = {{"budgets", {{"latency_ms", budget_ms}}}};
   }
   // What the study driver gives every strategy: the constraint metric of a candidate is known
@@ -114,7 +117,7 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
     };
   }
   for (const auto& [key, value] : strategy_options.items()) context.options[key] = value;
-  auto searcher = search::MakeStrategy(strategy_name, context);
+  auto searcher = search::MakeStrategyFrom(entry, context);
   search::SearchSpace space = context.space;
   Nb201Run run{"symnas", strategy, task, device, budget_ms, seed, {}, 0.0};
   for (int e = 0; e < evals; ++e) {

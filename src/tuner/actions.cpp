@@ -1,6 +1,6 @@
 // The tuning action table: search space + diagnosed trial -> recorded space edits.
 // The actions of Symbolic DNN-Tuner (Fraccaroli et al. 2022; Bellodi et al. 2023, Fig. 3) over
-// the CNN template parameters of PARAMS.md, plus the hardware actions of symnas.
+// the CNN template parameters of docs/nn.md, plus the hardware actions of symnas.
 #include "symnas/tuner/actions.hpp"
 
 #include <fmt/format.h>
@@ -20,7 +20,7 @@ using search::SpaceEditKind;
 
 namespace {
 
-/// Template defaults of the structural parameters (PARAMS.md).
+/// Template defaults of the structural parameters (docs/nn.md).
 std::int64_t TemplateDefault(const std::string& name) {
   if (name == "conv_blocks" || name == "convs_per_block") return 2;
   if (name == "dense_layers") return 1;

@@ -1,22 +1,12 @@
-// The tuner's bridge to the logic engine: program text -> query answers; LFI model +
-// interpretations -> learned weights (symnas::logic::Infer and LearnParameters).
+// The tuner's bridge to the engine's LFI: model + interpretations -> learned weights
+// (symnas::logic::LearnParameters).
 #include "symnas/tuner/logic_bridge.hpp"
 
-#include "symnas/logic/inference.hpp"
 #include "symnas/logic/lfi.hpp"
 #include "symnas/logic/program.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
 namespace symnas::tuner {
-
-Answers Infer(const std::string& program, const std::string& file_name) {
-  const auto parsed = logic::Program::FromText(program, file_name);
-  Answers answers;
-  for (const auto& answer : logic::Infer(parsed)) {
-    answers[CompactTerm(answer.atom)] = answer.probability;
-  }
-  return answers;
-}
 
 LfiResult Learn(const std::string& model, const std::vector<Interpretation>& interpretations) {
   const auto parsed = logic::Program::FromText(model, "<tuner LFI model>");

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "symnas/common/error.hpp"
+#include "symnas/logic/inference.hpp"
 #include "symnas/tuner/facts.hpp"
-#include "symnas/tuner/logic_bridge.hpp"
 
 namespace symnas::tuner {
 
@@ -58,19 +58,18 @@ std::optional<search::Diagnosis> SymbolicPruner::ShouldPrune(
   for (std::size_t e = 0; e < curve.size(); ++e) {
     facts << "incumbent_at(" << e + 1 << ", " << PrologFloat(curve[e]) << ").\n";
   }
-  const std::string program = rules_.Program({}) + "\n% facts of the running trial\n" +
-                              facts.str() + "query(prune_reason(_)).\n";
-  const Answers answers = Infer(program, "<pruner program>");
-  for (const auto& [atom, probability] : answers) {
-    if (probability < threshold_) continue;
-    const std::string reason = atom.substr(13, atom.size() - 14);  // prune_reason(R)
-    return search::Diagnosis{
-        "pruned(" + reason + ")", probability,
-        {{"epoch", partial.val_acc.size()},
-         {"max_epochs", max_epochs},
-         {"val_acc", partial.val_acc.back()},
-         {"incumbent_trial", incumbent->id},
-         {"incumbent_accuracy", incumbent->result.accuracy}}};
+  logic::Program program = rules_.Instantiate({});
+  program.AddText(facts.str(), "<facts of the running trial>");
+  program.AddQuery("prune_reason(_)");
+  for (const auto& answer : logic::Infer(program)) {
+    if (answer.probability < threshold_ || answer.args.size() != 1) continue;
+    return search::Diagnosis{"pruned(" + CompactTerm(answer.args[0]) + ")",
+                             answer.probability,
+                             {{"epoch", partial.val_acc.size()},
+                              {"max_epochs", max_epochs},
+                              {"val_acc", partial.val_acc.back()},
+                              {"incumbent_trial", incumbent->id},
+                              {"incumbent_accuracy", incumbent->result.accuracy}}};
   }
   return std::nullopt;
 }

@@ -1,21 +1,12 @@
-// Reasoning: facts + rules + weights -> problems and proposed actions; action selection.
+// Reasoning: facts + rules + weights -> problems and proposed actions; action selection. The rule
+// base's parsed program is copied per trial; only the trial's facts are parsed.
 #include "symnas/tuner/reasoner.hpp"
 
 #include <fmt/format.h>
 
-#include "symnas/tuner/logic_bridge.hpp"
+#include "symnas/logic/inference.hpp"
 
 namespace symnas::tuner {
-
-namespace {
-
-/// The argument text of a unary/binary term "f(args)" (the whole inside of the parentheses).
-std::string Inside(const std::string& term) {
-  const std::size_t open = term.find('(');
-  return term.substr(open + 1, term.size() - open - 2);
-}
-
-}  // namespace
 
 Reasoning Reason(const RuleBase& rules, const std::map<std::string, double>& weights,
                  const TrialFacts& facts) {
@@ -24,19 +15,24 @@ Reasoning Reason(const RuleBase& rules, const std::map<std::string, double>& wei
 
 Reasoning ReasonOverFacts(const RuleBase& rules, const std::map<std::string, double>& weights,
                           const std::string& facts_text) {
-  const std::string program = rules.Program(weights) + "\n% facts of the trial\n" + facts_text +
-                              "query(problem(_)).\nquery(action(_, _)).\n";
-  const Answers answers = Infer(program, "<tuner program>");
+  logic::Program program = rules.Instantiate(weights);
+  program.AddText(facts_text, "<facts of the trial>");
+  program.AddQuery("problem(_)");
+  program.AddQuery("action(_, _)");
   Reasoning reasoning;
-  for (const auto& [atom, probability] : answers) {
-    if (probability > 0.0 && atom.rfind("problem(", 0) == 0) {
-      reasoning.problems[Inside(atom)] = probability;
+  std::map<std::string, double> fired;  // rule id -> probability
+  for (const auto& answer : logic::Infer(program)) {
+    if (answer.probability <= 0.0) continue;
+    if (answer.functor == "problem" && answer.args.size() == 1) {
+      reasoning.problems[CompactTerm(answer.args[0])] = answer.probability;
+    } else if (answer.functor == "action" && answer.args.size() == 2) {
+      fired[CompactTerm(answer.atom)] = answer.probability;
     }
   }
   for (const auto& rule : rules.tuning_rules()) {
-    const auto it = answers.find(rule.id);
-    if (it == answers.end() || it->second <= 0.0) continue;
-    reasoning.actions.push_back({rule.id, rule.action, rule.problem, it->second});
+    const auto it = fired.find(rule.id);
+    if (it != fired.end())
+      reasoning.actions.push_back({rule.id, rule.action, rule.problem, it->second});
   }
   return reasoning;
 }

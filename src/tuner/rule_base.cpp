@@ -1,4 +1,5 @@
-// Rule base: rule-file text -> clauses -> tuning rules with ids; the program with learned weights.
+// Rule base: rule-file text -> clauses (parsed by the logic engine) -> tuning rules with ids;
+// one parsed program instantiated with the learned weights.
 #include "symnas/tuner/rule_base.hpp"
 
 #include <algorithm>
@@ -7,171 +8,46 @@
 #include <set>
 #include <sstream>
 
-#include "symnas/tuner/facts.hpp"
+#include "symnas/logic/parser.hpp"
 
 namespace symnas::tuner {
 
 namespace {
 
-/// Scanner over rule text that tracks line and column (1-based).
-struct Cursor {
-  const std::string& text;
-  std::size_t pos = 0;
-  int line = 1;
-  int column = 1;
-
-  bool Done() const { return pos >= text.size(); }
-  char Peek(std::size_t ahead = 0) const {
-    return pos + ahead < text.size() ? text[pos + ahead] : '\0';
+/// The clause's head without its neck and probability annotation; `annotation` and `body` get
+/// those (nullptr when absent).
+const logic::Term* SplitHead(const logic::Term* clause, const logic::Term*& annotation,
+                             const logic::Term*& body) {
+  const auto& sym = logic::Symbols::Get();
+  const logic::Term* head = clause;
+  annotation = body = nullptr;
+  if (head->Is(sym.neck, 2)) {
+    body = head->arg(1);
+    head = head->arg(0);
   }
-  char Next() {
-    const char c = text[pos++];
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-    return c;
+  if (head->Is(sym.colon2, 2)) {
+    annotation = head->arg(0);
+    head = head->arg(1);
   }
-};
-
-bool IsBlank(char c) { return c == '\0' || std::isspace(static_cast<unsigned char>(c)); }
-
-/// Copies a quoted item ('atom' or "string") into `out`; RuleError if it is not closed.
-void CopyQuoted(Cursor& cursor, std::string& out, const std::string& file_name) {
-  const SourceLocation start{file_name, cursor.line, cursor.column};
-  const char quote = cursor.Next();
-  out += quote;
-  while (!cursor.Done()) {
-    const char c = cursor.Next();
-    out += c;
-    if (c == '\\' && !cursor.Done()) {
-      out += cursor.Next();
-    } else if (c == quote) {
-      if (cursor.Peek() != quote) return;
-      out += cursor.Next();  // doubled quote inside the quoted item
-    }
-  }
-  throw RuleError("unterminated quoted item", start);
+  return head;
 }
 
-/// Skips a /* ... */ comment; RuleError if it is not closed.
-void SkipBlockComment(Cursor& cursor, const std::string& file_name) {
-  const SourceLocation start{file_name, cursor.line, cursor.column};
-  cursor.Next();
-  cursor.Next();
-  while (!cursor.Done()) {
-    if (cursor.Peek() == '*' && cursor.Peek(1) == '/') {
-      cursor.Next();
-      cursor.Next();
-      return;
-    }
-    cursor.Next();
-  }
-  throw RuleError("unterminated /* comment", start);
+std::string KeyOf(const logic::Term* clause) {
+  if (clause->Is(logic::Symbols::Get().neck, 1)) return ":-";
+  const logic::Term *annotation = nullptr, *body = nullptr;
+  const logic::Term* head = SplitHead(clause, annotation, body);
+  if (!head->IsCallable()) return logic::ToString(head) + "/0";
+  return *head->name + "/" + std::to_string(head->arity);
 }
 
-/// Position of `token` at bracket depth 0 outside quotes in `text`, or npos.
-std::size_t FindTopLevel(const std::string& text, const std::string& token) {
-  int depth = 0;
-  char quote = '\0';
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote != '\0') {
-      if (c == '\\')
-        ++i;
-      else if (c == quote)
-        quote = '\0';
-      continue;
-    }
-    if (c == '\'' || c == '"')
-      quote = c;
-    else if (c == '(' || c == '[' || c == '{')
-      ++depth;
-    else if (c == ')' || c == ']' || c == '}')
-      --depth;
-    else if (depth == 0 && text.compare(i, token.size(), token) == 0)
-      return i;
-  }
-  return std::string::npos;
-}
-
-/// Splits "f(a, g(b), c)" into its top-level arguments; empty for an atom.
-std::vector<std::string> Arguments(const std::string& term, std::string& functor) {
-  const std::size_t open = term.find('(');
-  functor = term.substr(0, open);
-  if (open == std::string::npos || term.back() != ')') return {};
-  std::vector<std::string> args;
-  std::string inner = term.substr(open + 1, term.size() - open - 2);
-  while (true) {
-    const std::size_t comma = FindTopLevel(inner, ",");
-    args.push_back(inner.substr(0, comma));
-    if (comma == std::string::npos) break;
-    inner = inner.substr(comma + 1);
-  }
-  return args;
-}
-
-std::string Trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-/// True if the compacted term contains a variable (a name starting with A-Z or _).
-bool HasVariable(const std::string& term) {
-  char quote = '\0';
-  for (std::size_t i = 0; i < term.size(); ++i) {
-    const char c = term[i];
-    if (quote != '\0') {
-      if (c == quote) quote = '\0';
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      quote = c;
-      continue;
-    }
-    const bool starts_name =
-        i == 0 || !(std::isalnum(static_cast<unsigned char>(term[i - 1])) || term[i - 1] == '_');
-    if (starts_name && (std::isupper(static_cast<unsigned char>(c)) || c == '_')) return true;
-  }
-  return false;
-}
-
-/// Head of a clause without its probability annotation; `annotation` gets the annotation.
-std::string HeadOf(const std::string& clause_text, std::string& annotation, std::string& body) {
-  const std::size_t neck = FindTopLevel(clause_text, ":-");
-  std::string head = Trim(clause_text.substr(0, neck));
-  body = neck == std::string::npos ? "" : Trim(clause_text.substr(neck + 2));
-  const std::size_t colons = FindTopLevel(head, "::");
-  annotation.clear();
-  if (colons != std::string::npos) {
-    annotation = CompactTerm(head.substr(0, colons));
-    head = Trim(head.substr(colons + 2));
-  }
-  return CompactTerm(head);
-}
-
-std::string KeyOf(const std::string& clause_text) {
-  if (clause_text.rfind(":-", 0) == 0) return ":-";
-  std::string annotation;
-  std::string body;
-  const std::string head = HeadOf(clause_text, annotation, body);
-  std::string functor;
-  const auto args = Arguments(head, functor);
-  return functor + "/" + std::to_string(args.size());
-}
-
-double ParseWeight(const std::string& text, const Clause& clause) {
-  try {
-    std::size_t used = 0;
-    const double weight = std::stod(text, &used);
-    if (used == text.size() && weight >= 0.0 && weight <= 1.0) return weight;
-  } catch (const std::exception&) {
-  }
-  throw RuleError("tuning rule weight '" + text + "' is not a probability in [0, 1]",
-                  clause.location);
+double WeightOf(const logic::Term* annotation, const Clause& clause) {
+  const double weight = annotation->kind == logic::TermKind::kInt
+                            ? static_cast<double>(annotation->int_value)
+                            : annotation->float_value;
+  if (annotation->IsNumber() && weight >= 0.0 && weight <= 1.0) return weight;
+  throw RuleError(
+      "tuning rule weight '" + logic::ToString(annotation) + "' is not a probability in [0, 1]",
+      clause.location);
 }
 
 }  // namespace
@@ -193,72 +69,45 @@ std::string CompactTerm(const std::string& text) {
 }
 
 std::vector<Clause> SplitClauses(const std::string& text, const std::string& file_name) {
+  auto arena = std::make_shared<logic::TermArena>();
   std::vector<Clause> clauses;
-  Cursor cursor{text};
-  std::string current;
-  SourceLocation start;
-  int depth = 0;
-  while (!cursor.Done()) {
-    const char c = cursor.Peek();
-    if (c == '%') {
-      while (!cursor.Done() && cursor.Peek() != '\n') cursor.Next();
-      continue;
-    }
-    if (c == '/' && cursor.Peek(1) == '*') {
-      SkipBlockComment(cursor, file_name);
-      continue;
-    }
-    if (Trim(current).empty() && !IsBlank(c)) {
-      current.clear();
-      start = {file_name, cursor.line, cursor.column};
-    }
-    if (c == '\'' || c == '"') {
-      CopyQuoted(cursor, current, file_name);
-      continue;
-    }
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
-    if (c == '.' && depth <= 0 && (IsBlank(cursor.Peek(1)) || cursor.Peek(1) == '%')) {
-      cursor.Next();
-      const std::string clause_text = Trim(current);
-      clauses.push_back({clause_text, start, KeyOf(clause_text)});
-      current.clear();
-      depth = 0;
-      continue;
-    }
-    current += cursor.Next();
-  }
-  if (!Trim(current).empty()) {
-    throw RuleError("clause not terminated by '.': " + Trim(current).substr(0, 60), start);
+  for (const auto& parsed : logic::ParseProgramText(text, file_name, *arena)) {
+    Clause clause;
+    clause.text = text.substr(parsed.begin, parsed.end - 1 - parsed.begin);
+    clause.location = {file_name, parsed.line, parsed.column};
+    clause.key = KeyOf(parsed.term);
+    clause.term = parsed.term;
+    clause.var_names = parsed.var_names;
+    clause.arena = arena;
+    clauses.push_back(std::move(clause));
   }
   return clauses;
 }
 
 bool ParseTuningRule(const Clause& clause, TuningRule& rule) {
   if (clause.key != "action/2") return false;
-  std::string annotation;
-  std::string body;
-  const std::string head = HeadOf(clause.text, annotation, body);
-  std::string functor;
-  const auto args = Arguments(head, functor);
-  if (HasVariable(head)) {
-    throw RuleError(
-        "tuning rule head '" + head + "' must be ground: write one rule per action and problem",
-        clause.location);
+  const logic::Term *annotation = nullptr, *body = nullptr;
+  const logic::Term* head = SplitHead(clause.term, annotation, body);
+  const std::string head_text = CompactTerm(logic::ToString(head, &clause.var_names));
+  if (!head->ground) {
+    throw RuleError("tuning rule head '" + head_text +
+                        "' must be ground: write one rule per action and problem",
+                    clause.location);
   }
   rule = TuningRule{};
-  rule.id = head;
-  rule.action = args[0];
-  rule.problem = args[1];
-  rule.body = body;
+  rule.id = head_text;
+  rule.action = logic::ToString(head->arg(0));
+  rule.problem = CompactTerm(logic::ToString(head->arg(1)));
+  rule.body = body == nullptr ? "" : logic::ToString(body, &clause.var_names);
+  rule.text = clause.text;
   rule.location = clause.location;
-  if (annotation.empty()) return true;
-  if (annotation.rfind("t(", 0) == 0 && annotation.back() == ')') {
+  if (annotation == nullptr) return true;
+  if (annotation->Is(logic::Symbols::Get().t, 1)) {
     rule.learnable = true;
-    const std::string inner = annotation.substr(2, annotation.size() - 3);
-    rule.initial_weight = inner == "_" ? 0.5 : ParseWeight(inner, clause);
+    const logic::Term* start = annotation->arg(0);
+    rule.initial_weight = start->kind == logic::TermKind::kVar ? 0.5 : WeightOf(start, clause);
   } else {
-    rule.initial_weight = ParseWeight(annotation, clause);
+    rule.initial_weight = WeightOf(annotation, clause);
   }
   return true;
 }
@@ -297,6 +146,7 @@ void RuleBase::AddText(const std::string& text, const std::string& file_name) {
   std::map<std::string, bool> replaced_keys;  // key -> already replaced by this file
   for (const auto& clause : clauses_) replaced_keys.emplace(clause.key, false);
   for (const auto& clause : SplitClauses(text, file_name)) AddClause(clause, replaced_keys);
+  Compile();
 }
 
 void RuleBase::AddClause(const Clause& clause, std::map<std::string, bool>& replaced_keys) {
@@ -371,19 +221,63 @@ void RuleBase::ValidateActions(const std::vector<std::string>& available_actions
   }
 }
 
-std::string RuleBase::Program(const std::map<std::string, double>& weights) const {
-  std::ostringstream out;
-  for (const auto& clause : clauses_) out << clause.text << ".\n";
-  for (const auto& rule : tuning_rules_) {
-    double weight = rule.initial_weight;
-    if (auto it = weights.find(rule.id); rule.learnable && it != weights.end()) {
-      weight = it->second;
+void RuleBase::Compile() {
+  // Runs of clauses that follow each other in one file are parsed as one text, each clause at
+  // its own line and column, so that the engine's locations are the rule files' own.
+  logic::Program program;
+  std::string chunk;
+  SourceLocation chunk_start;
+  int line = 0;
+  int column = 0;
+  const auto flush = [&] {
+    if (chunk.empty()) return;
+    program.AddText(chunk + "\n", chunk_start.file, chunk_start.line, chunk_start.column);
+    chunk.clear();
+  };
+  const auto place = [&](const std::string& text, const SourceLocation& at) {
+    const bool follows = !chunk.empty() && at.file == chunk_start.file &&
+                         (at.line > line || (at.line == line && at.column > column));
+    if (!follows) {
+      flush();
+      chunk_start = at;
+      line = at.line;
+      column = at.column;
     }
-    out << PrologFloat(weight) << "::" << rule.id;
-    if (!rule.body.empty()) out << " :- " << rule.body;
-    out << ".\n";
+    for (; line < at.line; ++line, column = 1) chunk += '\n';
+    chunk.append(static_cast<std::size_t>(at.column - column), ' ');
+    chunk += text;
+    chunk += '.';
+    column = at.column;
+    for (char c : text + ".") {
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+  };
+  for (const auto& clause : clauses_) place(clause.text, clause.location);
+  for (const auto& rule : tuning_rules_) place(rule.text, rule.location);
+  flush();
+  rule_tunables_.clear();
+  for (std::size_t i = 0; i < program.tunables().size(); ++i) {
+    const std::string& key = program.tunables()[i].key;  // "t(0.5)::action(a,p)"
+    const TuningRule* rule = FindRule(CompactTerm(key.substr(key.find("::") + 2)));
+    if (rule != nullptr && rule->learnable) rule_tunables_.emplace_back(i, rule->id);
   }
-  return out.str();
+  program_ = std::move(program);
+}
+
+logic::Program RuleBase::Instantiate(const std::map<std::string, double>& weights) const {
+  logic::Program program = program_;
+  std::vector<double> values = program.tunable_values();
+  for (const auto& [index, id] : rule_tunables_) {
+    const auto it = weights.find(id);
+    values[index] = it != weights.end() ? it->second : FindRule(id)->initial_weight;
+  }
+  program.set_tunable_values(std::move(values));
+  return program;
 }
 
 }  // namespace symnas::tuner

@@ -32,7 +32,8 @@ search::EvalResult DryRunResult(const std::map<std::string, double>& budgets) {
 /// incumbent in a trust region unless the user's `bo` options say otherwise.
 nlohmann::json InnerBoOptions(TunerProfile profile, const nlohmann::json& user) {
   nlohmann::json options = nlohmann::json::object();
-  if (profile == TunerProfile::kDefault) options = {{"feasible_only", true}, {"trust_region", true}};
+  if (profile == TunerProfile::kDefault)
+    options = {{"feasible_only", true}, {"trust_region", true}};
   for (const auto& [key, value] : user.items()) options[key] = value;
   return options;
 }
@@ -96,7 +97,7 @@ SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context, Symbo
   Reason(rules_, weights_, ExtractFacts(DryRunResult(options_.budgets), options_.budgets, 1));
   search::StrategyContext bo_context = context;
   bo_context.options = InnerBoOptions(options_.profile, options_.bo_options);
-  bo_ = search::MakeStrategy("bo", bo_context);
+  bo_ = search::MakeSearchStrategy("bo", bo_context);
 }
 
 search::Params SymbolicStrategy::Ask() {
@@ -129,8 +130,7 @@ void SymbolicStrategy::TrackIncumbent(const search::TrialOutcome& outcome) {
                          curves.train_acc.empty() ? 0.0 : curves.train_acc.back()};
 }
 
-search::ObjectiveValue SymbolicStrategy::CreditBaseline(
-    const search::TrialOutcome& outcome) const {
+search::ObjectiveValue SymbolicStrategy::CreditBaseline(const search::TrialOutcome& outcome) const {
   const bool trained = outcome.status == search::TrialStatus::kComplete ||
                        outcome.status == search::TrialStatus::kPruned;
   if (options_.profile == TunerProfile::kPaper || !trained || !outcome.objective.feasible ||
@@ -157,8 +157,8 @@ bool SymbolicStrategy::Buildable(const search::Params& params) const {
 
 void SymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
   if (!pending_) return;
-  const bool improved = Improved(pending_->before, outcome.objective, outcome.status,
-                                 CreditTolerance());
+  const bool improved =
+      Improved(pending_->before, outcome.objective, outcome.status, CreditTolerance());
   for (const auto& rule_id : pending_->rule_ids) {
     evidence_.push_back({pending_->trial_id, rule_id, improved});
   }

@@ -71,8 +71,10 @@ TEST(FewShot, WorksWithRenamedAndFewerDevices) {
     std::string cell;
     while (std::getline(s, cell, ',')) f.push_back(cell);
     // keep arch, raspi4 -> lat_ms_phone_a, fpga -> lat_ms_accel, gold -> lat_ms_server
-    if (header) f = {f[1], "lat_ms_phone_a", "lat_ms_accel", "lat_ms_server"};
-    else f = {f[1], f[5], f[7], f[8]};
+    if (header)
+      f = {f[1], "lat_ms_phone_a", "lat_ms_accel", "lat_ms_server"};
+    else
+      f = {f[1], f[5], f[7], f[8]};
     out << f[0] << "," << f[1] << "," << f[2] << "," << f[3] << "\n";
     header = false;
   }

@@ -7,6 +7,7 @@
 
 #include "symnas/search/driver.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::search {
 
@@ -23,7 +24,7 @@ inline double BestValue(const std::string& function, const std::string& strategy
   Driver driver(
       eval.function().space(),
       [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, seed, options, {}});
+        return strategies::MakeStrategy(strategy, {s, seed, options, {}});
       },
       eval, *objective, recorder, o);
   double best = 1e300;

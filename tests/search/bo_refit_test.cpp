@@ -6,6 +6,7 @@
 #include "../../src/search/strategies/bo/bo.hpp"
 #include "best_value.hpp"
 #include "symnas/common/error.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::search {
 namespace {
@@ -52,9 +53,9 @@ TEST(BoRefitTest, SnapshotKeepsTheScheduleAndBadGrowthIsRejected) {
   context.space = FindSyntheticFunction("branin").space();
   context.seed = 1;
   context.options = {{"refit_growth", 0.5}};
-  EXPECT_THROW(MakeStrategy("bo", context), ConfigError);
+  EXPECT_THROW(strategies::MakeStrategy("bo", context), ConfigError);
   context.options = {{"refit_growth", 1.5}, {"initial_random", 3}, {"acq_samples", 100}};
-  auto bo = MakeStrategy("bo", context);
+  auto bo = strategies::MakeStrategy("bo", context);
   SyntheticEvaluator eval("branin");
   auto objective = MakeObjective({{"kind", "accuracy"}});
   for (int t = 0; t < 8; ++t) {

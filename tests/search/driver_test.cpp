@@ -6,9 +6,10 @@
 
 #include <sstream>
 
+#include "crashing_evaluator.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/synthetic.hpp"
-#include "crashing_evaluator.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::search {
 namespace {
@@ -26,7 +27,7 @@ StudyOutcome RunStudy(const std::string& strategy, Evaluator& eval, StudyRecorde
   Driver d(
       FindSyntheticFunction("mixed").space(),
       [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, 9, options, {}});
+        return strategies::MakeStrategy(strategy, {s, 9, options, {}});
       },
       eval, *objective, rec, o);
   return d.Run();
@@ -118,7 +119,7 @@ TEST(DriverTest, MorphismGrowsTheSpaceAndRespectsTheBudget) {
   Driver d(
       Seed000Space(),
       [&](const SearchSpace& s) {
-        return MakeStrategy("morphism", {s, 1, {}, budget});
+        return strategies::MakeStrategy("morphism", {s, 1, {}, budget});
       },
       eval, *objective, rec, o);
   auto out = d.Run();

@@ -6,6 +6,7 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/search/study_config.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::search {
 namespace {
@@ -155,7 +156,8 @@ TEST(SpaceTest, Seed000SpaceUsesTheCanonicalNames) {
 
 TEST(SpaceTest, YamlSpaceMatchesBuiltInAndReportsLocations) {
   SearchSpace yaml =
-      LoadStudyConfig(std::string(SYMNAS_SOURCE_DIR) + "/examples/seed000_default_space.yaml")
+      LoadStudyConfig(std::string(SYMNAS_SOURCE_DIR) + "/examples/seed000_default_space.yaml",
+                      strategies::Strategies())
           .space;
   EXPECT_EQ(yaml.ToJson(), Seed000Space().ToJson());
   SearchSpace based = ParseSpaceYaml(
@@ -170,9 +172,10 @@ TEST(SpaceTest, YamlSpaceMatchesBuiltInAndReportsLocations) {
     EXPECT_EQ(e.location().line, 2);
   }
   EXPECT_THROW(ParseSpaceYaml("a: {type: int, lo: 1}\n", "bad.yaml"), ConfigError);
-  EXPECT_THROW(ParseStudyConfig("trials: 3\nstrateg: bo\n", "s.yaml"), ConfigError);
-  EXPECT_THROW(ParseStudyConfig("trials: -3\n", "s.yaml"), ConfigError);
-  EXPECT_THROW(ParseStudyConfig("trials: [3\n", "s.yaml"), ConfigError);
+  EXPECT_THROW(ParseStudyConfig("trials: 3\nstrateg: bo\n", "s.yaml", strategies::Strategies()),
+               ConfigError);
+  EXPECT_THROW(ParseStudyConfig("trials: -3\n", "s.yaml", strategies::Strategies()), ConfigError);
+  EXPECT_THROW(ParseStudyConfig("trials: [3\n", "s.yaml", strategies::Strategies()), ConfigError);
 }
 
 }  // namespace

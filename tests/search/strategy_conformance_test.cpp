@@ -6,6 +6,7 @@
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::search {
 namespace {
@@ -62,7 +63,7 @@ TEST_P(ConformanceTest, SeededAndInsideTheSpace) {
     c.budget_check = [](const Params& p) {
       return BudgetVerdict{CnnTemplateFlops(p) <= 8e7, "flops"};
     };
-    auto s = MakeStrategy(name, c);
+    auto s = strategies::MakeStrategy(name, c);
     SearchSpace space = c.space;
     std::vector<Params> asked;
     for (int i = 0; i < 8; ++i) {
@@ -79,7 +80,7 @@ TEST_P(ConformanceTest, SaveLoadResumesExactly) {
   const std::string name = GetParam();
   StrategyContext c = Context(5);
   c.options = FastOptions(name);
-  auto a = MakeStrategy(name, c);
+  auto a = strategies::MakeStrategy(name, c);
   SearchSpace space_a = c.space;
   for (int i = 0; i < 6; ++i) TellSynthetic(*a, i, AskChecked(*a, space_a));
   nlohmann::json state = a->Save();
@@ -87,7 +88,7 @@ TEST_P(ConformanceTest, SaveLoadResumesExactly) {
   // the store does) proposes exactly what the original proposes next.
   StrategyContext c2 = c;
   c2.space = space_a;
-  auto b = MakeStrategy(name, c2);
+  auto b = strategies::MakeStrategy(name, c2);
   b->Load(nlohmann::json::parse(state.dump()));
   SearchSpace space_b = space_a;
   for (int i = 6; i < 10; ++i) {
@@ -99,7 +100,7 @@ TEST_P(ConformanceTest, SaveLoadResumesExactly) {
   }
   EXPECT_EQ(a->Save(), b->Save());
   EXPECT_THROW(b->Load(nlohmann::json::object()), StoreError);
-  auto other = MakeStrategy(name == "random" ? "evolution" : "random", Context(5));
+  auto other = strategies::MakeStrategy(name == "random" ? "evolution" : "random", Context(5));
   EXPECT_THROW(b->Load(other->Save()), StoreError);
 }
 
@@ -117,7 +118,7 @@ TEST_P(ConformanceTest, SurvivesEveryKindOfSpaceEdit) {
   const std::string name = GetParam();
   StrategyContext c = Context(3);
   c.options = FastOptions(name);
-  auto s = MakeStrategy(name, c);
+  auto s = strategies::MakeStrategy(name, c);
   SearchSpace space = c.space;
   std::int64_t id = 0;
   for (; id < 5; ++id) TellSynthetic(*s, id, AskChecked(*s, space));
@@ -152,7 +153,7 @@ TEST_P(ConformanceTest, SurvivesEveryKindOfSpaceEdit) {
   // The snapshot after the edits still restores.
   StrategyContext c2 = c;
   c2.space = space;
-  auto restored = MakeStrategy(name, c2);
+  auto restored = strategies::MakeStrategy(name, c2);
   restored->Load(s->Save());
   SearchSpace space2 = space;
   EXPECT_EQ(AskChecked(*s, space), AskChecked(*restored, space2));
@@ -160,7 +161,7 @@ TEST_P(ConformanceTest, SurvivesEveryKindOfSpaceEdit) {
 
 std::vector<std::string> AllStrategies() {
   std::vector<std::string> names;
-  for (const auto& e : Strategies()) names.push_back(e.name);
+  for (const auto& e : strategies::Strategies()) names.push_back(e.name);
   return names;
 }
 
@@ -169,25 +170,25 @@ INSTANTIATE_TEST_SUITE_P(EveryStrategy, ConformanceTest, ::testing::ValuesIn(All
 
 TEST(StrategyRegistryTest, TableIsCompleteAndErrorsListNames) {
   for (const char* name : {"random", "bo", "evolution", "morphism"})
-    EXPECT_NO_THROW(FindStrategy(name));
-  for (const auto& e : Strategies()) {
+    EXPECT_NO_THROW(strategies::FindStrategy(name));
+  for (const auto& e : strategies::Strategies()) {
     EXPECT_FALSE(std::string(e.description).empty());
-    EXPECT_EQ(MakeStrategy(e.name, Context(0))->name(), e.name);
+    EXPECT_EQ(strategies::MakeStrategy(e.name, Context(0))->name(), e.name);
   }
   try {
-    FindStrategy("bayes");
+    strategies::FindStrategy("bayes");
     FAIL();
   } catch (const UnknownNameError& e) {
-    for (const auto& entry : Strategies())
+    for (const auto& entry : strategies::Strategies())
       EXPECT_NE(std::string(e.what()).find(entry.name), std::string::npos);
   }
   StrategyContext c = Context(0);
   c.options = {{"populaton", 3}};
-  EXPECT_THROW(MakeStrategy("evolution", c), ConfigError);
+  EXPECT_THROW(strategies::MakeStrategy("evolution", c), ConfigError);
   c.options = {{"population", "big"}};
-  EXPECT_THROW(MakeStrategy("evolution", c), ConfigError);
+  EXPECT_THROW(strategies::MakeStrategy("evolution", c), ConfigError);
   c.options = {{"population", 2.5}};
-  EXPECT_THROW(MakeStrategy("evolution", c), ConfigError);
+  EXPECT_THROW(strategies::MakeStrategy("evolution", c), ConfigError);
 }
 
 }  // namespace

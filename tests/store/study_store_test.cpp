@@ -9,10 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "symnas/common/error.hpp"
-#include "symnas/search/synthetic.hpp"
 #include "../../src/store/schema.sql.hpp"
 #include "../search/crashing_evaluator.hpp"
+#include "symnas/common/error.hpp"
+#include "symnas/search/synthetic.hpp"
+#include "symnas/strategies/table.hpp"
 
 namespace symnas::store {
 namespace {
@@ -243,7 +244,7 @@ StudyOutcome RunStudy(Evaluator& eval, StudyRecorder& rec, const std::string& st
   Driver d(
       Seed000Space(),
       [&](const SearchSpace& s) {
-        return MakeStrategy(strategy, {s, 4, options, budget});
+        return strategies::MakeStrategy(strategy, {s, 4, options, budget});
       },
       eval, *objective, rec, o);
   return d.Run();
@@ -320,7 +321,8 @@ TEST_F(StoreTest, KeepsTheWeightsOfTheBestKTrials) {
   EXPECT_EQ(store.IntegrityCheck(), "ok");
 }
 
-TEST_F(StoreTest, MigratesAVersion2StudyToVersion3) {
+TEST_F(StoreTest, MigratesAStudyWithoutWeightsToTheWeightsVersion) {
+  const std::string before = std::to_string(kWeightsSchemaVersion - 1);
   {
     StudyStore store(Path("v2.db"));
     const TrialRecord t = ScoredTrial(0, 0.8);
@@ -330,12 +332,13 @@ TEST_F(StoreTest, MigratesAVersion2StudyToVersion3) {
   sqlite3* db = nullptr;
   sqlite3_open(Path("v2.db").c_str(), &db);
   ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE weights; UPDATE meta SET value = '2' WHERE key = "
-                         "'schema_version';",
+                         ("DROP TABLE weights; UPDATE meta SET value = '" + before +
+                          "' WHERE key = 'schema_version';")
+                             .c_str(),
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  {  // a reader of a version-2 file sees no weights (and changes nothing)
+  {  // a reader of a file from before the weights table sees no weights (and changes nothing)
     StudyStore reader(Path("v2.db"), OpenMode::kReadOnly);
     EXPECT_FALSE(reader.LoadWeights(0).has_value());
   }
@@ -347,7 +350,8 @@ TEST_F(StoreTest, MigratesAVersion2StudyToVersion3) {
   sqlite3_stmt* s = nullptr;
   sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s, nullptr);
   ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))), "3");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))),
+            std::to_string(kSchemaVersion));
   sqlite3_finalize(s);
   sqlite3_close(db);
 }

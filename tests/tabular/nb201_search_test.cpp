@@ -9,12 +9,13 @@
 #include <set>
 
 #include "symnas/common/error.hpp"
+#include "symnas/hw/nb201.hpp"
 #include "symnas/search/objective.hpp"
 #include "symnas/search/pareto.hpp"
 #include "symnas/search/strategy.hpp"
+#include "symnas/strategies/table.hpp"
 #include "symnas/tabular/nb201_bench.hpp"
 #include "symnas/tabular/nb201_truth.hpp"
-#include "symnas/hw/nb201.hpp"
 
 namespace symnas::tabular {
 namespace {
@@ -96,8 +97,8 @@ TEST(Nb201SearchTest, SymbolicCellTunerNeverRepeatsAndImproves) {
 TEST(Nb201SearchTest, LocalSearchSkipsOverBudgetAndIsomorphicCells) {
   // raspi4 at 19.29 ms (the 30 % quantile): the exact optimum is 92.50 %.
   constexpr double kBudgetMs = 19.29;
-  const auto optimum = TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10,
-                                              Nb201Device::kRaspi4, kBudgetMs);
+  const auto optimum =
+      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, kBudgetMs);
   ASSERT_TRUE(optimum);
   for (std::uint64_t seed = 0; seed < 5; ++seed) {
     auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, "constrained",
@@ -113,9 +114,8 @@ TEST(Nb201SearchTest, LocalSearchSkipsOverBudgetAndIsomorphicCells) {
       EXPECT_TRUE(classes.insert(pruned.connected ? pruned.cell.ToString() : "-").second)
           << "isomorphic cell evaluated twice at eval " << i;
     }
-    const auto curve = ScoreConstrainedRun(Table(), Nb201Dataset::kCifar10,
-                                           Nb201Device::kRaspi4, kBudgetMs, *optimum,
-                                           run.indices);
+    const auto curve = ScoreConstrainedRun(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4,
+                                           kBudgetMs, *optimum, run.indices);
     EXPECT_LT(curve.regret.back(), 1.0) << "seed " << seed;
   }
   // Options through the bench's strategy spec; first improvement runs too, and is seeded.
@@ -133,12 +133,12 @@ TEST(Nb201SearchTest, LocalSearchSkipsOverBudgetAndIsomorphicCells) {
 
 TEST(Nb201SearchTest, LocalSearchResumesFromItsSnapshot) {
   Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Nb201Device::kPixel3);
-  auto objective = search::MakeObjective(
-      {{"kind", "constrained"}, {"constraints", {{"latency_ms", 7.5}}}});
+  auto objective =
+      search::MakeObjective({{"kind", "constrained"}, {"constraints", {{"latency_ms", 7.5}}}});
   search::StrategyContext context;
   context.space = Nb201Space();
   context.seed = 4;
-  auto a = search::MakeStrategy("local_search", context);
+  auto a = strategies::MakeStrategy("local_search", context);
   auto tell = [&](search::Strategy& s, const search::Params& p, int id) {
     search::TrialOutcome o;
     o.trial_id = id;
@@ -148,7 +148,7 @@ TEST(Nb201SearchTest, LocalSearchResumesFromItsSnapshot) {
     s.Tell(o);
   };
   for (int i = 0; i < 40; ++i) tell(*a, a->Ask(), i);
-  auto b = search::MakeStrategy("local_search", context);
+  auto b = strategies::MakeStrategy("local_search", context);
   b->Load(a->Save());
   for (int i = 40; i < 80; ++i) {
     const auto pa = a->Ask(), pb = b->Ask();
@@ -239,7 +239,7 @@ double Zdt1Hypervolume(const std::string& strategy, std::uint64_t seed, int eval
   context.space = search::SearchSpace(dims);
   context.seed = seed;
   if (strategy == "nsga2") context.options = {{"population", 40}};
-  auto s = search::MakeStrategy(strategy, context);
+  auto s = strategies::MakeStrategy(strategy, context);
   auto objective = search::MakeObjective(
       {{"kind", "pareto"},
        {"metrics", {{{"name", "f1"}, {"goal", "min"}}, {{"name", "f2"}, {"goal", "min"}}}}});

@@ -6,6 +6,7 @@
 
 #include "curve_evaluator.hpp"
 #include "symnas/search/driver.hpp"
+#include "symnas/strategies/table.hpp"
 #include "symnas/tuner/explain.hpp"
 #include "symnas/tuner/facts.hpp"
 #include "symnas/tuner/lfi.hpp"
@@ -36,7 +37,7 @@ search::StudyOutcome RunStudy(CurveEvaluator& evaluator, search::MemoryRecorder&
   search::Driver driver(
       search::Seed000Space(),
       [&](const search::SearchSpace& space) {
-        return search::MakeStrategy("symbolic", {space, seed, options, check});
+        return strategies::MakeStrategy("symbolic", {space, seed, options, check});
       },
       evaluator, *objective, recorder, driver_options);
   return driver.Run();
@@ -121,8 +122,8 @@ std::map<std::string, double> Diagnose(const search::LearningCurves& curves,
 
 TEST(DefaultRules, StillLearningBehindTheIncumbentIsUndertrainedNotUnderfitting) {
   // Training accuracy 0.55 -> 0.70 -> 0.78: the last epoch closed 27 % of the headroom.
-  search::LearningCurves steep{{1.4, 0.9, 0.7}, {0.55, 0.70, 0.78}, {1.3, 0.9, 0.75},
-                               {0.56, 0.69, 0.76}};
+  search::LearningCurves steep{
+      {1.4, 0.9, 0.7}, {0.55, 0.70, 0.78}, {1.3, 0.9, 0.75}, {0.56, 0.69, 0.76}};
   auto behind = Diagnose(steep, std::make_pair(0.84, 0.86));
   EXPECT_TRUE(behind.count("undertrained"));
   EXPECT_FALSE(behind.count("underfitting"));  // the paper's rules call this underfitting
@@ -132,8 +133,8 @@ TEST(DefaultRules, StillLearningBehindTheIncumbentIsUndertrainedNotUnderfitting)
 
 TEST(DefaultRules, APlateauBelowTheIncumbentLacksCapacity) {
   // 0.700 -> 0.705: 1.7 % of the headroom, well below the incumbent's training accuracy 0.86.
-  search::LearningCurves flat{{0.9, 0.85, 0.84}, {0.65, 0.700, 0.705}, {0.9, 0.86, 0.85},
-                              {0.66, 0.69, 0.70}};
+  search::LearningCurves flat{
+      {0.9, 0.85, 0.84}, {0.65, 0.700, 0.705}, {0.9, 0.86, 0.85}, {0.66, 0.69, 0.70}};
   auto problems = Diagnose(flat, std::make_pair(0.84, 0.86));
   EXPECT_TRUE(problems.count("underfitting"));
   EXPECT_FALSE(problems.count("undertrained"));
@@ -141,8 +142,8 @@ TEST(DefaultRules, APlateauBelowTheIncumbentLacksCapacity) {
 }
 
 TEST(DefaultRules, OverfittingIsJudgedAgainstTheIncumbentsGap) {
-  search::LearningCurves gap{{0.6, 0.3, 0.2}, {0.80, 0.92, 0.97}, {0.7, 0.6, 0.65},
-                             {0.74, 0.79, 0.80}};
+  search::LearningCurves gap{
+      {0.6, 0.3, 0.2}, {0.80, 0.92, 0.97}, {0.7, 0.6, 0.65}, {0.74, 0.79, 0.80}};
   EXPECT_TRUE(Diagnose(gap, std::make_pair(0.84, 0.86)).count("overfitting"));  // 0.17 vs 0.02
   EXPECT_FALSE(Diagnose(gap, std::make_pair(0.84, 1.0)).count("overfitting"));  // 0.17 vs 0.16
 }
@@ -163,10 +164,10 @@ TEST(PriorWeights, EarlierStudiesSetTheInitialWeights) {
   CurveEvaluator evaluator;
   search::StrategyContext context;
   context.space = search::Seed000Space();
-  context.options = {{"budgets", {{"flops", 1.5e7}}},
-                     {"prior_weights",
-                      {{"action(dec_layers,thr_exceeded(flops))", 0.2},
-                       {"action(no_such,rule)", 0.9}}}};
+  context.options = {
+      {"budgets", {{"flops", 1.5e7}}},
+      {"prior_weights",
+       {{"action(dec_layers,thr_exceeded(flops))", 0.2}, {"action(no_such,rule)", 0.9}}}};
   context.budget_check = search::MakeBudgetCheck(evaluator, {{"flops", 1.5e7}});
   auto strategy = MakeSymbolicStrategy(context);
   auto* symbolic = dynamic_cast<SymbolicStrategy*>(strategy.get());

@@ -2,8 +2,8 @@
 // evaluated by the logic engine exactly as the tuner does (rules + extracted facts).
 #include <gtest/gtest.h>
 
+#include "symnas/logic/inference.hpp"
 #include "symnas/tuner/facts.hpp"
-#include "symnas/tuner/logic_bridge.hpp"
 #include "symnas/tuner/reasoner.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
@@ -26,12 +26,15 @@ search::EvalResult Healthy() {
 double Holds(const std::string& goal, const search::EvalResult& result,
              const std::map<std::string, double>& budgets = {}, int iteration = 1) {
   static const RuleBase rules = RuleBase::ShippedSet("paper");
-  const std::string program = rules.Program({}) +
+  // Through the printed program text, independently of the parsed program Reason() copies.
+  const std::string program = rules.Instantiate({}).ToText() + "\n" +
                               FactsToProlog(ExtractFacts(result, budgets, iteration)) + "query(" +
                               goal + ").\n";
-  const Answers answers = Infer(program, "diagnosis_rules_test");
-  const auto it = answers.find(CompactTerm(goal));
-  return it == answers.end() ? 0.0 : it->second;
+  for (const auto& answer :
+       logic::Infer(logic::Program::FromText(program, "diagnosis_rules_test"))) {
+    if (CompactTerm(answer.atom) == CompactTerm(goal)) return answer.probability;
+  }
+  return 0.0;
 }
 
 std::map<std::string, double> Problems(const search::EvalResult& result,
@@ -174,7 +177,8 @@ TEST(TuningRules, LayerAddingRulesAreSilencedByAHardwareProblem) {
   auto result = Healthy();
   result.curves.val_acc.back() = 0.70;
   result.metrics["flops"] = 2e7;
-  const auto reasoning = Reason(RuleBase::ShippedSet("paper"), {}, ExtractFacts(result, {{"flops", 1e7}}, 1));
+  const auto reasoning =
+      Reason(RuleBase::ShippedSet("paper"), {}, ExtractFacts(result, {{"flops", 1e7}}, 1));
   std::map<std::string, double> by_rule;
   for (const auto& action : reasoning.actions) by_rule[action.rule_id] = action.probability;
   EXPECT_EQ(by_rule.count("action(new_fc_layer,underfitting)"), 0u);

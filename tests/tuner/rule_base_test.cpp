@@ -1,9 +1,15 @@
-// Tests of the rule base: clause splitting, tuning-rule parsing, overrides, action validation.
+// Tests of the rule base: clause splitting, tuning-rule parsing, overrides, action validation,
+// the parsed program and the locations of errors in rule files.
 #include "symnas/tuner/rule_base.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "symnas/logic/errors.hpp"
+#include "symnas/logic/inference.hpp"
+#include "symnas/tuner/facts.hpp"
+#include "symnas/tuner/reasoner.hpp"
 
 namespace symnas::tuner {
 namespace {
@@ -22,16 +28,54 @@ TEST(RuleBase, SplitClausesSkipsCommentsAndKeepsDecimals) {
   EXPECT_EQ(clauses[2].key, "b/0");
 }
 
-TEST(RuleBase, SplitClausesReportsUnterminatedInput) {
+TEST(RuleBase, SplitClausesReportsMalformedInputWhereItIs) {
   try {
     SplitClauses("a.\nb :- c", "bad.pl");
-    FAIL() << "expected RuleError";
-  } catch (const RuleError& error) {
+    FAIL() << "expected ParseError";
+  } catch (const logic::ParseError& error) {
     EXPECT_EQ(error.location().line, 2);
     EXPECT_EQ(error.location().file, "bad.pl");
   }
-  EXPECT_THROW(SplitClauses("a('x).", "q.pl"), RuleError);
-  EXPECT_THROW(SplitClauses("/* a.", "c.pl"), RuleError);
+  EXPECT_THROW(SplitClauses("a('x).", "q.pl"), logic::ParseError);
+  EXPECT_THROW(SplitClauses("/* a.", "c.pl"), logic::ParseError);
+}
+
+TEST(RuleBase, ErrorsInAUserRuleFileNameThatFileAndLine) {
+  auto base = RuleBase::Shipped();
+  try {
+    base.AddText(
+        "% my rules\n\nt(0.5)::action(reg_l2, overfitting) :-\n  problem(overfitting) x.\n",
+        "mine.pl");
+    FAIL() << "expected ParseError";
+  } catch (const logic::ParseError& error) {
+    EXPECT_EQ(error.location().file, "mine.pl");
+    EXPECT_EQ(error.location().line, 4);
+    EXPECT_EQ(error.location().column, 24);
+  }
+  // An error found while evaluating (a call of an undefined predicate) names the user's clause
+  // too, not the merged program.
+  base.AddText("\n\nproblem(my_problem) :- my_undefined_helper(3).\n", "helpers.pl");
+  try {
+    Reason(base, {}, ExtractFacts(search::EvalResult{}, {}, 1));
+    FAIL() << "expected an engine error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.location().file, "helpers.pl") << error.what();
+    EXPECT_EQ(error.location().line, 3) << error.what();
+  }
+}
+
+TEST(RuleBase, TheParsedProgramMatchesTheRuleFilesAndTheWeights) {
+  auto base = RuleBase::ShippedSet("paper");
+  const auto answers = [&](const std::map<std::string, double>& weights) {
+    logic::Program program = base.Instantiate(weights);
+    program.AddText("problem(overfitting).", "<facts>");
+    program.AddQuery("action(reg_l2, overfitting)");
+    return logic::Infer(program).at(0).probability;
+  };
+  EXPECT_DOUBLE_EQ(answers({}), 0.99);  // the initial weight
+  EXPECT_DOUBLE_EQ(answers({{"action(reg_l2,overfitting)", 0.25}}), 0.25);
+  // Instantiating copies: the rule base itself keeps its initial weights.
+  EXPECT_DOUBLE_EQ(answers({}), 0.99);
 }
 
 TEST(RuleBase, ParsesTuningRules) {
@@ -102,12 +146,15 @@ TEST(RuleBase, UserFileOverridesRulesAndPredicates) {
       std::count_if(base.clauses().begin(), base.clauses().end(),
                     [](const Clause& c) { return c.key == "gap_tr_te_acc/0"; });
   EXPECT_EQ(gap_clauses, 2);  // the shipped one replaced by both of the user's
-  const auto program = base.Program({{"action(inc_neurons,underfitting)", 0.125}});
-  EXPECT_NE(program.find("0.125::action(inc_neurons,underfitting) :- problem(underfitting).\n"),
-            std::string::npos);
-  EXPECT_NE(program.find("X - Y > 0.1.\n"), std::string::npos);
-  EXPECT_EQ(program.find("a(A), va(VA), last(A, X), last(VA, Y), abs(X - Y) > 0.2"),
-            std::string::npos);  // the shipped gap_tr_te_acc is gone
+  const std::string program =
+      base.Instantiate({{"action(inc_neurons,underfitting)", 0.125}}).ToText();
+  EXPECT_NE(program.find("0.125::action(inc_neurons,underfitting) :- problem(underfitting)."),
+            std::string::npos)
+      << program;
+  EXPECT_NE(program.find("X-Y>0.1."), std::string::npos) << program;
+  EXPECT_EQ(program.find("last(A,X), last(VA,Y), abs(X-Y)>0.2"),
+            std::string::npos)
+      << program;  // the shipped gap_tr_te_acc is gone
 }
 
 TEST(RuleBase, ValidationListsTheAvailableActions) {

@@ -45,8 +45,8 @@ struct LatencyShot {
 
 /// What Fit chose, and its predictions for every cell of the table.
 struct FewShotFit {
-  std::string connected_model;     ///< "ref pixel3 + additive pruned": the averaged fits
-  std::string disconnected_model;  ///< "ref pixel3" (or the connected model without references)
+  std::string connected_model;       ///< "ref pixel3 + additive pruned": the averaged fits
+  std::string disconnected_model;    ///< "ref pixel3" (or the connected model without references)
   std::vector<double> predicted_ms;  ///< one per cell
 };
 
@@ -74,8 +74,8 @@ double SpearmanRho(const std::vector<double>& a, const std::vector<double>& b);
 struct FewShotEvalOptions {
   std::vector<std::string> devices;  ///< targets (empty = every device of the table)
   std::vector<int> shots = {10, 20, 50};
-  int draws = 5;            ///< shot samples per device and K
-  std::uint64_t seed = 0;   ///< draw r of K uses seed + 1000 * r + K
+  int draws = 5;                  ///< shot samples per device and K
+  std::uint64_t seed = 0;         ///< draw r of K uses seed + 1000 * r + K
   bool xgboost_baseline = false;  ///< also XGBoost on the K shots alone (arch features)
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "symnas/logic/formula.hpp"
+#include "symnas/logic/limits.hpp"
 
 namespace symnas::logic {
 
@@ -39,6 +40,17 @@ class BddManager {
   std::size_t size() const { return nodes_.size(); }
   /// Number of nodes reachable from r (including terminals).
   std::size_t CountNodes(Ref r) const;
+  /// Bounds node creation by `meter`, counting `base_bytes` already used by earlier stages.
+  void SetMeter(ResourceMeter* meter, std::size_t base_bytes) {
+    meter_ = meter;
+    base_bytes_ = base_bytes;
+  }
+  /// Estimated bytes of the nodes, unique table and computed caches.
+  std::size_t BytesInUse() const {
+    constexpr std::size_t kEntry = 48;  // an unordered_map entry with its bucket, roughly
+    return nodes_.size() * (sizeof(Node) + kEntry) +
+           (and_cache_.size() + or_cache_.size() + not_cache_.size()) * kEntry;
+  }
 
  private:
   Ref MakeNode(int var, Ref low, Ref high);
@@ -46,6 +58,8 @@ class BddManager {
 
   std::vector<Node> nodes_;
   std::size_t max_nodes_;
+  ResourceMeter* meter_ = nullptr;
+  std::size_t base_bytes_ = 0;
   struct TripleHash {
     std::size_t operator()(const std::tuple<int, Ref, Ref>& t) const {
       auto [v, l, h] = t;
@@ -76,6 +90,10 @@ class BddCompiler {
       : formula_(formula), manager_(manager), vars_(vars), memo_(formula.size() + 1, kUnset) {}
 
   BddManager::Ref Compile(Lit lit);
+  /// Numbers the variables breadth-first from `roots` (call before Compile). Depth-first
+  /// numbering puts a chain's first alternatives a0..an before all the second ones bn..b0, an
+  /// order whose diagram is exponential in n; breadth-first keeps a layer's variables together.
+  void OrderVariables(const std::vector<Lit>& roots);
   /// The BDD of "head h of group g is chosen" (uses the same variables).
   BddManager::Ref Choice(int group, int head);
 

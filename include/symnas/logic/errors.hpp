@@ -57,6 +57,22 @@ class NonGroundQuery : public Error {
       : Error("NonGroundQuery", std::move(message), std::move(location)) {}
 };
 
+/// A probability outside [0, 1], or an annotated disjunction whose probabilities sum above 1
+/// (ProbLog's InvalidValue; ProbLog accepts the second and answers as if it were not).
+class InvalidValue : public Error {
+ public:
+  explicit InvalidValue(std::string message, SourceLocation location = {})
+      : Error("InvalidValue", std::move(message), std::move(location)) {}
+};
+
+/// An inference ran over its time or memory limit (ResourceLimits); class TimeLimitExceeded or
+/// MemoryLimitExceeded.
+class LimitExceeded : public Error {
+ public:
+  LimitExceeded(std::string message, std::string class_name)
+      : Error(std::move(class_name), std::move(message)) {}
+};
+
 /// Any other failure while grounding or evaluating: type errors in arithmetic, unbound goals,
 /// negation through a cycle (class names follow ProbLog: ArithmeticError, InstantiationError,
 /// NegativeCycle, GroundingError, AccessError).
@@ -66,5 +82,9 @@ class GroundingError : public Error {
                           std::string class_name = "GroundingError")
       : Error(std::move(class_name), std::move(message), std::move(location)) {}
 };
+
+/// Throws GroundingError (class RecursionTooDeep) when the thread's stack is nearly used up: the
+/// proof, formula or diagram is deeper than this engine can follow. `what` names the stage.
+void CheckStack(const char* what, const SourceLocation& where = {});
 
 }  // namespace symnas::logic

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/logic/limits.hpp"
 #include "symnas/logic/program.hpp"
 #include "symnas/logic/term.hpp"
 
@@ -76,6 +77,8 @@ struct GroundOptions {
   bool ground_all_tunables = false;
   /// Bound on nested table evaluations (protects the C++ stack).
   int max_depth = 4000;
+  /// Time and memory of the enclosing inference (nullptr: unbounded).
+  ResourceMeter* meter = nullptr;
 };
 
 /// Grounds `program` for its queries and evidence. Throws UnknownClause,

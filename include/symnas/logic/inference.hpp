@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/logic/limits.hpp"
 #include "symnas/logic/program.hpp"
 
 namespace symnas::logic {
@@ -27,6 +28,7 @@ struct InferenceStats {
 
 struct InferenceOptions {
   std::size_t max_bdd_nodes = 20'000'000;  ///< BddTooLarge beyond this
+  ResourceLimits limits;                   ///< time and memory (TimeLimitExceeded, ...)
 };
 
 /// Evaluates every query of `program` given its evidence. Answers are sorted by atom text

@@ -19,11 +19,15 @@ struct ParsedClause {
   std::string file;
   int line = 0;
   int column = 0;
+  std::size_t begin = 0;  ///< byte range of the clause in the parsed text: its first character
+  std::size_t end = 0;    ///< and one past its final '.'
 };
 
 /// Parses every clause of `text` into `arena`. Throws ParseError, UnmatchedCharacter or
-/// UnexpectedCharacter with file:line:col of the offending token.
+/// UnexpectedCharacter with file:line:col of the offending token. `first_line`/`first_column`:
+/// where `text` starts in `file_name` (for a piece cut out of a file).
 std::vector<ParsedClause> ParseProgramText(std::string_view text, const std::string& file_name,
-                                           TermArena& arena);
+                                           TermArena& arena, int first_line = 1,
+                                           int first_column = 1);
 
 }  // namespace symnas::logic

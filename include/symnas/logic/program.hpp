@@ -34,6 +34,11 @@ struct Clause {
   bool probabilistic() const { return !probs.empty(); }
 };
 
+/// Throws InvalidValue, located at the offending head, unless every known probability of
+/// `clause` (one per head; NaN = not known yet) lies in [0, 1] and together they sum to at most
+/// 1. Checked when a clause is read (literal numbers) and when it is grounded (computed ones).
+void CheckProbabilities(const Clause& clause, const std::vector<double>& probs);
+
 /// A learnable parameter t(...) of one AD head, in program order.
 struct Tunable {
   int clause = 0;             ///< index into Program::clauses()
@@ -78,8 +83,10 @@ class Program {
   /// Reads and parses a file; throws ConfigError if it cannot be read.
   static Program FromFile(const std::string& path);
 
-  /// Adds the clauses, queries and evidence of `text` after the existing ones.
-  void AddText(std::string_view text, const std::string& file_name = "<string>");
+  /// Adds the clauses, queries and evidence of `text` after the existing ones. `first_line` and
+  /// `first_column` say where `text` starts in `file_name` (locations of errors and clauses).
+  void AddText(std::string_view text, const std::string& file_name = "<string>", int first_line = 1,
+               int first_column = 1);
   /// Adds one clause given as text, e.g. AddClause("flops(12000000)"); the final '.' is optional.
   void AddClause(std::string_view clause_text);
   /// Adds query(goal_text).

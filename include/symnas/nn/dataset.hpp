@@ -38,7 +38,7 @@ enum class Split { kTrain, kTest };
 
 /// How a user format turns image files into tensors (the built-in formats take none).
 struct ImageOptions {
-  int height = 0;    ///< resize every image to height x width; 0 = keep (all sizes must agree)
+  int height = 0;  ///< resize every image to height x width; 0 = keep (all sizes must agree)
   int width = 0;
   int channels = 0;  ///< 1 (grey) or 3 (RGB); 0 = as the first image file (sorted order)
   bool Empty() const { return height == 0 && width == 0 && channels == 0; }
@@ -61,12 +61,12 @@ Dataset ReadNpz(const std::string& path);
 
 /// One entry of the dataset-format table.
 struct DatasetFormat {
-  const char* name;         ///< "fashion_mnist", "mnist", "cifar10", "image_folder", "numpy"
-  const char* description;  ///< one line
-  const char* default_dir;  ///< where the Debian package (or a user) puts it
-  InputShape input;         ///< channels 0: read from the data (user formats)
-  int classes;              ///< 0: read from the data (user formats)
-  bool flips_meaningful;    ///< horizontal flips keep the class (not for digits)
+  const char* name;          ///< "fashion_mnist", "mnist", "cifar10", "image_folder", "numpy"
+  const char* description;   ///< one line
+  const char* default_dir;   ///< where the Debian package (or a user) puts it
+  InputShape input;          ///< channels 0: read from the data (user formats)
+  int classes;               ///< 0: read from the data (user formats)
+  bool flips_meaningful;     ///< horizontal flips keep the class (not for digits)
   bool takes_image_options;  ///< accepts ImageOptions (resize, channels)
   Dataset (*load)(const std::string& dir, Split split, const ImageOptions& image);
 };
@@ -85,7 +85,10 @@ struct DataOptions {
   std::int64_t val_subset = 0;           ///< 0 = the whole validation split
   bool load_test = false;                ///< the test set is read only on explicit request
   std::uint64_t split_seed = 0;
-  ImageOptions image;                    ///< user formats only (image_folder)
+  ImageOptions image;  ///< user formats only (image_folder)
+  /// How the user sets `dir`, for messages: "pass --data-dir" on the command line, the YAML key
+  /// in a study config.
+  std::string dir_option = "pass --data-dir";
 };
 
 /// Train/validation (and optional test) splits, float, standardised.

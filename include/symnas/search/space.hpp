@@ -164,7 +164,7 @@ class SearchSpace {
 };
 
 /// The search space of seed-000 (Symbolic DNN-Tuner) over the CNN template parameters of
-/// PARAMS.md: filters_0 16..64, filters_1 64..128, units_0 256..512, conv/dense dropout 0..0.5,
+/// docs/nn.md: filters_0 16..64, filters_1 64..128, units_0 256..512, conv/dense dropout 0..0.5,
 /// learning_rate 1e-4..1e-3 (log), batch_size 16..256, optimizer, activation; the structural
 /// parameters fixed at their template values (conv_blocks 2, convs_per_block 2, dense_layers 1,
 /// kernel_size 3, batch_norm 0, pool max, augment 0).

@@ -1,5 +1,7 @@
-// The ask/tell interface every search strategy implements, the context it is built with, and the
-// one explicit table of strategies (random, bo, evolution, morphism).
+// The ask/tell interface every search strategy implements, the context it is built with, the
+// shape of a strategy-table entry and the search layer's own table (random, bo, evolution,
+// morphism, nsga2, local_search). The full table, with the symbolic tuners, is in
+// symnas/strategies/table.hpp, a layer above both search and tuner.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "symnas/search/objective.hpp"
@@ -84,25 +87,36 @@ struct StrategyParam {
   const char* description;
 };
 
-/// One line of the strategy table.
+/// One line of a strategy table. What a strategy can do is read from its options (callers test
+/// HasOption("rules"), not the name) and from the flags below.
 struct StrategyEntry {
   const char* name;
   const char* description;
   std::vector<StrategyParam> params;
   std::unique_ptr<Strategy> (*make)(const StrategyContext& context);
+  /// Its moves can take networks below the space's initial bounds (the symbolic tuner's actions
+  /// shrink the space), so budgets no candidate of the initial space meets are a warning at the
+  /// start of a study, not an error.
+  bool shrinks_space = false;
+
+  /// True when the strategy has this option (e.g. "rules", "budgets", "prior_weights").
+  bool HasOption(std::string_view option) const;
 };
 
-/// The explicit table of strategies.
-const std::vector<StrategyEntry>& Strategies();
-/// The entry called `name`; UnknownNameError listing every valid name otherwise.
-const StrategyEntry& FindStrategy(const std::string& name);
-/// Comma-separated list of the registered names.
-std::string StrategyNames();
+/// The search layer's strategies (no symbolic tuner: see symnas::strategies::Strategies()).
+const std::vector<StrategyEntry>& SearchStrategies();
+/// The entry of `table` called `name`; UnknownNameError listing every valid name otherwise.
+const StrategyEntry& FindStrategyIn(const std::vector<StrategyEntry>& table,
+                                    const std::string& name);
+/// Comma-separated names of `table`.
+std::string StrategyNames(const std::vector<StrategyEntry>& table);
 /// The entry's defaults overridden by `user_options`; ConfigError for an unknown option (with
 /// the valid ones) or a value whose JSON type differs from the default's.
 nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry,
                                       const nlohmann::json& user_options);
-/// Looks up `name`, resolves context.options against its defaults and builds the strategy.
-std::unique_ptr<Strategy> MakeStrategy(const std::string& name, StrategyContext context);
+/// Resolves context.options against the entry's defaults and builds the strategy.
+std::unique_ptr<Strategy> MakeStrategyFrom(const StrategyEntry& entry, StrategyContext context);
+/// A strategy of the search layer's table (the symbolic tuner builds its inner `bo` so).
+std::unique_ptr<Strategy> MakeSearchStrategy(const std::string& name, StrategyContext context);
 
 }  // namespace symnas::search

@@ -3,13 +3,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "symnas/common/error.hpp"
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/objective.hpp"
 #include "symnas/search/space.hpp"
+#include "symnas/search/strategy.hpp"
 
 namespace symnas::search {
 
@@ -25,16 +29,33 @@ struct StudyConfig {
   /// `pruner:` a name ("none", "symbolic") or {kind: name, ...options}; stored as the mapping.
   nlohmann::json pruner = {{"kind", "none"}};
   SearchSpace space = Seed000Space();
+  /// Where each key was written (dotted paths: "trials", "evaluator.epochs"); empty when the
+  /// config came from a store, not a file.
+  std::map<std::string, SourceLocation> key_locations;
+  std::string file;  ///< the YAML file it was read from, "" if none
+
+  /// Location of `key` (dotted), or of its nearest written ancestor, or the file alone.
+  SourceLocation Where(const std::string& key) const;
+  /// Runs check(); a symnas::Error it throws without a location is re-thrown as a ConfigError at
+  /// `key`, or at the deepest key under `key` whose name the message quotes
+  /// ('budget of 'latency_ms' ...' -> objective.constraints.latency_ms).
+  void Locate(const std::string& key, const std::function<void()>& check) const;
 
   nlohmann::json ToJson() const;
   static StudyConfig FromJson(const nlohmann::json& json);
 };
 
 /// Parses YAML text; ConfigError with file:line:col for syntax errors, unknown keys, bad
-/// dimensions (`file_name` is only used in messages).
-StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& file_name);
-/// Reads and parses a YAML file; ConfigError if it cannot be read.
-StudyConfig LoadStudyConfig(const std::string& path);
+/// dimensions (`file_name` is only used in messages). `strategies`: the table the strategy name
+/// and options are checked against (symnas::strategies::Strategies() for every strategy).
+StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& file_name,
+                             const std::vector<StrategyEntry>& strategies);
+/// The checks of a parsed config that the search layer can make before a study starts: the
+/// strategy name and options, the objective and its budgets; errors are located in the file.
+/// (ParseStudyConfig calls it; the evaluator is checked by the CLI's evaluator table.)
+void ValidateSearchParts(const StudyConfig& config, const std::vector<StrategyEntry>& strategies);
+/// Reads and parses a YAML file (see ParseStudyConfig); ConfigError if it cannot be read.
+StudyConfig LoadStudyConfig(const std::string& path, const std::vector<StrategyEntry>& strategies);
 /// Parses the `space:` mapping of a study config (also usable on its own); a string node
 /// "seed000" names the built-in default space.
 SearchSpace ParseSpaceYaml(const std::string& yaml_text, const std::string& file_name);

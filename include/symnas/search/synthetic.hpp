@@ -32,7 +32,7 @@ const std::vector<SyntheticFunction>& SyntheticFunctions();
 /// UnknownNameError listing the functions for an unknown name.
 const SyntheticFunction& FindSyntheticFunction(const std::string& name);
 
-/// Analytic FLOPs (2 x multiply-accumulates) of the CNN template of PARAMS.md for 28x28x1
+/// Analytic FLOPs (2 x multiply-accumulates) of the CNN template of docs/nn.md for 28x28x1
 /// inputs and 10 classes; missing parameters take the template defaults.
 double CnnTemplateFlops(const Params& params);
 

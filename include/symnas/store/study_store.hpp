@@ -20,7 +20,10 @@ struct sqlite3;
 namespace symnas::store {
 
 /// Version of the schema written by this build (table `meta`, key `schema_version`).
-inline constexpr int kSchemaVersion = 3;  ///< 2: statuses pruned, rejected; 3: weights
+/// 2: statuses pruned, rejected; kWeightsSchemaVersion: the weights table.
+inline constexpr int kSchemaVersion = 3;
+/// The version that added the weights table (its migration: StudyStore::MigrateAddWeightsTable).
+inline constexpr int kWeightsSchemaVersion = 3;
 
 /// A stored diagnosis row.
 struct DiagnosisRow {
@@ -110,8 +113,10 @@ class StudyStore : public search::StudyRecorder {
   void CreateSchema();
   /// Rebuilds the trials table of a version-1 file with version 2's status CHECK.
   void MigrateTrialsToVersion2();
-  /// Version 2 -> 3: adds the weights table (kSchemaSql creates it), bumps the version.
-  void MigrateToVersion3();
+  /// Runs, in version order, every migration past `from_version` (table in study_store.cpp).
+  void Migrate(int from_version);
+  /// To kWeightsSchemaVersion: adds the weights table (kWeightsTableSql), sets that version.
+  void MigrateAddWeightsTable();
   void CheckSchemaVersion();
   void InsertEdit(const search::SpaceEdit& edit);
   void InsertState(std::int64_t trial_id, const nlohmann::json& state);

@@ -66,7 +66,7 @@ ActionOutcome ApplyAction(const std::string& name, const ActionContext& context)
 
 /// Value of a structural template parameter: the dimension's value if the space has it (its
 /// default, which is the pinned value of a fixed dimension), else the template default of
-/// PARAMS.md (conv_blocks 2, convs_per_block 2, dense_layers 1, batch_norm 0, augment 0).
+/// docs/nn.md (conv_blocks 2, convs_per_block 2, dense_layers 1, batch_norm 0, augment 0).
 std::int64_t StructuralValue(const search::SearchSpace& space, const std::string& name);
 
 }  // namespace symnas::tuner

@@ -1,5 +1,5 @@
-// The tuner's only contact with the logic engine: takes program text (rules + facts + queries)
-// or an LFI model with interpretations; produces query probabilities or learned weights.
+// The tuner's bridge to the engine's LFI: an LFI model with interpretations -> learned weights.
+// (Inference goes through RuleBase::Instantiate and logic::Infer.)
 #pragma once
 
 #include <map>
@@ -7,14 +7,6 @@
 #include <vector>
 
 namespace symnas::tuner {
-
-/// Query answers: the ground atom as text without blanks ("action(reg_l2,overfitting)") ->
-/// its probability.
-using Answers = std::map<std::string, double>;
-
-/// Evaluates `program` (which contains its own query/1 directives) with the logic engine.
-/// Engine errors (ParseError, UnknownClause, ...) propagate with `file_name` in the location.
-Answers Infer(const std::string& program, const std::string& file_name);
 
 /// One interpretation: observed truth value of some ground atoms.
 using Interpretation = std::map<std::string, bool>;

@@ -1,13 +1,15 @@
 // The rule base: takes the shipped rule files (rules/diagnosis.pl, rules/tuning.pl, embedded in
-// the library at build time) and any user rule files; produces one program whose tuning rules
-// t(W)::action(A, P) :- Body are known by id, so learned weights can be substituted for W.
+// the library at build time) and any user rule files; produces one parsed program whose tuning
+// rules t(W)::action(A, P) :- Body are known by id, so learned weights can be substituted for W.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "symnas/common/error.hpp"
+#include "symnas/logic/program.hpp"
 
 namespace symnas::tuner {
 
@@ -18,11 +20,14 @@ class RuleError : public Error {
       : Error("RuleError", std::move(message), std::move(location)) {}
 };
 
-/// One clause of a rule file, as text without its final '.'.
+/// One clause of a rule file, as read by the logic engine's parser.
 struct Clause {
-  std::string text;
+  std::string text;  ///< as written, without its final '.'
   SourceLocation location;
   std::string key;  ///< predicate of the head as name/arity ("problem/1"); ":-" for directives
+  const logic::Term* term = nullptr;  ///< the parsed clause (lives in `arena`)
+  logic::VarNames var_names;
+  std::shared_ptr<const logic::TermArena> arena;
 };
 
 /// A tuning rule `W::action(Action, Problem) :- Body`. Invariant: the head is ground.
@@ -32,15 +37,16 @@ struct TuningRule {
   std::string problem;  ///< second argument, as text: "overfitting", "thr_exceeded(flops)"
   double initial_weight = 1.0;  ///< W (t(_) starts at 0.5; no annotation means 1)
   bool learnable = false;       ///< written t(...)::, so LFI re-learns it
-  std::string body;             ///< the body text ("" for a fact)
+  std::string body;             ///< the body as the engine prints it ("" for a fact)
+  std::string text;             ///< the whole clause as written, without its final '.'
   SourceLocation location;
 };
 
 /// Removes blanks outside quotes: the canonical text of an atom in the tuner.
 std::string CompactTerm(const std::string& text);
 
-/// Splits program text into clauses (comments dropped). RuleError on an unterminated clause,
-/// quote or comment, with its location in `file_name`.
+/// Splits program text into clauses with the logic engine's parser: its ParseError (and
+/// subclasses) for malformed text, located in `file_name`.
 std::vector<Clause> SplitClauses(const std::string& text, const std::string& file_name);
 
 /// The shipped rule files, embedded at build time: {file name, text} in load order.
@@ -55,8 +61,7 @@ class RuleBase {
   /// "nb201" rules/nb201_*.pl (the `symbolic_nb201` strategy). ConfigError for an unknown set.
   static RuleBase ShippedSet(const std::string& set);
   /// The shipped rules of `set` (see ShippedSet), then each user file in order (see AddFile).
-  static RuleBase WithUserFiles(const std::vector<std::string>& paths,
-                                const std::string& set = "");
+  static RuleBase WithUserFiles(const std::vector<std::string>& paths, const std::string& set = "");
 
   /// Adds the clauses of one file. A tuning rule whose head equals an existing rule's head
   /// replaces it; any other clause whose predicate (name/arity) the earlier files define
@@ -81,15 +86,21 @@ class RuleBase {
   /// listing the available actions.
   void ValidateActions(const std::vector<std::string>& available_actions) const;
 
-  /// The full program: all clauses, then the tuning rules with `weights` (by id) substituted
-  /// for the initial weights of learnable rules. No query/1: callers add their own.
-  std::string Program(const std::map<std::string, double>& weights) const;
+  /// The rules as one program, parsed once when the files were added (copying it is cheap),
+  /// with `weights` (by id; the initial weight for a rule not in it) as the values of the
+  /// learnable rules' t(...) parameters. No query/1: callers add their facts and queries. The
+  /// clauses keep their rule files' locations, so engine errors name the user's file and line.
+  logic::Program Instantiate(const std::map<std::string, double>& weights) const;
 
  private:
   void AddClause(const Clause& clause, std::map<std::string, bool>& replaced_keys);
+  /// Parses the kept clauses and tuning rules into program_.
+  void Compile();
 
   std::vector<Clause> clauses_;
   std::vector<TuningRule> tuning_rules_;
+  logic::Program program_;
+  std::vector<std::pair<std::size_t, std::string>> rule_tunables_;  ///< tunable index -> rule id
 };
 
 /// True when `rule` can fire in a study with these budgets (metric names): a hardware rule

@@ -54,14 +54,14 @@ class LocalSearchStrategy : public StrategyBase {
   int initial_random_ = 1;
   bool perturb_restart_ = false;  ///< restart: perturb (two edits of the best cell so far)
 
-  std::optional<Observation> current_;     ///< the cell whose neighbourhood is searched
+  std::optional<Observation> current_;         ///< the cell whose neighbourhood is searched
   std::optional<Observation> best_neighbour_;  ///< best improvement: best evaluated so far
-  std::deque<Params> queue_;               ///< neighbours still to evaluate
+  std::deque<Params> queue_;                   ///< neighbours still to evaluate
   bool neighbourhood_built_ = false;
-  int starts_left_ = 0;                    ///< random cells still to draw for this start
-  std::optional<Observation> start_best_;  ///< best of the random cells of this start
-  std::optional<Params> asked_;            ///< the last candidate Ask returned
-  std::string asked_role_;                 ///< "start" or "neighbour"
+  int starts_left_ = 0;                           ///< random cells still to draw for this start
+  std::optional<Observation> start_best_;         ///< best of the random cells of this start
+  std::optional<Params> asked_;                   ///< the last candidate Ask returned
+  std::string asked_role_;                        ///< "start" or "neighbour"
   mutable std::unordered_set<std::string> seen_;  ///< canonical keys of every told candidate
 };
 

@@ -17,7 +17,7 @@ std::int64_t GetInt(const Params& p, const std::string& name, std::int64_t fallb
   return it == p.end() || it->second.index() == 2 ? fallback : AsInt(it->second);
 }
 
-/// Template defaults of PARAMS.md for per-layer names.
+/// Template defaults of docs/nn.md for per-layer names.
 std::int64_t TemplateFilters(std::int64_t i) { return i == 0 ? 32 : i == 1 ? 64 : 128; }
 constexpr std::int64_t kTemplateUnits = 256;
 

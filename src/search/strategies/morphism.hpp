@@ -1,6 +1,6 @@
 // `morphism`: the seed-000 comparator, AutoKeras-style network morphism guided by BO (Jin et
 // al. 2019, "Auto-Keras"), as modified in Bellodi et al. 2023: over-budget candidates are
-// discarded and regenerated. Works on the CNN template parameters of PARAMS.md.
+// discarded and regenerated. Works on the CNN template parameters of docs/nn.md.
 #pragma once
 
 #include "strategy_base.hpp"

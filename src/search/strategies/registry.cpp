@@ -1,5 +1,9 @@
-// The one explicit table of search strategies: name, description, options with defaults.
+// The search layer's table of strategies (name, description, options with defaults) and the
+// helpers every strategy table uses; the full table, with the tuner's strategies, is
+// symnas::strategies::Strategies() (src/strategies).
 #include <fmt/core.h>
+
+#include <algorithm>
 
 #include "bo/bo.hpp"
 #include "evolution.hpp"
@@ -9,8 +13,6 @@
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
-#include "symnas/tuner/cell_strategy.hpp"
-#include "symnas/tuner/symbolic_strategy.hpp"
 
 namespace symnas::search {
 
@@ -21,7 +23,7 @@ std::unique_ptr<Strategy> Make(const StrategyContext& context) {
 }
 }  // namespace
 
-const std::vector<StrategyEntry>& Strategies() {
+const std::vector<StrategyEntry>& SearchStrategies() {
   static const std::vector<StrategyEntry> kStrategies = {
       {"random", "uniform random sampling of the current space", {}, &Make<RandomStrategy>},
       {"bo",
@@ -69,19 +71,13 @@ const std::vector<StrategyEntry>& Strategies() {
         {"crossover_prob", 0.9, "probability of uniform crossover of two parents"},
         {"mutation_prob", -1.0, "per-dimension mutation probability (-1: 1/d)"}},
        &Make<Nsga2Strategy>},
-      {"symbolic",
-       "Symbolic DNN-Tuner (seed 000): BO proposes; ProbLog diagnosis and tuning rules edit the "
-       "space after every trial; rule weights re-learnt by LFI (docs/tuner.md)",
-       tuner::SymbolicStrategyParams(), &tuner::MakeSymbolicStrategy},
-      {"symbolic_nb201",
-       "symbolic tuner for cell spaces (NAS-Bench-201): local search around an anchor cell; "
-       "rules/nb201_*.pl diagnose each trial and fire cell moves; weights re-learnt by LFI",
-       tuner::CellSymbolicParams(), &tuner::MakeCellSymbolicStrategy},
       {"local_search",
        "local search over the one-edit neighbourhood with random restarts (White et al. 2021); "
-       "isomorphic NAS-Bench-201 cells count as one, over-budget neighbours are skipped unevaluated",
-       {{"improvement", "best", "first (move to the first better neighbour) or best (evaluate the "
-                                "whole neighbourhood, move to the best)"},
+       "isomorphic NAS-Bench-201 cells count as one, over-budget neighbours are skipped "
+       "unevaluated",
+       {{"improvement", "best",
+         "first (move to the first better neighbour) or best (evaluate the "
+         "whole neighbourhood, move to the best)"},
         {"isomorphism", true, "treat NAS-Bench-201 cells with the same pruned network as one"},
         {"initial_random", 1, "random cells drawn per (re)start; the best is the start"},
         {"restart", "random",
@@ -92,17 +88,23 @@ const std::vector<StrategyEntry>& Strategies() {
   return kStrategies;
 }
 
-std::string StrategyNames() {
+bool StrategyEntry::HasOption(std::string_view option) const {
+  return std::any_of(params.begin(), params.end(),
+                     [&](const StrategyParam& p) { return option == p.name; });
+}
+
+std::string StrategyNames(const std::vector<StrategyEntry>& table) {
   std::string names;
-  for (const auto& e : Strategies()) names += (names.empty() ? "" : ", ") + std::string(e.name);
+  for (const auto& e : table) names += (names.empty() ? "" : ", ") + std::string(e.name);
   return names;
 }
 
-const StrategyEntry& FindStrategy(const std::string& name) {
-  for (const auto& e : Strategies()) {
+const StrategyEntry& FindStrategyIn(const std::vector<StrategyEntry>& table,
+                                    const std::string& name) {
+  for (const auto& e : table) {
     if (name == e.name) return e;
   }
-  throw UnknownNameError(UnknownNameMessage("strategy", name, StrategyNames()));
+  throw UnknownNameError(UnknownNameMessage("strategy", name, StrategyNames(table)));
 }
 
 nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry, const nlohmann::json& user) {
@@ -131,10 +133,13 @@ nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry, const nlohmann
   return out;
 }
 
-std::unique_ptr<Strategy> MakeStrategy(const std::string& name, StrategyContext context) {
-  const StrategyEntry& entry = FindStrategy(name);
+std::unique_ptr<Strategy> MakeStrategyFrom(const StrategyEntry& entry, StrategyContext context) {
   context.options = ResolveStrategyOptions(entry, context.options);
   return entry.make(context);
+}
+
+std::unique_ptr<Strategy> MakeSearchStrategy(const std::string& name, StrategyContext context) {
+  return MakeStrategyFrom(FindStrategyIn(SearchStrategies(), name), std::move(context));
 }
 
 }  // namespace symnas::search

@@ -1,0 +1,2 @@
+:- consult(no_such_file_xyz).
+query(a).

@@ -1,0 +1,2 @@
+t(foo)::a.
+query(a).

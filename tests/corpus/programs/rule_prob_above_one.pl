@@ -1,0 +1,3 @@
+x.
+1.5::problem(high_lr) :- x.
+query(problem(_)).

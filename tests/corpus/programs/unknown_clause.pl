@@ -1,0 +1,2 @@
+a :- undefined_pred(1).
+query(a).

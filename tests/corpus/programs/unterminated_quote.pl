@@ -1,0 +1,2 @@
+a('hello).
+query(a(_)).

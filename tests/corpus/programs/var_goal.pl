@@ -1,0 +1,2 @@
+a :- call(X).
+query(a).
