@@ -79,11 +79,11 @@ class OnnxGraphBuilder {
       Ints(n, "pads", {pad->at(0), pad->at(1), pad->at(0), pad->at(1)});
       Ints(n, "strides", {1, 1});
     } else if (auto* bn = layer->as<tnn::BatchNorm2d>()) {
-      onnx::NodeProto& n = Node(
-          "BatchNormalization",
-          {Initializer(p + ".weight", bn->weight), Initializer(p + ".bias", bn->bias),
-           Initializer(p + ".running_mean", bn->running_mean),
-           Initializer(p + ".running_var", bn->running_var)});
+      onnx::NodeProto& n =
+          Node("BatchNormalization",
+               {Initializer(p + ".weight", bn->weight), Initializer(p + ".bias", bn->bias),
+                Initializer(p + ".running_mean", bn->running_mean),
+                Initializer(p + ".running_var", bn->running_var)});
       Float(n, "epsilon", static_cast<float>(bn->options.eps()));
     } else if (layer->as<tnn::ReLU>()) {
       Node("Relu");
@@ -107,12 +107,12 @@ class OnnxGraphBuilder {
     } else if (layer->as<tnn::Flatten>()) {
       Int(Node("Flatten"), "axis", 1);
     } else if (auto* fc = layer->as<tnn::Linear>()) {
-      onnx::NodeProto& n =
-          Node("Gemm", {Initializer(p + ".weight", fc->weight), Initializer(p + ".bias", fc->bias)});
+      onnx::NodeProto& n = Node(
+          "Gemm", {Initializer(p + ".weight", fc->weight), Initializer(p + ".bias", fc->bias)});
       Int(n, "transB", 1);
     } else {
-      throw Error("ExportError", fmt::format("ONNX export: no ONNX node for layer {} ({})", i,
-                                             layer->name()));
+      throw Error("ExportError",
+                  fmt::format("ONNX export: no ONNX node for layer {} ({})", i, layer->name()));
     }
   }
 
@@ -147,9 +147,13 @@ ExportSummary WriteOnnx(TrainedModel& model, const std::string& path) {
   SetTensorType(*graph.add_input(), "input", {in.channels, in.height, in.width});
   OnnxGraphBuilder b(graph);
   b.SetCurrent("input");
+  // Standardisation constants shaped C x 1 x 1 (broadcast over N, H, W). OpenCV 4.6's importer
+  // refuses an Add/Sub constant shaped 1 x C x 1 x 1 (shape_utils.hpp "Assertion failed ... in
+  // function 'total'") and accepts C x 1 x 1, which is the same ONNX (multidirectional
+  // broadcasting); tests/nn/export_test.cpp loads the file in OpenCV.
   const auto c = static_cast<std::int64_t>(model.mean.size());
-  b.Node("Sub", {b.Initializer("mean", torch::tensor(model.mean).reshape({1, c, 1, 1}))});
-  b.Node("Div", {b.Initializer("std", torch::tensor(model.std).reshape({1, c, 1, 1}))});
+  b.Node("Sub", {b.Initializer("mean", torch::tensor(model.mean).reshape({c, 1, 1}))});
+  b.Node("Div", {b.Initializer("std", torch::tensor(model.std).reshape({c, 1, 1}))});
   const auto layers = model.module->children();
   for (std::size_t i = 0; i < layers.size(); ++i) b.AddLayer(layers[i], i);
   graph.mutable_node(graph.node_size() - 1)->set_output(0, "logits");
