@@ -164,7 +164,7 @@ Dataset ReadIdxPair(const std::string& images_path, const std::string& labels_pa
                                    labels.size(0), labels_path, images.size(0), images_path),
                        {labels_path, 0, 0});
   }
-  return {images.unsqueeze(1).contiguous(), labels.to(torch::kLong)};
+  return {images.unsqueeze(1).contiguous(), labels.to(torch::kLong), {}, 0};
 }
 
 Dataset ReadCifar10Files(const std::vector<std::string>& paths) {
@@ -190,7 +190,7 @@ Dataset ReadCifar10Files(const std::vector<std::string>& paths) {
     images.push_back(all.narrow(1, 1, kRecord - 1).reshape({n, 3, 32, 32}));
     labels.push_back(lab);
   }
-  return {torch::cat(images).contiguous(), torch::cat(labels)};
+  return {torch::cat(images).contiguous(), torch::cat(labels), {}, 0};
 }
 
 const std::vector<DatasetFormat>& DatasetFormats() {

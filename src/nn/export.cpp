@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <torch/script.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -17,10 +18,35 @@ namespace {
 namespace tnn = torch::nn;
 
 nlohmann::json Description(const TrainedModel& m) {
-  return {{"arch", ArchToJson(m.arch)}, {"mean", m.mean},
-          {"std", m.std},               {"class_names", m.class_names},
-          {"dataset", m.dataset},       {"seed", std::to_string(m.seed)},
-          {"format", "symnas_model/1"}};
+  nlohmann::json ranges = nlohmann::json::array();
+  for (const auto& [layer, range] : m.input_ranges) {
+    ranges.push_back({layer, range.first, range.second});
+  }
+  return {{"arch", ArchToJson(m.arch)},   {"mean", m.mean},        {"std", m.std},
+          {"class_names", m.class_names}, {"dataset", m.dataset},  {"seed", std::to_string(m.seed)},
+          {"format", "symnas_model/1"},   {"input_ranges", ranges}};
+}
+
+// The int8 calibration: runs the first kCalibrationImages training images through the module
+// layer by layer and records the range of every Conv2d / Linear input.
+std::map<int, std::pair<float, float>> CalibrationRanges(tnn::Sequential& module,
+                                                         const Dataset& train) {
+  std::map<int, std::pair<float, float>> ranges;
+  if (train.Size() == 0) return ranges;
+  torch::NoGradGuard no_grad;
+  module->eval();
+  torch::Tensor x = train.images.slice(0, 0, std::min(train.Size(), kCalibrationImages))
+                        .to(torch::kFloat)
+                        .contiguous();
+  int i = 0;
+  for (auto& layer : *module) {
+    if (layer.ptr()->as<tnn::Conv2d>() || layer.ptr()->as<tnn::Linear>()) {
+      ranges[i] = {x.min().item<float>(), x.max().item<float>()};
+    }
+    x = layer.forward(x);
+    ++i;
+  }
+  return ranges;
 }
 
 // TorchScript source line(s) for one layer; registers its tensors on `ts` as `l<i>_<name>`.
@@ -44,7 +70,8 @@ std::string ScriptLayer(const std::shared_ptr<tnn::Module>& layer, std::size_t i
                        bn->options.eps());
   }
   if (layer->as<tnn::ReLU>()) return "x = torch.relu(x)";
-  if (auto* elu = layer->as<tnn::ELU>()) return fmt::format("x = torch.elu(x, {})", elu->options.alpha());
+  if (auto* elu = layer->as<tnn::ELU>())
+    return fmt::format("x = torch.elu(x, {})", elu->options.alpha());
   if (layer->as<tnn::SELU>()) return "x = torch.selu(x)";
   if (layer->as<tnn::SiLU>()) return "x = x * torch.sigmoid(x)";
   if (layer->as<tnn::MaxPool2d>()) return "x = torch.max_pool2d(x, [2, 2], [2, 2])";
@@ -55,8 +82,8 @@ std::string ScriptLayer(const std::shared_ptr<tnn::Module>& layer, std::size_t i
     return fmt::format("x = torch.linear(x, {}, {})", reg("weight", fc->weight),
                        reg("bias", fc->bias));
   }
-  throw Error("ExportError",
-              fmt::format("TorchScript export: no translation for layer {} ({})", i, layer->name()));
+  throw Error("ExportError", fmt::format("TorchScript export: no translation for layer {} ({})", i,
+                                         layer->name()));
 }
 
 std::int64_t FileBytes(const std::string& path) {
@@ -83,6 +110,7 @@ TrainedModel MakeTrainedModel(const Arch& arch, tnn::Sequential& module, const D
   m.class_names = data.class_names;
   m.dataset = data.dataset;
   m.seed = seed;
+  m.input_ranges = CalibrationRanges(m.module, data.train);
   return m;
 }
 
@@ -112,6 +140,11 @@ TrainedModel DeserializeTrainedModel(const std::string& bytes, const std::string
     m.class_names = j.at("class_names").get<std::vector<std::string>>();
     m.dataset = j.at("dataset").get<std::string>();
     m.seed = std::stoull(j.at("seed").get<std::string>());
+    if (j.contains("input_ranges")) {
+      for (const auto& r : j.at("input_ranges")) {
+        m.input_ranges[r.at(0).get<int>()] = {r.at(1).get<float>(), r.at(2).get<float>()};
+      }
+    }
     m.module = BuildModule(m.arch);
     archive.read("module", weights);
     m.module->load(weights);
@@ -161,6 +194,10 @@ const std::vector<ExportFormat>& ExportFormats() {
   static const std::vector<ExportFormat> kFormats = {
       {"onnx", "ONNX (opset 13), for onnxruntime, OpenCV dnn, TensorRT, TFLite converters",
        &WriteOnnx},
+      {"onnx-int8",
+       "int8 ONNX (opset 13, QDQ; post-training static quantisation calibrated on the training "
+       "images), for onnxruntime",
+       &WriteOnnxInt8},
       {"torchscript", "TorchScript module for torch.jit.load (Python) and torch::jit::load (C++)",
        &WriteTorchScript},
   };

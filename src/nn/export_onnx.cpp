@@ -1,10 +1,14 @@
-// ONNX writer: walks the trained torch::nn::Sequential built from an Arch (model.cpp's layer
-// order) and emits one ONNX node per layer with the weights as initializers, through the
-// protobuf classes of Debian's libonnx (onnx-ml.proto). Takes a TrainedModel, produces a file.
+// ONNX writer (fp32, and int8 in QDQ form): walks the trained torch::nn::Sequential built from
+// an Arch (model.cpp's layer order) and emits one ONNX node per layer with the weights as
+// initializers, through the protobuf classes of Debian's libonnx (onnx-ml.proto). Takes a
+// TrainedModel, produces a file.
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <map>
 
 #include "symnas/common/error.hpp"
 #include "symnas/nn/export.hpp"
@@ -22,6 +26,12 @@ class OnnxGraphBuilder {
   void SetCurrent(const std::string& name) { current_ = name; }
   const std::string& current() const { return current_; }
 
+  // int8 mode: QDQ with the calibration ranges of `model` (docs/nn.md, "int8").
+  void Quantise(const TrainedModel& model) {
+    quantise_ = true;
+    ranges_ = &model.input_ranges;
+  }
+
   // An initializer from a float tensor (copied, NCHW-contiguous).
   std::string Initializer(const std::string& name, const torch::Tensor& t) {
     const torch::Tensor c = t.detach().to(torch::kFloat).contiguous();
@@ -31,6 +41,20 @@ class OnnxGraphBuilder {
     for (std::int64_t d : c.sizes()) init->add_dims(d);
     init->set_raw_data(std::string(static_cast<const char*>(c.data_ptr()),
                                    static_cast<std::size_t>(c.numel()) * sizeof(float)));
+    return name;
+  }
+
+  // An initializer of int8 (kChar), uint8 (kByte) or int32 (kInt) values.
+  std::string IntInitializer(const std::string& name, const torch::Tensor& t) {
+    const torch::Tensor c = t.detach().contiguous();
+    onnx::TensorProto* init = graph_.add_initializer();
+    init->set_name(name);
+    init->set_data_type(c.scalar_type() == torch::kChar   ? onnx::TensorProto::INT8
+                        : c.scalar_type() == torch::kByte ? onnx::TensorProto::UINT8
+                                                          : onnx::TensorProto::INT32);
+    for (std::int64_t d : c.sizes()) init->add_dims(d);
+    init->set_raw_data(std::string(static_cast<const char*>(c.data_ptr()),
+                                   static_cast<std::size_t>(c.numel()) * c.element_size()));
     return name;
   }
 
@@ -66,12 +90,25 @@ class OnnxGraphBuilder {
     a->set_f(v);
   }
 
-  // One layer of the Sequential; `i` makes initializer names unique.
-  void AddLayer(const std::shared_ptr<tnn::Module>& layer, std::size_t i) {
+  // One layer of the Sequential (`next`: the layer after it, or nullptr); `i` makes initializer
+  // names unique. Returns false when it consumed `next` too (a batch norm folded for int8).
+  bool AddLayer(const std::shared_ptr<tnn::Module>& layer, const std::shared_ptr<tnn::Module>& next,
+                std::size_t i) {
     const std::string p = fmt::format("layer{}", i);
+    bool consumed_next = false;
     if (auto* conv = layer->as<tnn::Conv2d>()) {
-      std::vector<std::string> in = {Initializer(p + ".weight", conv->weight)};
-      if (conv->bias.defined()) in.push_back(Initializer(p + ".bias", conv->bias));
+      torch::Tensor weight = conv->weight.detach(), bias = conv->bias;
+      if (quantise_ && next != nullptr && next->as<tnn::BatchNorm2d>() != nullptr) {
+        FoldBatchNorm(*next->as<tnn::BatchNorm2d>(), weight, bias);
+        consumed_next = true;
+      }
+      std::vector<std::string> in;
+      if (quantise_) {
+        in = QuantisedWeights(p, i, weight, bias);
+      } else {
+        in.push_back(Initializer(p + ".weight", weight));
+        if (bias.defined()) in.push_back(Initializer(p + ".bias", bias));
+      }
       const auto k = conv->options.kernel_size();
       const auto pad = c10::get<torch::ExpandingArray<2>>(conv->options.padding());
       onnx::NodeProto& n = Node("Conv", in);
@@ -107,18 +144,96 @@ class OnnxGraphBuilder {
     } else if (layer->as<tnn::Flatten>()) {
       Int(Node("Flatten"), "axis", 1);
     } else if (auto* fc = layer->as<tnn::Linear>()) {
-      onnx::NodeProto& n = Node(
-          "Gemm", {Initializer(p + ".weight", fc->weight), Initializer(p + ".bias", fc->bias)});
-      Int(n, "transB", 1);
+      const std::vector<std::string> in =
+          quantise_ ? QuantisedWeights(p, i, fc->weight.detach(), fc->bias.detach())
+                    : std::vector<std::string>{Initializer(p + ".weight", fc->weight),
+                                               Initializer(p + ".bias", fc->bias)};
+      Int(Node("Gemm", in), "transB", 1);
     } else {
       throw Error("ExportError",
                   fmt::format("ONNX export: no ONNX node for layer {} ({})", i, layer->name()));
     }
+    return !consumed_next;
   }
 
  private:
+  // Folds an eval-mode batch norm into the preceding convolution's weight and bias.
+  static void FoldBatchNorm(const tnn::BatchNorm2dImpl& bn, torch::Tensor& weight,
+                            torch::Tensor& bias) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor scale = bn.weight.detach() / torch::sqrt(bn.running_var + bn.options.eps());
+    const torch::Tensor b0 = bias.defined() ? bias.detach() : torch::zeros_like(bn.running_mean);
+    weight = weight * scale.reshape({-1, 1, 1, 1});
+    bias = (b0 - bn.running_mean) * scale + bn.bias.detach();
+  }
+
+  // Quantises the current value (uint8, asymmetric over the calibrated input range of layer
+  // `i`, widened to include 0) through QuantizeLinear -> DequantizeLinear; returns its scale.
+  float QuantiseInput(const std::string& p, std::size_t i) {
+    const auto it = ranges_->find(static_cast<int>(i));
+    if (it == ranges_->end()) {
+      throw Error("ExportError", fmt::format("int8 export: no calibration range for layer {}", i));
+    }
+    const float lo = std::min(it->second.first, 0.0f), hi = std::max(it->second.second, 0.0f);
+    const float scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
+    const long zero = std::clamp(std::lround(-lo / scale), 0L, 255L);
+    const std::string s = Initializer(p + ".x_scale", torch::tensor(scale));
+    const std::string z = IntInitializer(
+        p + ".x_zero", torch::tensor(static_cast<std::int32_t>(zero)).to(torch::kByte));
+    Node("QuantizeLinear", {s, z});
+    Node("DequantizeLinear", {s, z});
+    return scale;
+  }
+
+  // Quantises the layer's input, then returns the Conv/Gemm inputs after it: the weight (int8,
+  // symmetric per output channel) and the bias (int32, scale = input scale x weight scale),
+  // each the output of a DequantizeLinear of a constant.
+  std::vector<std::string> QuantisedWeights(const std::string& p, std::size_t i,
+                                            const torch::Tensor& weight,
+                                            const torch::Tensor& bias) {
+    torch::NoGradGuard no_grad;
+    const float x_scale = QuantiseInput(p, i);
+    const torch::Tensor w = weight.to(torch::kFloat).contiguous();
+    const std::int64_t out = w.size(0);
+    torch::Tensor w_scale = std::get<0>(w.abs().reshape({out, -1}).max(1)) / 127.0f;
+    w_scale = torch::where(w_scale > 0, w_scale, torch::ones_like(w_scale));
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(w.dim()), 1);
+    shape[0] = out;
+    const torch::Tensor w_q =
+        torch::clamp(torch::round(w / w_scale.reshape(shape)), -127, 127).to(torch::kChar);
+    std::vector<std::string> in = {DequantizeConstant(p + ".weight", w_q, w_scale)};
+    if (bias.defined()) {
+      const torch::Tensor b_scale = w_scale * x_scale;
+      const torch::Tensor b_q =
+          torch::round(bias.to(torch::kFloat) / b_scale).clamp(-2147483647.0, 2147483647.0);
+      in.push_back(DequantizeConstant(p + ".bias", b_q.to(torch::kInt), b_scale));
+    }
+    return in;
+  }
+
+  // DequantizeLinear(q, scale along axis 0, zero point 0) of a constant; returns its output.
+  std::string DequantizeConstant(const std::string& name, const torch::Tensor& q,
+                                 const torch::Tensor& scale) {
+    const std::string q_name = IntInitializer(name + "_q", q);
+    const std::string s_name = Initializer(name + "_scale", scale);
+    const std::string z_name =
+        IntInitializer(name + "_zero", torch::zeros(scale.sizes(), q.scalar_type()));
+    onnx::NodeProto* n = graph_.add_node();
+    const std::string out = name + "_dq";
+    n->set_op_type("DequantizeLinear");
+    n->set_name(out);
+    n->add_input(q_name);
+    n->add_input(s_name);
+    n->add_input(z_name);
+    n->add_output(out);
+    Int(*n, "axis", 0);
+    return out;
+  }
+
   onnx::GraphProto& graph_;
   std::string current_;
+  bool quantise_ = false;
+  const std::map<int, std::pair<float, float>>* ranges_ = nullptr;
 };
 
 void SetTensorType(onnx::ValueInfoProto& v, const std::string& name,
@@ -131,9 +246,7 @@ void SetTensorType(onnx::ValueInfoProto& v, const std::string& name,
   for (std::int64_t d : dims) shape->add_dim()->set_dim_value(d);
 }
 
-}  // namespace
-
-ExportSummary WriteOnnx(TrainedModel& model, const std::string& path) {
+ExportSummary WriteOnnxGraph(TrainedModel& model, const std::string& path, bool int8) {
   onnx::ModelProto proto;
   proto.set_ir_version(onnx::IR_VERSION);
   proto.set_producer_name("symnas");
@@ -146,6 +259,15 @@ ExportSummary WriteOnnx(TrainedModel& model, const std::string& path) {
   const InputShape& in = model.arch.input;
   SetTensorType(*graph.add_input(), "input", {in.channels, in.height, in.width});
   OnnxGraphBuilder b(graph);
+  if (int8) {
+    if (model.input_ranges.empty()) {
+      throw Error("ExportError",
+                  "int8 export: the model has no calibration ranges (saved before int8 export "
+                  "existed); retrain it (symnas train --save, or a study with keep_weights: "
+                  "none, whose export retrains) or use --format onnx");
+    }
+    b.Quantise(model);
+  }
   b.SetCurrent("input");
   // Standardisation constants shaped C x 1 x 1 (broadcast over N, H, W). OpenCV 4.6's importer
   // refuses an Add/Sub constant shaped 1 x C x 1 x 1 (shape_utils.hpp "Assertion failed ... in
@@ -155,7 +277,9 @@ ExportSummary WriteOnnx(TrainedModel& model, const std::string& path) {
   b.Node("Sub", {b.Initializer("mean", torch::tensor(model.mean).reshape({c, 1, 1}))});
   b.Node("Div", {b.Initializer("std", torch::tensor(model.std).reshape({c, 1, 1}))});
   const auto layers = model.module->children();
-  for (std::size_t i = 0; i < layers.size(); ++i) b.AddLayer(layers[i], i);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (!b.AddLayer(layers[i], i + 1 < layers.size() ? layers[i + 1] : nullptr, i)) ++i;
+  }
   graph.mutable_node(graph.node_size() - 1)->set_output(0, "logits");
   SetTensorType(*graph.add_output(), "logits", {model.arch.classes});
   std::ofstream out(path, std::ios::binary);
@@ -166,8 +290,19 @@ ExportSummary WriteOnnx(TrainedModel& model, const std::string& path) {
   ExportSummary s;
   s.file_bytes = static_cast<std::int64_t>(proto.ByteSizeLong());
   s.params = CountParameters(*model.module);
-  s.details = fmt::format("opset {}, {} nodes", kOnnxOpset, graph.node_size());
+  s.details =
+      fmt::format("opset {}, {} nodes{}", kOnnxOpset, graph.node_size(), int8 ? ", int8 QDQ" : "");
   return s;
+}
+
+}  // namespace
+
+ExportSummary WriteOnnx(TrainedModel& model, const std::string& path) {
+  return WriteOnnxGraph(model, path, false);
+}
+
+ExportSummary WriteOnnxInt8(TrainedModel& model, const std::string& path) {
+  return WriteOnnxGraph(model, path, true);
 }
 
 }  // namespace symnas::nn

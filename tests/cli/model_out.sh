@@ -5,6 +5,8 @@
 #    and the retrained network equals the one a keep_weights: all study kept (same ONNX bytes);
 #  - the ONNX runs in onnxruntime-node (tools/onnxruntime/predict.cjs), the TorchScript file in
 #    torch.jit.load (each skipped, saying so, when not installed);
+#  - the int8 (QDQ) ONNX is at most 0.3 x the fp32 file and its test accuracy in onnxruntime-node
+#    is within 0.5 points of the fp32 model's (210 test images);
 #  - train --save + export-model --weights; bad input (unknown trial, both --study and --weights,
 #    bad keep_weights) is refused naming what to fix.
 # Usage: model_out.sh SYMNAS_FULL_BINARY SOURCE_DIR
@@ -18,7 +20,8 @@ fail() {
   exit 1
 }
 cd "$tmp"
-/usr/bin/python3 "$src/scripts/make_demo_images.py" img 20 >/dev/null
+# 350 images per class: 1 in 5 (210) held out as the test set, so that one image is < 0.5 points.
+/usr/bin/python3 "$src/scripts/make_demo_images.py" img 350 >/dev/null
 study_config() {  # NAME KEEP
   cat <<EOF
 name: $1
@@ -65,6 +68,18 @@ if [ -d "$src/tools/onnxruntime/node_modules/onnxruntime-node" ] && command -v n
     > ort.log || { cat ort.log; fail "onnxruntime-node"; }
   grep -q "^accuracy .* in onnxruntime-node" ort.log || { cat ort.log; fail "no accuracy"; }
   cat ort.log
+  "$symnas" export-model --study kept1.db --format onnx-int8 --out best.int8.onnx > int8.log
+  grep -q "int8 QDQ" int8.log || { cat int8.log; fail "no int8 export"; }
+  fp32_bytes=$(stat -c %s best.onnx)
+  int8_bytes=$(stat -c %s best.int8.onnx)
+  [ $((int8_bytes * 10)) -le $((fp32_bytes * 3)) ] ||
+    fail "int8 file $int8_bytes bytes is more than 0.3 x the fp32 file's $fp32_bytes"
+  /usr/bin/python3 -c 'import numpy as np; x = np.load("img/test_nchw.npy"); \
+    x.astype(np.float32).tofile("test.f32"); np.load("img/test_labels.npy").astype(np.int64).tofile("test.i64"); \
+    print(",".join(map(str, x.shape)))' > shape
+  NODE_PATH="$src/tools/onnxruntime/node_modules" node "$src/tests/nn/check_int8.cjs" best.onnx \
+    best.int8.onnx test.f32 "$(cat shape)" test.i64 0.5 || fail "int8 accuracy not within 0.5 points"
+  echo "int8: $int8_bytes bytes, fp32: $fp32_bytes bytes"
 else
   echo "skip: onnxruntime-node not installed (scripts/setup.sh)"
 fi
@@ -106,7 +121,7 @@ expect_error "has no completed trial 99" \
   "$symnas" export-model --study kept1.db --trial 99 --format onnx --out x.onnx
 expect_error "exactly one of --study" \
   "$symnas" export-model --study kept1.db --weights m.symnas --format onnx --out x.onnx
-expect_error "tflite" "$symnas" export-model --weights m.symnas --format tflite --out x
+expect_error "onnx-int8" "$symnas" export-model --weights m.symnas --format tflite --out x
 study_config bad often > bad.yaml
 expect_error "keep_weights" "$symnas" search --config bad.yaml --study bad.db --quiet
 echo "model out: ok"

@@ -229,6 +229,53 @@ TEST_F(ExportTest, OnnxMatchesLibtorchInOnnxruntime) {
   }
 }
 
+TEST_F(ExportTest, OnnxInt8IsQdqAndAgreesWithFp32InOnnxruntime) {
+  const bool checker = PythonHas("onnx");
+  const bool ort = fs::exists(kOrtModules + "/onnxruntime-node") && Succeeds("node --version");
+  for (Trained& t : *models_) {
+    SCOPED_TRACE(t.name);
+    ASSERT_FALSE(t.model.input_ranges.empty());
+    EXPECT_EQ(DeserializeTrainedModel(SerializeTrainedModel(t.model), "memory").input_ranges,
+              t.model.input_ranges);
+    const std::string fp32 = WriteOnnxAndReference(t);
+    const std::string int8 = dir_->File(t.name + ".int8.onnx");
+    const ExportSummary s = WriteOnnxInt8(t.model, int8);
+    EXPECT_EQ(s.params, AnalyzeCost(t.model.arch).params);
+    EXPECT_THAT(s.details, ::testing::HasSubstr("int8 QDQ"));
+    if (checker) {  // onnx.checker, and every Conv/Gemm reads int8 weights through QDQ
+      const std::string cmd =
+          fmt::format("/usr/bin/python3 {} onnx-int8 {}", ShellQuote(kHere + "check_export.py"),
+                      ScriptArgs(t, int8));
+      EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+    if (!ort) continue;
+    // Every image of the folder (train, validation, test: 72), pixels / 255, with its label.
+    const auto c = static_cast<std::int64_t>(t.data.mean.size());
+    const torch::Tensor mean = torch::tensor(t.data.mean).reshape({1, c, 1, 1});
+    const torch::Tensor std = torch::tensor(t.data.std).reshape({1, c, 1, 1});
+    const torch::Tensor x =
+        torch::cat({t.data.train.images, t.data.val.images, t.data.test->images}) * std + mean;
+    const torch::Tensor y =
+        torch::cat({t.data.train.labels, t.data.val.labels, t.data.test->labels}).to(torch::kLong);
+    WriteFloats(dir_->File(t.name + ".all.f32"), x);
+    std::ofstream(dir_->File(t.name + ".all.i64"), std::ios::binary)
+        .write(static_cast<const char*>(y.contiguous().data_ptr()),
+               static_cast<std::streamsize>(y.numel() * 8));
+    // Within 1.5 points (one image of 72) and the same class for >= 90 % of the images; the
+    // 0.5-point agreement on 210 test images is checked by tests/cli/model_out.sh.
+    const std::string cmd =
+        fmt::format("NODE_PATH={} node {} {} {} {} {},{},{},{} {} 1.5 0.9", ShellQuote(kOrtModules),
+                    ShellQuote(kHere + "check_int8.cjs"), ShellQuote(fp32), ShellQuote(int8),
+                    ShellQuote(dir_->File(t.name + ".all.f32")), x.size(0), x.size(1), x.size(2),
+                    x.size(3), ShellQuote(dir_->File(t.name + ".all.i64")));
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  if (!checker || !ort) {
+    GTEST_SKIP() << "int8 file written; " << (checker ? "" : "python3-onnx ")
+                 << (ort ? "" : "onnxruntime-node ") << "not installed (scripts/setup.sh)";
+  }
+}
+
 TEST_F(ExportTest, TorchScriptLoadsInLibtorchAndPythonWithTheSameOutputs) {
   const bool python_torch = PythonHas("torch");
   for (Trained& t : *models_) {
@@ -253,11 +300,12 @@ TEST_F(ExportTest, TorchScriptLoadsInLibtorchAndPythonWithTheSameOutputs) {
 TEST(ExportFormats, TableListsEveryFormatAndRejectsUnknownNames) {
   EXPECT_EQ(std::string(FindExportFormat("onnx").name), "onnx");
   EXPECT_EQ(std::string(FindExportFormat("torchscript").name), "torchscript");
+  EXPECT_EQ(std::string(FindExportFormat("onnx-int8").name), "onnx-int8");
   try {
     FindExportFormat("tflite");
     FAIL() << "no error";
   } catch (const UnknownNameError& e) {
-    EXPECT_THAT(e.message(), ::testing::HasSubstr("onnx, torchscript"));
+    EXPECT_THAT(e.message(), ::testing::HasSubstr("onnx, onnx-int8, torchscript"));
   }
 }
 

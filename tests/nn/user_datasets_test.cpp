@@ -8,8 +8,8 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <filesystem>
+#include <functional>
 
 #include "symnas/common/error.hpp"
 #include "symnas/nn/dataset.hpp"
@@ -101,9 +101,9 @@ TEST(ImageFolder, BadInputsNameTheFile) {
   TempDir dir("imgfolder_bad");
   WriteFolder(dir.Path());
   WritePng(dir.File("dog/big.png"), 8, 8, 3, 0);
-  EXPECT_THAT(DatasetErrorOf([&] { ReadImageFolder(dir.Path(), {}); }),
-              AllOf(HasSubstr("'" + dir.File("dog/big.png") + "' is 8x8"),
-                    HasSubstr("set image_size")));
+  EXPECT_THAT(
+      DatasetErrorOf([&] { ReadImageFolder(dir.Path(), {}); }),
+      AllOf(HasSubstr("'" + dir.File("dog/big.png") + "' is 8x8"), HasSubstr("set image_size")));
   fs::remove(dir.File("dog/big.png"));
   std::ofstream(dir.File("dog/broken.png")) << "garbage";
   EXPECT_THAT(DatasetErrorOf([&] { ReadImageFolder(dir.Path(), {}); }),
@@ -127,9 +127,19 @@ std::vector<std::uint8_t> NpyBytes(const std::string& descr, const std::string& 
                                    fortran ? "True" : "False", shape);
   while ((10 + header.size() + 1) % 64 != 0) header += ' ';
   header += '\n';
-  std::vector<std::uint8_t> out = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                   static_cast<std::uint8_t>(header.size() & 0xff),
-                                   static_cast<std::uint8_t>(header.size() >> 8)};
+  const std::uint8_t magic[] = {0x93,
+                                'N',
+                                'U',
+                                'M',
+                                'P',
+                                'Y',
+                                1,
+                                0,
+                                static_cast<std::uint8_t>(header.size() & 0xff),
+                                static_cast<std::uint8_t>(header.size() >> 8)};
+  std::vector<std::uint8_t> out;
+  out.reserve(sizeof magic + header.size() + bytes);
+  out.insert(out.end(), std::begin(magic), std::end(magic));
   out.insert(out.end(), header.begin(), header.end());
   const auto* p = static_cast<const std::uint8_t*>(data);
   out.insert(out.end(), p, p + bytes);
@@ -170,7 +180,8 @@ TEST(Numpy, BadArraysNameTheFile) {
   const std::string truncated = dir.File("t.npy");
   testing::WriteBytes(truncated, NpyBytes("|u1", "(2, 3, 3)", u.data(), 12), false);
   EXPECT_THAT(DatasetErrorOf([&] { ReadNpyFile(truncated); }),
-              HasSubstr("'" + truncated + "' is truncated: its header promises 18 data bytes, "
+              HasSubstr("'" + truncated +
+                        "' is truncated: its header promises 18 data bytes, "
                         "the file has 12"));
   const std::string fortran = dir.File("fortran.npy");
   testing::WriteBytes(fortran, NpyBytes("|u1", "(3, 4)", u.data(), 12, true), false);
@@ -188,8 +199,9 @@ TEST(Numpy, BadArraysNameTheFile) {
                                   "img.npy", "lab.npy");
               }),
               HasSubstr("'img.npy' has images of dtype Int"));
-  EXPECT_THAT(DatasetErrorOf([&] { FindDatasetFormat("numpy").load(dir.Path(), Split::kTest, {}); }),
-              HasSubstr("has neither test_images.npy + test_labels.npy nor test.npz"));
+  EXPECT_THAT(
+      DatasetErrorOf([&] { FindDatasetFormat("numpy").load(dir.Path(), Split::kTest, {}); }),
+      HasSubstr("has neither test_images.npy + test_labels.npy nor test.npz"));
 }
 
 // numpy itself writes the .npz (compressed) and the .npy files: an independent writer.
@@ -200,7 +212,8 @@ TEST(Numpy, ReadsArraysWrittenByNumpy) {
       "/usr/bin/python3 -c \"import numpy as np; x = (np.arange(5*4*4*3) % 251).astype(np.uint8)"
       ".reshape(5, 4, 4, 3); y = np.array([1, 0, 1, 0, 2], dtype=np.int32); "
       "np.savez_compressed('{0}/train.npz', images=x, labels=y); "
-      "np.save('{0}/test_images.npy', x[:2]); np.save('{0}/test_labels.npy', y[:2].astype(np.uint8))\"",
+      "np.save('{0}/test_images.npy', x[:2]); np.save('{0}/test_labels.npy', "
+      "y[:2].astype(np.uint8))\"",
       dir.Path());
   ASSERT_EQ(std::system(script.c_str()), 0) << script;
   const Dataset d = FindDatasetFormat("numpy").load(dir.Path(), Split::kTrain, {});
@@ -213,7 +226,8 @@ TEST(Numpy, ReadsArraysWrittenByNumpy) {
   EXPECT_EQ(t.labels[0].item<std::int64_t>(), 1);
   fs::create_directories(dir.File("broken"));
   std::ofstream(dir.File("broken/train.npz"), std::ios::binary) << "PK\x03\x04truncated";
-  EXPECT_THAT(DatasetErrorOf([&] { FindDatasetFormat("numpy").load(dir.File("broken"), Split::kTrain, {}); }),
+  EXPECT_THAT(DatasetErrorOf(
+                  [&] { FindDatasetFormat("numpy").load(dir.File("broken"), Split::kTrain, {}); }),
               HasSubstr("'" + dir.File("broken/train.npz") + "' is not a readable .npz"));
 }
 

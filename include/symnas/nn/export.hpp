@@ -6,7 +6,9 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "symnas/nn/arch.hpp"
@@ -24,7 +26,14 @@ struct TrainedModel {
   std::vector<std::string> class_names;  ///< empty for the built-in datasets
   std::string dataset;                   ///< format name it was trained on
   std::uint64_t seed = 0;                ///< training seed
+  /// int8 calibration: per Conv2d / Linear layer (index among the module's children), the min
+  /// and max of its input over the first kCalibrationImages training images (standardised).
+  /// Recorded by MakeTrainedModel; empty in a model saved before (onnx-int8 then refuses it).
+  std::map<int, std::pair<float, float>> input_ranges;
 };
+
+/// Training images MakeTrainedModel runs through the network for the int8 calibration.
+inline constexpr std::int64_t kCalibrationImages = 512;
 
 /// The model of a finished training on `data` (copies the module's weights).
 TrainedModel MakeTrainedModel(const Arch& arch, torch::nn::Sequential& module,
@@ -63,6 +72,13 @@ inline constexpr int kOnnxOpset = 13;
 /// dropout is the identity at inference and is not written. Input "input" N x C x H x W
 /// (N dynamic), output "logits".
 ExportSummary WriteOnnx(TrainedModel& model, const std::string& path);
+/// Writes `model` as an int8 ONNX file (opset kOnnxOpset, QDQ form, post-training static
+/// quantisation): batch norm folded into its convolution; every Conv and Gemm reads its input
+/// through QuantizeLinear/DequantizeLinear (uint8, asymmetric, range from input_ranges), its
+/// weights as int8 (symmetric, per output channel) and its bias as int32 (scale = input scale x
+/// weight scale), each through DequantizeLinear; the rest as WriteOnnx. ExportError if the
+/// model has no calibration.
+ExportSummary WriteOnnxInt8(TrainedModel& model, const std::string& path);
 /// Writes `model` as a TorchScript module (torch.jit.load / torch::jit::load; forward(x) as for
 /// ONNX), scripted from generated TorchScript source with the weights as parameters.
 ExportSummary WriteTorchScript(TrainedModel& model, const std::string& path);
