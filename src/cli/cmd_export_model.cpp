@@ -68,9 +68,10 @@ std::string StudyModelBytes(const ExportModelArgs& a) {
   if (!config || !config->contains("evaluator")) {
     throw StoreError(fmt::format("study '{}' has no stored config", a.study_path));
   }
-  fmt::print("trial {}: no weights kept in the study; retraining it with its seed {} (same data "
-             "split and settings as the study)\n",
-             trial.id, trial.seed);
+  fmt::print(
+      "trial {}: no weights kept in the study; retraining it with its seed {} (same data "
+      "split and settings as the study)\n",
+      trial.id, trial.seed);
   std::fflush(stdout);
   return RetrainWeights((*config)["evaluator"], trial.params, trial.seed);
 }
@@ -81,8 +82,8 @@ int RunExportModel(const ExportModelArgs& a) {
   }
   const nn::ExportFormat& format = nn::FindExportFormat(a.format);
   const std::string bytes = a.study_path.empty() ? ReadBytes(a.weights_path) : StudyModelBytes(a);
-  nn::TrainedModel model = nn::DeserializeTrainedModel(
-      bytes, a.study_path.empty() ? a.weights_path : a.study_path);
+  nn::TrainedModel model =
+      nn::DeserializeTrainedModel(bytes, a.study_path.empty() ? a.weights_path : a.study_path);
   const nn::ExportSummary summary = format.write(model, a.out_path);
   const nn::CostReport cost = nn::AnalyzeCost(model.arch);
   if (summary.params != cost.params) {

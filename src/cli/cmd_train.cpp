@@ -48,10 +48,11 @@ int RunTrain(const TrainArgs& args) {
         {args.arch_path, 0, 0});
   }
   if (arch.classes != data.classes) {
-    throw ConfigError(fmt::format("architecture has {} classes, dataset {} has {}; set \"classes\": "
-                                  "{} in the architecture file",
-                                  arch.classes, data.dataset, data.classes, data.classes),
-                      {args.arch_path, 0, 0});
+    throw ConfigError(
+        fmt::format("architecture has {} classes, dataset {} has {}; set \"classes\": "
+                    "{} in the architecture file",
+                    arch.classes, data.dataset, data.classes, data.classes),
+        {args.arch_path, 0, 0});
   }
   const nn::CostReport cost = nn::AnalyzeCost(arch);
   fmt::print("dataset {}: {} train / {} validation images{}; {} threads, seed {}\n", data.dataset,

@@ -1,6 +1,8 @@
 // The user dataset formats: an image folder (decoded and resized with Debian's libstb) and NumPy
 // arrays (.npy parsed here, .npz through libzip). Takes the user's files, produces raw Datasets
 // (uint8, or float 0..255) for LoadSplits; every bad input is a DatasetError naming its file.
+#include "user_datasets.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <stb/stb_image.h>
@@ -15,7 +17,6 @@
 #include <memory>
 
 #include "symnas/common/error.hpp"
-#include "user_datasets.hpp"
 
 namespace symnas::nn {
 namespace {
@@ -30,7 +31,8 @@ namespace fs = std::filesystem;
 
 bool IsImageFile(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
 }
 
@@ -50,12 +52,13 @@ torch::Tensor DecodeImage(const std::string& path, int channels, const ImageOpti
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load(path.c_str(), &w, &h, &file_channels, channels), &stbi_image_free);
   if (!pixels) Fail(path, fmt::format("cannot be decoded as an image ({})", stbi_failure_reason()));
-  auto hwc = torch::from_blob(pixels.get(), {std::int64_t{h}, std::int64_t{w}, std::int64_t{channels}},
-                              torch::kUInt8)
-                 .clone();
+  auto hwc =
+      torch::from_blob(pixels.get(), {std::int64_t{h}, std::int64_t{w}, std::int64_t{channels}},
+                       torch::kUInt8)
+          .clone();
   if (o.height > 0 && (h != o.height || w != o.width)) {
-    auto out = torch::empty(
-        {std::int64_t{o.height}, std::int64_t{o.width}, std::int64_t{channels}}, torch::kUInt8);
+    auto out = torch::empty({std::int64_t{o.height}, std::int64_t{o.width}, std::int64_t{channels}},
+                            torch::kUInt8);
     if (stbir_resize_uint8(pixels.get(), w, h, 0, out.data_ptr<std::uint8_t>(), o.width, o.height,
                            0, channels) == 0) {
       Fail(path, fmt::format("could not be resized from {}x{} to {}x{}", h, w, o.height, o.width));
@@ -86,8 +89,8 @@ Dataset ReadImageFolder(const std::string& dir, const ImageOptions& o) {
     throw DatasetError(fmt::format("image folder '{}' does not exist", dir), {dir, 0, 0});
   }
   if ((o.height > 0) != (o.width > 0) || o.height < 0 || o.width < 0) {
-    throw ConfigError(fmt::format("image_size {}x{}: give both height and width, each >= 1",
-                                  o.height, o.width));
+    throw ConfigError(
+        fmt::format("image_size {}x{}: give both height and width, each >= 1", o.height, o.width));
   }
   if (o.channels != 0 && o.channels != 1 && o.channels != 3) {
     throw ConfigError(fmt::format("channels {}: must be 1 (grey) or 3 (RGB)", o.channels));
@@ -160,7 +163,8 @@ constexpr NpyDtype kNpyDtypes[] = {
 };
 
 // The value of `key` in the header dict, up to the next top-level comma or closing brace.
-std::string HeaderValue(const std::string& header, const std::string& key, const std::string& path) {
+std::string HeaderValue(const std::string& header, const std::string& key,
+                        const std::string& path) {
   const std::size_t at = header.find("'" + key + "'");
   if (at == std::string::npos) Fail(path, fmt::format("has no '{}' in its .npy header", key));
   std::size_t v = header.find(':', at) + 1;
@@ -263,9 +267,9 @@ Dataset DatasetFromArrays(torch::Tensor images, torch::Tensor labels,
                                   fmt::join(images.sizes(), ", ")));
   }
   if (labels.dim() != 1 || !c10::isIntegralType(labels.scalar_type(), false)) {
-    Fail(labels_path, fmt::format("must hold integer labels of shape (N,), has {} of shape ({})",
-                                  c10::toString(labels.scalar_type()),
-                                  fmt::join(labels.sizes(), ", ")));
+    Fail(labels_path,
+         fmt::format("must hold integer labels of shape (N,), has {} of shape ({})",
+                     c10::toString(labels.scalar_type()), fmt::join(labels.sizes(), ", ")));
   }
   if (labels.size(0) != images.size(0)) {
     Fail(labels_path, fmt::format("has {} labels, '{}' has {} images; they must match",
@@ -298,11 +302,11 @@ Dataset ReadNpz(const std::string& path) {
   auto member = [&](const std::string& name) {
     zip_stat_t st;
     if (zip_stat(archive.get(), (name + ".npy").c_str(), 0, &st) != 0) {
-      Fail(path, fmt::format("has no array '{}' (numpy.savez(file, images=..., labels=...))",
-                             name));
+      Fail(path,
+           fmt::format("has no array '{}' (numpy.savez(file, images=..., labels=...))", name));
     }
-    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> f(
-        zip_fopen_index(archive.get(), st.index, 0), &zip_fclose);
+    std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> f(zip_fopen_index(archive.get(), st.index, 0),
+                                                        &zip_fclose);
     std::vector<char> bytes(st.size);
     if (!f || zip_fread(f.get(), bytes.data(), st.size) != static_cast<zip_int64_t>(st.size)) {
       Fail(path, fmt::format("is truncated or corrupt in member '{}.npy'", name));
@@ -315,7 +319,8 @@ Dataset ReadNpz(const std::string& path) {
 
 Dataset LoadNumpyDir(const std::string& dir, Split split, const ImageOptions&) {
   if (!fs::is_directory(dir)) {
-    throw DatasetError(fmt::format("numpy dataset directory '{}' does not exist", dir), {dir, 0, 0});
+    throw DatasetError(fmt::format("numpy dataset directory '{}' does not exist", dir),
+                       {dir, 0, 0});
   }
   const std::string prefix = split == Split::kTrain ? "train" : "test";
   const fs::path npz = fs::path(dir) / (prefix + ".npz");

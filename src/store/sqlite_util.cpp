@@ -40,8 +40,7 @@ Statement& Statement::BindNull(int i) {
   return *this;
 }
 Statement& Statement::BindBlob(int i, const std::string& bytes) {
-  Check(db_,
-        sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT), "bind");
+  Check(db_, sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT), "bind");
   return *this;
 }
 Statement& Statement::Bind(int i, std::optional<double> value) {
