@@ -11,7 +11,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   libcpp-httplib-dev chromium
   dataset-fashion-mnist python3-torch python3-optuna python3-matplotlib python3-numpy
+  libstb-dev libzip-dev libonnx-dev libprotobuf-dev python3-onnx libopencv-dnn-dev
 )
+# Node.js (for onnxruntime-node in the export tests): Debian's unless a node with npm is present.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
@@ -35,4 +38,11 @@ for name in libblas.so.3 liblapack.so.3; do
     "${sudo_cmd[@]}" update-alternatives --set "${name}-${arch}" "$target" >/dev/null
   fi
 done
+# onnxruntime-node (npm), project-local, for the export tests (tests/nn/check_onnxruntime.cjs).
+# ONNXRUNTIME_NODE_INSTALL=skip: its install script must not download GPU files.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [[ ! -d $root/tools/onnxruntime/node_modules/onnxruntime-node ]]; then
+  echo "setup: installing onnxruntime-node into tools/onnxruntime"
+  (cd "$root/tools/onnxruntime" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund)
+fi
 echo "setup: done (BLAS: $(readlink -f /usr/lib/${arch}/libblas.so.3))"

@@ -183,7 +183,11 @@ search::StudyOutcome RunWorker(const search::StudyConfig& config, store::StudySt
   options.label = w.label;
   options.stale_after_s = w.stale_after_s;
   options.print_best = !w.no_summary;
-  search::Driver driver(config.space, factory, *evaluator, *objective, store, options);
+  // Model out: a cnn study keeps the weights of its best trials (keep_weights, docs/nn.md); each
+  // worker hands over the weights it trained itself.
+  auto keeping = MakeStudyRecorder(config.evaluator, *evaluator, store);
+  search::StudyRecorder& recorder = keeping ? *keeping : static_cast<search::StudyRecorder&>(store);
+  search::Driver driver(config.space, factory, *evaluator, *objective, recorder, options);
   return driver.Run();
 }
 

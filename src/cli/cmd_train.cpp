@@ -1,5 +1,6 @@
 // `symnas train`: loads an architecture file and a dataset, trains the network, prints a
-// per-epoch table and the metrics (cost analytics included), optionally writes them as JSON.
+// per-epoch table and the metrics (cost analytics included), optionally writes them as JSON and
+// the trained model (--save, for export-model --weights).
 #include <fmt/core.h>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include "commands.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/nn/cost.hpp"
+#include "symnas/nn/export.hpp"
 #include "symnas/nn/trainer.hpp"
 
 namespace symnas::cli {
@@ -21,6 +23,7 @@ struct TrainArgs {
   std::uint64_t seed = 0;
   bool test = false;
   std::string json_path;
+  std::string save_path;
 };
 
 void PrintEpoch(const nn::EpochRecord& e) {
@@ -44,6 +47,13 @@ int RunTrain(const TrainArgs& args) {
                     data.input.channels, data.input.height, data.input.width),
         {args.arch_path, 0, 0});
   }
+  if (arch.classes != data.classes) {
+    throw ConfigError(
+        fmt::format("architecture has {} classes, dataset {} has {}; set \"classes\": "
+                    "{} in the architecture file",
+                    arch.classes, data.dataset, data.classes, data.classes),
+        {args.arch_path, 0, 0});
+  }
   const nn::CostReport cost = nn::AnalyzeCost(arch);
   fmt::print("dataset {}: {} train / {} validation images{}; {} threads, seed {}\n", data.dataset,
              data.train.Size(), data.val.Size(),
@@ -58,6 +68,16 @@ int RunTrain(const TrainArgs& args) {
   options.seed = args.seed;
   options.evaluate_test = args.test;
   options.on_epoch = &PrintEpoch;
+  if (!args.save_path.empty()) {
+    options.on_trained = [&](const nn::Arch& a, std::uint64_t seed, torch::nn::Sequential& best) {
+      const std::string bytes =
+          nn::SerializeTrainedModel(nn::MakeTrainedModel(a, best, data, seed));
+      std::ofstream out(args.save_path, std::ios::binary);
+      if (!out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+        throw ConfigError(fmt::format("cannot write '{}'", args.save_path), {args.save_path, 0, 0});
+      }
+    };
+  }
   const nn::TrainReport report = nn::Train(arch, data, options);
   fmt::print("\nstop reason          {}\n", report.stop_reason);
   fmt::print("best epoch           {}\n", report.best_epoch);
@@ -79,6 +99,10 @@ int RunTrain(const TrainArgs& args) {
     if (!out) throw ConfigError(fmt::format("cannot write '{}'", args.json_path));
     out << j.dump(2) << "\n";
   }
+  if (!args.save_path.empty() && !report.diverged) {
+    fmt::print("model saved          {} (symnas export-model --weights {} --format onnx ...)\n",
+               args.save_path, args.save_path);
+  }
   return report.diverged ? 1 : 0;
 }
 
@@ -95,6 +119,16 @@ void AddTrainCommand(CLI::App& sub, CommandRun& run) {
   sub.add_option("--dataset", args->data.dataset, "Dataset format: " + datasets)
       ->capture_default_str();
   sub.add_option("--data-dir", args->data.dir, "Dataset directory (default: the format's)");
+  sub.add_option_function<std::vector<int>>(
+         "--image-size",
+         [args](const std::vector<int>& hw) {
+           args->data.image.height = hw[0];
+           args->data.image.width = hw[1];
+         },
+         "image_folder: resize every image to HEIGHT WIDTH")
+      ->expected(2);
+  sub.add_option("--channels", args->data.image.channels,
+                 "image_folder: 1 (grey) or 3 (RGB); default: as the first image");
   sub.add_option("--epochs", args->epochs, "Override the architecture's maximum epochs");
   sub.add_option("--val-size", args->data.validation_size,
                  "Validation images carved (seeded) from the training data")
@@ -110,6 +144,8 @@ void AddTrainCommand(CLI::App& sub, CommandRun& run) {
       ->capture_default_str();
   sub.add_flag("--test", args->test, "Also report test-set accuracy (final reports only)");
   sub.add_option("--json", args->json_path, "Write curves and metrics as JSON to this file");
+  sub.add_option("--save", args->save_path,
+                 "Write the trained model (best epoch) to this file, for export-model --weights");
   run = [args] { return RunTrain(*args); };
 }
 

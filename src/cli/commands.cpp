@@ -24,6 +24,7 @@ void AddBenchCommand(CLI::App& sub, CommandRun& run);
 void AddExplainCommand(CLI::App& sub, CommandRun& run);
 void AddDashboardCommand(CLI::App& sub, CommandRun& run);
 void AddReportCommand(CLI::App& sub, CommandRun& run);
+void AddExportModelCommand(CLI::App& sub, CommandRun& run);
 
 const std::vector<CommandEntry>& Commands() {
   static const std::vector<CommandEntry> kCommands = {
@@ -39,6 +40,9 @@ const std::vector<CommandEntry>& Commands() {
       {"export", "Export the trials of a study as CSV or JSON", &AddExportCommand},
       {"train", "Train one network (architecture file) on a dataset; print curves and metrics",
        SYMNAS_FULL_ONLY(AddTrainCommand)},
+      {"export-model",
+       "Export a trained network (study trial or train --save file) as ONNX or TorchScript",
+       SYMNAS_FULL_ONLY(AddExportModelCommand)},
       {"cost", "Print the cost analytics (FLOPs, params, memory, size, latency) of a network",
        SYMNAS_FULL_ONLY(AddCostCommand)},
       {"hw", "Hardware cost models: estimate, fit, validate-nb201, probe, lut-check",

@@ -1,6 +1,6 @@
 // Evaluator kinds of the CLI: synthetic test functions and the NAS-Bench-201 table (always), the
 // CNN trainer (nn layer) with its hardware view (device profile, storage precision, latency from
-// an hw estimator).
+// an hw estimator), and the study recorder that keeps the trained weights of the best trials.
 #include "evaluator_kinds.hpp"
 
 #include <fmt/core.h>
@@ -21,6 +21,7 @@
 #include "symnas/tabular/nb201_search.hpp"
 #ifdef SYMNAS_HAVE_NN
 #include "symnas/nn/evaluator.hpp"
+#include "symnas/nn/export.hpp"
 #endif
 #ifdef SYMNAS_HW_HAVE_TORCH
 #include "symnas/hw/torch_timer.hpp"
@@ -164,11 +165,31 @@ std::unique_ptr<search::Evaluator> MakeNb201(const nlohmann::json& options) {
 }
 
 #ifdef SYMNAS_HAVE_NN
+/// Trained weights a training evaluator left behind, by training seed (trial seeds are unique
+/// within a study), until the recorder takes them.
+class WeightInbox {
+ public:
+  void Put(std::uint64_t seed, std::string bytes) { by_seed_[seed] = std::move(bytes); }
+  std::optional<std::string> Take(std::uint64_t seed) {
+    auto it = by_seed_.find(seed);
+    if (it == by_seed_.end()) return std::nullopt;
+    std::string bytes = std::move(it->second);
+    by_seed_.clear();  // weights of trials that were not taken (failed, pruned) are dropped
+    return bytes;
+  }
+
+ private:
+  std::map<std::uint64_t, std::string> by_seed_;
+};
+
 /// Adds study-wide fixed parameters (e.g. epochs) to every candidate that lacks them.
 class FixedParamsEvaluator : public search::Evaluator {
  public:
-  FixedParamsEvaluator(std::unique_ptr<search::Evaluator> inner, search::Params fixed)
-      : inner_(std::move(inner)), fixed_(std::move(fixed)) {}
+  FixedParamsEvaluator(std::unique_ptr<search::Evaluator> inner, search::Params fixed,
+                       std::shared_ptr<WeightInbox> inbox = nullptr)
+      : inner_(std::move(inner)), fixed_(std::move(fixed)), inbox_(std::move(inbox)) {}
+  /// Where trained weights arrive (nullptr: none are kept).
+  WeightInbox* inbox() const { return inbox_.get(); }
   std::map<std::string, double> EstimateCosts(const search::Params& params) override {
     return inner_->EstimateCosts(With(params));
   }
@@ -187,6 +208,47 @@ class FixedParamsEvaluator : public search::Evaluator {
   }
   std::unique_ptr<search::Evaluator> inner_;
   search::Params fixed_;
+  std::shared_ptr<WeightInbox> inbox_;
+};
+
+/// StudyStore plus weight keeping: after FinishTrial, a completed trial's weights (if its
+/// evaluator left any) are saved and only the best `keep_` kept.
+class WeightKeepingRecorder : public search::StudyRecorder {
+ public:
+  WeightKeepingRecorder(store::StudyStore& store, WeightInbox& inbox, int keep)
+      : store_(store), inbox_(inbox), keep_(keep) {}
+  std::vector<search::TrialRecord> LoadTrials() override { return store_.LoadTrials(); }
+  std::vector<search::SpaceEdit> LoadSpaceEdits() override { return store_.LoadSpaceEdits(); }
+  std::optional<nlohmann::json> LoadStrategyState() override { return store_.LoadStrategyState(); }
+  void BeginTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
+                  const nlohmann::json& strategy_state) override {
+    store_.BeginTrial(trial, edits, strategy_state);
+  }
+  void FinishTrial(const search::TrialRecord& trial, const std::vector<search::SpaceEdit>& edits,
+                   const search::TrialAnnotations& annotations,
+                   const nlohmann::json& strategy_state) override {
+    store_.FinishTrial(trial, edits, annotations, strategy_state);
+    std::optional<std::string> weights = inbox_.Take(trial.seed);
+    if (weights && trial.status == search::TrialStatus::kComplete) {
+      store_.SaveWeights(trial.id, "symnas_model/1", *weights, keep_);
+    }
+  }
+  void MarkInterrupted(std::int64_t trial_id, const std::string& error) override {
+    store_.MarkInterrupted(trial_id, error);
+  }
+  void Exclusive(const std::function<void()>& work) override { store_.Exclusive(work); }
+  std::vector<search::TrialRecord> LoadTrialsFrom(std::int64_t first_id) override {
+    return store_.LoadTrialsFrom(first_id);
+  }
+  std::int64_t StateVersion() override { return store_.StateVersion(); }
+  void Heartbeat(std::int64_t trial_id, double unix_s) override {
+    store_.Heartbeat(trial_id, unix_s);
+  }
+
+ private:
+  store::StudyStore& store_;
+  WeightInbox& inbox_;
+  int keep_;
 };
 
 /// `precision:` of the cnn evaluator; without it int8 for a device with flash (a
@@ -252,20 +314,23 @@ nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
 }
 
 /// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table.
-/// Options: dataset, dir, validation_size, train_subset, val_subset, split_seed, threads,
+/// Options: dataset, dir, image_size ([h, w], image_folder), channels (1 or 3, image_folder),
+/// validation_size, train_subset, val_subset, split_seed, threads,
 /// epochs (a fixed template parameter of every candidate unless the space sets it); hardware:
 /// device, precision, latency (see docs/hw.md, "Budgets in a study").
 std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
-  static const char* kOptions[] = {"kind",         "dataset",    "dir",        "validation_size",
-                                   "train_subset", "val_subset", "split_seed", "threads",
-                                   "epochs",       "device",     "precision",  "latency"};
+  static const char* kOptions[] = {"kind",       "dataset",         "dir",          "image_size",
+                                   "channels",   "validation_size", "train_subset", "val_subset",
+                                   "split_seed", "threads",         "epochs",       "device",
+                                   "precision",  "latency",         "keep_weights"};
   for (const auto& [key, value] : options.items()) {
     bool known = false;
     for (const char* k : kOptions) known |= key == k;
     if (!known) {
       throw ConfigError(fmt::format(
-          "evaluator 'cnn' has no option '{}' (options: dataset, dir, validation_size, "
-          "train_subset, val_subset, split_seed, threads, epochs, device, precision, latency)",
+          "evaluator 'cnn' has no option '{}' (options: dataset, dir, image_size, channels, "
+          "validation_size, train_subset, val_subset, split_seed, threads, epochs, device, "
+          "precision, latency, keep_weights)",
           key));
     }
   }
@@ -292,6 +357,15 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   nn::DataOptions data;
   data.dataset = options.value("dataset", data.dataset);
   data.dir = options.value("dir", data.dir);
+  if (options.contains("image_size")) {
+    const auto size = options["image_size"].get<std::vector<int>>();
+    if (size.size() != 2) {
+      throw ConfigError("evaluator 'cnn': image_size must be [height, width], e.g. [32, 32]");
+    }
+    data.image.height = size[0];
+    data.image.width = size[1];
+  }
+  data.image.channels = options.value("channels", data.image.channels);
   data.validation_size = options.value("validation_size", data.validation_size);
   data.train_subset = options.value("train_subset", data.train_subset);
   data.val_subset = options.value("val_subset", data.val_subset);
@@ -301,11 +375,19 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   nn::TrainOptions train;
   train.threads = options.value("threads", train.threads);
   auto splits = std::make_shared<const nn::DataSplits>(nn::LoadSplits(data));
+  std::shared_ptr<WeightInbox> inbox;
+  if (KeepWeightsCount(options) != 0) {
+    inbox = std::make_shared<WeightInbox>();
+    train.on_trained = [inbox, splits](const nn::Arch& arch, std::uint64_t seed,
+                                       torch::nn::Sequential& best) {
+      inbox->Put(seed, nn::SerializeTrainedModel(nn::MakeTrainedModel(arch, best, *splits, seed)));
+    };
+  }
   search::Params fixed;
   if (options.contains("epochs")) fixed["epochs"] = options["epochs"].get<std::int64_t>();
   return std::make_unique<FixedParamsEvaluator>(
       std::make_unique<nn::TrainingEvaluator>(std::move(splits), train, std::move(hardware)),
-      std::move(fixed));
+      std::move(fixed), std::move(inbox));
 }
 #endif
 
@@ -342,6 +424,58 @@ std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config) {
     valid += (valid.empty() ? "" : ", ") + std::string(k.name);
   }
   throw UnknownNameError(UnknownNameMessage("evaluator kind", kind, valid));
+}
+
+int KeepWeightsCount(const nlohmann::json& config) {
+  if (!config.contains("keep_weights")) return 1;
+  const nlohmann::json& v = config["keep_weights"];
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() < 1000000) {
+    return static_cast<int>(v.get<std::int64_t>());
+  }
+  if (v == "best") return 1;
+  if (v == "all") return -1;
+  if (v == "none") return 0;
+  throw ConfigError(
+      fmt::format("evaluator option keep_weights: {} is not one of best, all, none "
+                  "or a number of trials k >= 0",
+                  v.dump()));
+}
+
+std::unique_ptr<search::StudyRecorder> MakeStudyRecorder(const nlohmann::json& evaluator_config,
+                                                         search::Evaluator& evaluator,
+                                                         store::StudyStore& store) {
+#ifndef SYMNAS_HAVE_NN
+  return nullptr;
+#else
+  auto* fixed = dynamic_cast<FixedParamsEvaluator*>(&evaluator);
+  if (fixed == nullptr || fixed->inbox() == nullptr) return nullptr;
+  return std::make_unique<WeightKeepingRecorder>(store, *fixed->inbox(),
+                                                 KeepWeightsCount(evaluator_config));
+#endif
+}
+
+std::string RetrainWeights(const nlohmann::json& evaluator_config, const search::Params& params,
+                           std::uint64_t seed) {
+#ifndef SYMNAS_HAVE_NN
+  throw ConfigError("this symnas was built without libtorch: it cannot retrain a network");
+#else
+  nlohmann::json config = evaluator_config;
+  config["keep_weights"] = "all";
+  auto evaluator = MakeEvaluator(config);
+  auto* fixed = dynamic_cast<FixedParamsEvaluator*>(evaluator.get());
+  if (fixed == nullptr || fixed->inbox() == nullptr) {
+    throw ConfigError(
+        fmt::format("evaluator kind '{}' trains no network; only 'cnn' studies "
+                    "have models to export",
+                    config.value("kind", std::string("?"))));
+  }
+  const search::EvalResult result = evaluator->Evaluate(params, seed);
+  std::optional<std::string> weights = fixed->inbox()->Take(seed);
+  if (result.status != search::TrialStatus::kComplete || !weights) {
+    throw Error("TrainError", fmt::format("retraining failed: {}", result.error));
+  }
+  return *weights;
+#endif
 }
 
 std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config) {

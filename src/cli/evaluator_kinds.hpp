@@ -2,12 +2,18 @@
 // mapping ({kind: synthetic, function: branin, ...}).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include "symnas/search/driver.hpp"
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/study_config.hpp"
+#include "symnas/store/study_store.hpp"
 
 namespace symnas::cli {
 
@@ -23,6 +29,23 @@ const std::vector<EvaluatorKind>& EvaluatorKinds();
 /// Builds the evaluator of `config` (its "kind" looked up in the table); UnknownNameError
 /// listing the kinds otherwise.
 std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config);
+/// The recorder a study runs with: `store`, plus the trained weights of the `cnn` evaluator's
+/// trials kept per its `keep_weights` option (best, an integer k, all, none; default best): after
+/// each completed trial its weights are stored and only the best k kept (docs/nn.md, "Model out").
+/// Weights are written right after their trial's row, in their own transaction: a crash between
+/// leaves a complete trial without weights, which export-model retrains.
+std::unique_ptr<search::StudyRecorder> MakeStudyRecorder(const nlohmann::json& evaluator_config,
+                                                         search::Evaluator& evaluator,
+                                                         store::StudyStore& store);
+/// Trains `params` with `seed` through a fresh evaluator of `evaluator_config` (a `cnn` one),
+/// exactly as the study trained that trial, and returns the weights (symnas_model/1 bytes).
+/// ConfigError for another kind; Error if the training fails.
+std::string RetrainWeights(const nlohmann::json& evaluator_config, const search::Params& params,
+                           std::uint64_t seed);
+/// How many trials' weights `keep_weights` keeps: -1 all, 0 none, k (best = 1). ConfigError for
+/// anything else.
+int KeepWeightsCount(const nlohmann::json& evaluator_config);
+
 /// MakeEvaluator(config.evaluator) with its errors located in the study's YAML file (at the
 /// option they name, e.g. `epochs:`, else at `evaluator:`).
 std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config);

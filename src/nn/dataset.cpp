@@ -1,5 +1,6 @@
-// Dataset readers (IDX via zlib, CIFAR-10 binary), the format table, the seeded validation
-// split, subsets and standardisation. Takes files on disk, produces DataSplits.
+// Dataset readers (IDX via zlib, CIFAR-10 binary; the user formats are in user_datasets.cpp), the
+// format table, the seeded validation split, subsets and standardisation. Takes files on disk,
+// produces DataSplits.
 #include "symnas/nn/dataset.hpp"
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "symnas/common/error.hpp"
+#include "user_datasets.hpp"
 
 namespace symnas::nn {
 namespace {
@@ -65,7 +67,7 @@ void RequireDir(const std::string& dir, const std::string& how_to_set = "pass --
   }
 }
 
-Dataset LoadIdxDir(const std::string& dir, Split split) {
+Dataset LoadIdxDir(const std::string& dir, Split split, const ImageOptions&) {
   RequireDir(dir);
   const std::string prefix = split == Split::kTrain ? "train" : "t10k";
   const std::string images = prefix + "-images-idx3-ubyte";
@@ -74,7 +76,7 @@ Dataset LoadIdxDir(const std::string& dir, Split split) {
   return ReadIdxPair(images_path, FindFile(dir, {labels + ".gz", labels}));
 }
 
-Dataset LoadCifarDir(const std::string& dir, Split split) {
+Dataset LoadCifarDir(const std::string& dir, Split split, const ImageOptions&) {
   RequireDir(dir);
   std::vector<std::string> paths;
   if (split == Split::kTest) {
@@ -95,7 +97,8 @@ Dataset Take(const Dataset& d, const std::vector<std::int64_t>& idx, std::size_t
              std::size_t end) {
   auto index = torch::tensor(std::vector<std::int64_t>(idx.begin() + begin, idx.begin() + end),
                              torch::kLong);
-  return {d.images.index_select(0, index), d.labels.index_select(0, index)};
+  return {d.images.index_select(0, index), d.labels.index_select(0, index), d.class_names,
+          d.classes};
 }
 
 }  // namespace
@@ -161,7 +164,7 @@ Dataset ReadIdxPair(const std::string& images_path, const std::string& labels_pa
                                    labels.size(0), labels_path, images.size(0), images_path),
                        {labels_path, 0, 0});
   }
-  return {images.unsqueeze(1).contiguous(), labels.to(torch::kLong)};
+  return {images.unsqueeze(1).contiguous(), labels.to(torch::kLong), {}, 0};
 }
 
 Dataset ReadCifar10Files(const std::vector<std::string>& paths) {
@@ -187,7 +190,7 @@ Dataset ReadCifar10Files(const std::vector<std::string>& paths) {
     images.push_back(all.narrow(1, 1, kRecord - 1).reshape({n, 3, 32, 32}));
     labels.push_back(lab);
   }
-  return {torch::cat(images).contiguous(), torch::cat(labels)};
+  return {torch::cat(images).contiguous(), torch::cat(labels), {}, 0};
 }
 
 const std::vector<DatasetFormat>& DatasetFormats() {
@@ -198,12 +201,14 @@ const std::vector<DatasetFormat>& DatasetFormats() {
        {1, 28, 28},
        10,
        true,
+       false,
        &LoadIdxDir},
       {"mnist",
        "MNIST digits, IDX files (gz or raw), 28x28 grey, 10 classes (no flips)",
        "/usr/share/datasets/mnist",
        {1, 28, 28},
        10,
+       false,
        false,
        &LoadIdxDir},
       {"cifar10",
@@ -212,7 +217,26 @@ const std::vector<DatasetFormat>& DatasetFormats() {
        {3, 32, 32},
        10,
        true,
+       false,
        &LoadCifarDir},
+      {"image_folder",
+       "your images: dir/<class>/*.png|jpg|jpeg|bmp (or dir/train/<class>, dir/test/<class>); "
+       "grey or RGB, resized to image_size",
+       "",
+       {0, 0, 0},
+       0,
+       false,
+       true,
+       &LoadImageFolderDir},
+      {"numpy",
+       "your arrays: dir/train_images.npy + train_labels.npy (N x H x W[x C], uint8 or float32 "
+       "0..1) or dir/train.npz (images, labels); test_* / test.npz for the test split",
+       "",
+       {0, 0, 0},
+       0,
+       false,
+       false,
+       &LoadNumpyDir},
   };
   return kFormats;
 }
@@ -240,11 +264,23 @@ std::vector<std::int64_t> SeededPermutation(std::int64_t n, std::uint64_t seed) 
 DataSplits LoadSplits(const DataOptions& o) {
   const DatasetFormat& format = FindDatasetFormat(o.dataset);
   const std::string dir = o.dir.empty() ? format.default_dir : o.dir;
+  if (dir.empty()) {
+    throw ConfigError(
+        fmt::format("dataset '{}' needs a directory (dir: in the evaluator, or "
+                    "--data-dir)",
+                    format.name));
+  }
+  if (!format.takes_image_options && !o.image.Empty()) {
+    throw ConfigError(
+        fmt::format("dataset '{}' takes no image_size/channels (only image_folder "
+                    "resizes or converts images)",
+                    format.name));
+  }
   if (o.validation_size < 1 || o.train_subset < 0 || o.val_subset < 0) {
     throw ConfigError("validation size must be >= 1 and subset sizes >= 0");
   }
   RequireDir(dir, o.dir_option);
-  Dataset full = format.load(dir, Split::kTrain);
+  Dataset full = format.load(dir, Split::kTrain, o.image);
   const std::int64_t n = full.Size();
   if (o.validation_size >= n) {
     throw ConfigError(fmt::format("validation size {} leaves no training data ({} images in {})",
@@ -257,8 +293,10 @@ DataSplits LoadSplits(const DataOptions& o) {
       o.train_subset > 0 ? std::min<std::size_t>(perm.size(), n_val + o.train_subset) : perm.size();
   DataSplits s;
   s.dataset = format.name;
-  s.input = format.input;
-  s.classes = format.classes;
+  s.input = {static_cast<int>(full.images.size(1)), static_cast<int>(full.images.size(2)),
+             static_cast<int>(full.images.size(3))};
+  s.classes = format.classes > 0 ? format.classes : full.classes;
+  s.class_names = full.class_names;
   s.flips_meaningful = format.flips_meaningful;
   s.val = Take(full, perm, 0, val_end);
   s.train = Take(full, perm, n_val, train_end);
@@ -269,10 +307,34 @@ DataSplits LoadSplits(const DataOptions& o) {
   auto standardise = [&](const torch::Tensor& u8) {
     return u8.to(torch::kFloat).div_(255.0f).sub_(mean).div_(std).contiguous();
   };
+  for (std::int64_t c = 0; c < mean.numel(); ++c) {
+    s.mean.push_back(mean.flatten()[c].item<float>());
+    s.std.push_back(std.flatten()[c].item<float>());
+  }
   s.train.images = train_f.sub_(mean).div_(std).contiguous();
   s.val.images = standardise(s.val.images);
   if (o.load_test) {
-    Dataset test = format.load(dir, Split::kTest);
+    Dataset test = format.load(dir, Split::kTest, o.image);
+    if (!test.class_names.empty() && test.class_names != full.class_names) {
+      throw DatasetError(
+          fmt::format("the test split of '{}' has classes [{}], the training split "
+                      "[{}]; they must be the same",
+                      dir, fmt::join(test.class_names, ", "), fmt::join(full.class_names, ", ")),
+          {dir, 0, 0});
+    }
+    if (test.images.sizes().slice(1) != full.images.sizes().slice(1)) {
+      throw DatasetError(fmt::format("the test images of '{}' are {}, the training images {} "
+                                     "(C x H x W)",
+                                     dir, fmt::join(test.images.sizes().slice(1), " x "),
+                                     fmt::join(full.images.sizes().slice(1), " x ")),
+                         {dir, 0, 0});
+    }
+    if (test.Size() > 0 && test.labels.max().item<std::int64_t>() >= s.classes) {
+      throw DatasetError(fmt::format("the test split of '{}' has label {}, the training data only "
+                                     "{} classes",
+                                     dir, test.labels.max().item<std::int64_t>(), s.classes),
+                         {dir, 0, 0});
+    }
     test.images = standardise(test.images);
     s.test = std::move(test);
   }

@@ -215,6 +215,7 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
     report.val_loss = b.val_loss;
     report.val_accuracy = b.val_acc;
     if (options.evaluate_test) report.test_accuracy = EvaluateModule(model, *data.test).second;
+    if (options.on_trained && !report.diverged) options.on_trained(arch, options.seed, model);
   }
   std::int64_t images = 0;
   for (std::size_t i = 0; i < report.epochs.size(); ++i) images += data.train.Size();

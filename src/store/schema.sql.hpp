@@ -1,12 +1,26 @@
-// The study database schema, version 3 (kSchemaVersion; 2 added the statuses pruned, rejected;
-// 3 the worker columns of trials). Documented in docs/search.md; tables
+// The study database schema, version kSchemaVersion (2 added the statuses pruned, rejected;
+// kWorkersSchemaVersion the worker columns of trials; kWeightsSchemaVersion the weights table).
+// Documented in docs/search.md; tables
 // are only ever added or extended with nullable columns in later versions (migrations by
 // version number in sqlite_store.cpp).
 #pragma once
 
+#include <string>
+
 namespace symnas::store {
 
-inline constexpr const char* kSchemaSql = R"sql(
+/// The weights table (kWeightsSchemaVersion), also created alone by its migration.
+inline constexpr const char* kWeightsTableSql = R"sql(
+CREATE TABLE IF NOT EXISTS weights (
+  trial_id     INTEGER PRIMARY KEY REFERENCES trials(id),  -- kept per the keep_weights option
+  format       TEXT NOT NULL,                 -- symnas_model/1: nn::SerializeTrainedModel bytes
+  bytes        BLOB NOT NULL,
+  saved_unix_s REAL NOT NULL
+);
+)sql";
+
+/// Every table of the current version but the weights table (kSchemaSql below is both).
+inline constexpr const char* kBaseSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,            -- schema_version, created_unix_s, writer
   value TEXT NOT NULL
@@ -84,5 +98,8 @@ CREATE INDEX IF NOT EXISTS diagnoses_trial ON diagnoses(trial_id);
 CREATE INDEX IF NOT EXISTS actions_trial ON actions(trial_id);
 CREATE INDEX IF NOT EXISTS rule_weights_trial ON rule_weights(trial_id);
 )sql";
+
+/// The whole current schema.
+inline const std::string kSchemaSql = std::string(kBaseSchemaSql) + kWeightsTableSql;
 
 }  // namespace symnas::store

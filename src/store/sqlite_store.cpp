@@ -119,10 +119,9 @@ void SqliteStudyStore::CreateSchema() {
           fmt::format("schema version {} is newer than this build's {}; use a newer symnas",
                       *version, kSchemaVersion));
     }
-    if (*version < 3) {
+    if (*version < kSchemaVersion) {
       tx.Commit();
-      if (*version < 2) MigrateTrialsToVersion2();
-      MigrateTrialsToVersion3();
+      Migrate(*version);
       return;
     }
   } else {
@@ -171,8 +170,73 @@ void SqliteStudyStore::MigrateTrialsToVersion3() {
   for (const auto& [name, type] : added) {
     if (!have.count(name)) Exec(fmt::format("ALTER TABLE trials ADD COLUMN {} {}", name, type));
   }
-  Exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  Exec(fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'",
+                   kWorkersSchemaVersion));
   tx.Commit();
+}
+
+void SqliteStudyStore::Migrate(int from_version) {
+  // Migrations by the version they lead to, in order; each sets that version itself. A new
+  // version is one more row; renumbering one is changing its number here and in study_store.hpp.
+  struct Migration {
+    int to_version;
+    void (SqliteStudyStore::*apply)();
+  };
+  static constexpr Migration kMigrations[] = {
+      {2, &SqliteStudyStore::MigrateTrialsToVersion2},
+      {kWorkersSchemaVersion, &SqliteStudyStore::MigrateTrialsToVersion3},
+      {kWeightsSchemaVersion, &SqliteStudyStore::MigrateAddWeightsTable},
+  };
+  for (const Migration& m : kMigrations) {
+    if (from_version < m.to_version) (this->*m.apply)();
+  }
+}
+
+void SqliteStudyStore::MigrateAddWeightsTable() {
+  Transaction tx(db_);
+  Exec(kWeightsTableSql);
+  Exec(fmt::format("UPDATE meta SET value = '{}' WHERE key = 'schema_version'",
+                   kWeightsSchemaVersion));
+  tx.Commit();
+}
+
+void SqliteStudyStore::SaveWeights(std::int64_t trial_id, const std::string& format,
+                             const std::string& bytes, int keep) {
+  Transaction tx(db_);
+  Statement(db_,
+            "INSERT OR REPLACE INTO weights(trial_id, format, bytes, saved_unix_s) VALUES (?, ?, "
+            "?, (julianday('now') - 2440587.5) * 86400.0)")
+      .Bind(1, trial_id)
+      .Bind(2, format)
+      .BindBlob(3, bytes)
+      .Run();
+  if (keep >= 0) {
+    Statement(db_,
+              "DELETE FROM weights WHERE trial_id NOT IN (SELECT w.trial_id FROM weights w JOIN "
+              "trials t ON t.id = w.trial_id ORDER BY COALESCE(t.feasible, 0) DESC, "
+              "COALESCE(t.score, -1e308) DESC, t.id LIMIT ?)")
+        .Bind(1, std::int64_t{keep})
+        .Run();
+  }
+  tx.Commit();
+}
+
+std::optional<std::pair<std::string, std::string>> SqliteStudyStore::LoadWeights(std::int64_t trial_id) {
+  {  // a file from before kWeightsSchemaVersion opened read-only has no weights table
+    Statement has(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weights'");
+    if (!has.Step()) return std::nullopt;
+  }
+  Statement s(db_, "SELECT format, bytes FROM weights WHERE trial_id = ?");
+  s.Bind(1, trial_id);
+  if (!s.Step()) return std::nullopt;
+  return std::make_pair(s.Text(0), s.Blob(1));
+}
+
+std::vector<std::int64_t> SqliteStudyStore::WeightTrialIds() {
+  std::vector<std::int64_t> ids;
+  Statement s(db_, "SELECT trial_id FROM weights ORDER BY trial_id");
+  while (s.Step()) ids.push_back(s.Int(0));
+  return ids;
 }
 
 void SqliteStudyStore::CheckSchemaVersion() {

@@ -44,14 +44,22 @@ class SqliteStudyStore final : public StudyStore {
   std::optional<nlohmann::json> GetValue(const std::string& key) override;
   StudySnapshot LoadSnapshot() override;
   std::string IntegrityCheck() override;
+  void SaveWeights(std::int64_t trial_id, const std::string& format, const std::string& bytes,
+                   int keep) override;
+  std::optional<std::pair<std::string, std::string>> LoadWeights(std::int64_t trial_id) override;
+  std::vector<std::int64_t> WeightTrialIds() override;
 
  private:
   void Exec(const std::string& sql);
   void CreateSchema();
   /// Rebuilds the trials table of a version-1 file with version 2's status CHECK.
   void MigrateTrialsToVersion2();
-  /// Adds version 3's worker columns to the trials table of a version-2 file.
+  /// Adds the worker columns (kWorkersSchemaVersion) to the trials table of an older file.
   void MigrateTrialsToVersion3();
+  /// Runs, in version order, every migration past `from_version` (table in sqlite_store.cpp).
+  void Migrate(int from_version);
+  /// To kWeightsSchemaVersion: adds the weights table (kWeightsTableSql), sets that version.
+  void MigrateAddWeightsTable();
   void CheckSchemaVersion();
   void InsertEdit(const search::SpaceEdit& edit);
   void InsertState(std::int64_t trial_id, const nlohmann::json& state);

@@ -45,6 +45,10 @@ Statement& Statement::BindNull(int i) {
   Check(db_, sqlite3_bind_null(stmt_, i), "bind");
   return *this;
 }
+Statement& Statement::BindBlob(int i, const std::string& bytes) {
+  Check(db_, sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT), "bind");
+  return *this;
+}
 Statement& Statement::Bind(int i, std::optional<double> value) {
   return value ? Bind(i, *value) : BindNull(i);
 }
@@ -64,6 +68,11 @@ std::string Statement::Text(int c) const {
   const auto* p = sqlite3_column_text(stmt_, c);
   return p ? std::string(reinterpret_cast<const char*>(p),
                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+           : std::string();
+}
+std::string Statement::Blob(int c) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
            : std::string();
 }
 double Statement::Double(int c) const { return sqlite3_column_double(stmt_, c); }

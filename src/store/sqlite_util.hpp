@@ -26,12 +26,16 @@ class Statement {
   Statement& Bind(int index, std::int64_t value);
   Statement& BindNull(int index);
   Statement& Bind(int index, std::optional<double> value);
+  /// Binds bytes as a BLOB (Bind(std::string) binds TEXT).
+  Statement& BindBlob(int index, const std::string& bytes);
   /// Steps once; true when a row is available.
   bool Step();
   /// Steps until done (for statements without results).
   void Run();
 
   std::string Text(int column) const;
+  /// A BLOB (or TEXT) column's bytes.
+  std::string Blob(int column) const;
   double Double(int column) const;
   std::int64_t Int(int column) const;
   bool IsNull(int column) const;

@@ -164,7 +164,7 @@ TEST(Splits, ConfigurationErrors) {
 TEST(FashionMnist, DebianPackageFilesLoadWhenInstalled) {
   const std::string dir = FindDatasetFormat("fashion_mnist").default_dir;
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " not installed";
-  const Dataset test = FindDatasetFormat("fashion_mnist").load(dir, Split::kTest);
+  const Dataset test = FindDatasetFormat("fashion_mnist").load(dir, Split::kTest, {});
   EXPECT_EQ(test.images.sizes(), (std::vector<std::int64_t>{10000, 1, 28, 28}));
   EXPECT_EQ(test.labels.max().item<std::int64_t>(), 9);
   EXPECT_EQ(torch::bincount(test.labels)[0].item<std::int64_t>(), 1000);  // balanced classes

@@ -283,3 +283,78 @@ TEST_F(StoreTest, CrashedStudyResumesFromTheStoreLikeAnUninterruptedOne) {
 
 }  // namespace
 }  // namespace symnas::store
+
+namespace symnas::store {
+namespace {
+
+using search::TrialRecord;
+
+// A completed trial `id` with objective score `score`.
+TrialRecord ScoredTrial(std::int64_t id, double score, bool feasible = true) {
+  TrialRecord t = FullTrial();
+  t.id = id;
+  t.objective.score = score;
+  t.objective.feasible = feasible;
+  return t;
+}
+
+TEST_F(StoreTest, KeepsTheWeightsOfTheBestKTrials) {
+  auto store = StudyStore::Open(Path("w.db"));
+  const double scores[] = {0.5, 0.9, 0.7, 0.95};
+  for (std::int64_t id = 0; id < 4; ++id) {
+    const TrialRecord t = ScoredTrial(id, scores[id], id != 3);  // trial 3 is infeasible
+    store->BeginTrial(t, {}, {});
+    store->FinishTrial(t, {}, {}, {});
+    store->SaveWeights(id, "symnas_model/1", std::string("\0bytes", 6) + std::to_string(id), 2);
+  }
+  // Best two feasible: trials 1 (0.9) and 2 (0.7); the infeasible 0.95 ranks last.
+  EXPECT_EQ(store->WeightTrialIds(), (std::vector<std::int64_t>{1, 2}));
+  const auto w = store->LoadWeights(1);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->first, "symnas_model/1");
+  EXPECT_EQ(w->second, std::string("\0bytes1", 7));  // binary-safe
+  EXPECT_FALSE(store->LoadWeights(0).has_value());
+  store->SaveWeights(0, "symnas_model/1", "x", -1);  // all: nothing dropped
+  EXPECT_EQ(store->WeightTrialIds(), (std::vector<std::int64_t>{0, 1, 2}));
+  store->SaveWeights(3, "symnas_model/1", "x", 0);  // none kept
+  EXPECT_TRUE(store->WeightTrialIds().empty());
+  EXPECT_EQ(store->IntegrityCheck(), "ok");
+}
+
+TEST_F(StoreTest, MigratesAStudyWithoutWeightsToTheWeightsVersion) {
+  const std::string before = std::to_string(kWeightsSchemaVersion - 1);
+  {
+    auto store = StudyStore::Open(Path("v2.db"));
+    const TrialRecord t = ScoredTrial(0, 0.8);
+    store->BeginTrial(t, {}, {});
+    store->FinishTrial(t, {}, {}, {});
+  }
+  sqlite3* db = nullptr;
+  sqlite3_open(Path("v2.db").c_str(), &db);
+  ASSERT_EQ(sqlite3_exec(db,
+                         ("DROP TABLE weights; UPDATE meta SET value = '" + before +
+                          "' WHERE key = 'schema_version';")
+                             .c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  {  // a reader of a file from before the weights table sees no weights (and changes nothing)
+    auto reader = StudyStore::Open(Path("v2.db"), OpenMode::kReadOnly);
+    EXPECT_FALSE(reader->LoadWeights(0).has_value());
+  }
+  auto store = StudyStore::Open(Path("v2.db"));
+  ASSERT_EQ(store->LoadTrials().size(), 1u);
+  store->SaveWeights(0, "symnas_model/1", "w", 1);
+  EXPECT_EQ(store->WeightTrialIds(), (std::vector<std::int64_t>{0}));
+  sqlite3_open(Path("v2.db").c_str(), &db);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &s, nullptr);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))),
+            std::to_string(kSchemaVersion));
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace symnas::store

@@ -1,6 +1,7 @@
-// Datasets for the trainer: IDX (gzipped or raw; Fashion-MNIST, MNIST) and CIFAR-10 binary
-// readers, a table of dataset formats, a seeded validation split and subsets. Produces float
-// image tensors N x C x H x W standardised with the training split's per-channel mean/std.
+// Datasets for the trainer: IDX (gzipped or raw; Fashion-MNIST, MNIST), CIFAR-10 binary and the
+// user formats (an image folder, NumPy .npy/.npz; user_datasets.cpp), a table of dataset formats,
+// a seeded validation split and subsets. Produces float image tensors N x C x H x W standardised
+// with the training split's per-channel mean/std.
 #pragma once
 
 #include <torch/torch.h>
@@ -16,8 +17,10 @@ namespace symnas::nn {
 
 /// Images and labels in memory.
 struct Dataset {
-  torch::Tensor images;  ///< float32 N x C x H x W (uint8 straight from a reader)
+  torch::Tensor images;  ///< float32 N x C x H x W (uint8 or 0..255 float from a reader)
   torch::Tensor labels;  ///< int64 N, values in [0, classes)
+  std::vector<std::string> class_names;  ///< image folder: index -> folder name; else empty
+  int classes = 0;                       ///< user formats: classes found (0 = the format's)
   std::int64_t Size() const { return labels.defined() ? labels.size(0) : 0; }
 };
 
@@ -33,15 +36,39 @@ Dataset ReadCifar10Files(const std::vector<std::string>& paths);
 /// Which part of a dataset to load.
 enum class Split { kTrain, kTest };
 
+/// How a user format turns image files into tensors (the built-in formats take none).
+struct ImageOptions {
+  int height = 0;  ///< resize every image to height x width; 0 = keep (all sizes must agree)
+  int width = 0;
+  int channels = 0;  ///< 1 (grey) or 3 (RGB); 0 = as the first image file (sorted order)
+  bool Empty() const { return height == 0 && width == 0 && channels == 0; }
+};
+
+/// Reads an image folder (`dir/<class>/*.png|jpg|jpeg|bmp`, classes = sorted sub-folder names;
+/// with `dir/train/` and `dir/test/` the splits are those sub-folders). Errors name the file:
+/// undecodable image, mixed sizes without a resize, a class folder with no images, test classes
+/// that differ from the training classes.
+Dataset ReadImageFolder(const std::string& dir, const ImageOptions& options);
+/// Reads one .npy array (little-endian |u1 <u1 <f4 <i8 <i4 <i2 <u2, C order) as a tensor of that
+/// dtype; a bad magic, unsupported dtype, Fortran order or truncation -> DatasetError naming it.
+torch::Tensor ReadNpyFile(const std::string& path);
+/// Images (N x H x W or N x H x W x C, C in {1, 3}; uint8 0..255 or float32 0..1) and integer
+/// labels (N) -> a Dataset (float images scaled by 255). Errors name the file.
+Dataset DatasetFromArrays(torch::Tensor images, torch::Tensor labels,
+                          const std::string& images_path, const std::string& labels_path);
+/// Reads arrays `images` and `labels` of a .npz (stored or deflated zip, as numpy.savez writes).
+Dataset ReadNpz(const std::string& path);
+
 /// One entry of the dataset-format table.
 struct DatasetFormat {
-  const char* name;         ///< "fashion_mnist", "mnist", "cifar10"
-  const char* description;  ///< one line
-  const char* default_dir;  ///< where the Debian package (or a user) puts it
-  InputShape input;
-  int classes;
-  bool flips_meaningful;  ///< horizontal flips keep the class (not for digits)
-  Dataset (*load)(const std::string& dir, Split split);  ///< raw uint8 images
+  const char* name;          ///< "fashion_mnist", "mnist", "cifar10", "image_folder", "numpy"
+  const char* description;   ///< one line
+  const char* default_dir;   ///< where the Debian package (or a user) puts it
+  InputShape input;          ///< channels 0: read from the data (user formats)
+  int classes;               ///< 0: read from the data (user formats)
+  bool flips_meaningful;     ///< horizontal flips keep the class (not for digits)
+  bool takes_image_options;  ///< accepts ImageOptions (resize, channels)
+  Dataset (*load)(const std::string& dir, Split split, const ImageOptions& image);
 };
 
 /// The explicit table of dataset formats.
@@ -58,6 +85,7 @@ struct DataOptions {
   std::int64_t val_subset = 0;           ///< 0 = the whole validation split
   bool load_test = false;                ///< the test set is read only on explicit request
   std::uint64_t split_seed = 0;
+  ImageOptions image;  ///< user formats only (image_folder)
   /// How the user sets `dir`, for messages: "pass --data-dir" on the command line, the YAML key
   /// in a study config.
   std::string dir_option = "pass --data-dir";
@@ -69,6 +97,8 @@ struct DataSplits {
   InputShape input;
   int classes = 10;
   bool flips_meaningful = false;
+  std::vector<float> mean, std;          ///< per channel, of train images / 255 (standardising)
+  std::vector<std::string> class_names;  ///< user formats; empty for the built-in ones
   Dataset train;
   Dataset val;
   std::optional<Dataset> test;

@@ -12,6 +12,7 @@
 
 #include "symnas/nn/arch.hpp"
 #include "symnas/nn/dataset.hpp"
+#include "symnas/nn/model.hpp"
 
 namespace symnas::nn {
 
@@ -35,6 +36,9 @@ struct TrainOptions {
   std::function<void(const EpochRecord&)> on_epoch;  ///< called after every epoch (optional)
   /// Asked after every epoch but the last (optional): true stops the run, stop reason "pruned".
   std::function<bool(const std::vector<EpochRecord>& epochs_so_far)> should_stop;
+  /// Called once at the end of a run that did not diverge, with the restored best weights and
+  /// the run's seed (optional): how `train --save` and a study's keep_weights get the model.
+  std::function<void(const Arch& arch, std::uint64_t seed, torch::nn::Sequential& best)> on_trained;
 };
 
 /// Outcome of one training.

@@ -19,8 +19,13 @@
 namespace symnas::store {
 
 /// Version of the schema written by this build (table `meta`, key `schema_version`).
-/// 2: trial statuses pruned and rejected; 3: workers (worker, heartbeat, requeued, rerun_of).
-inline constexpr int kSchemaVersion = 3;
+/// 2: statuses pruned, rejected; kWorkersSchemaVersion: the worker columns of trials (worker,
+/// heartbeat_unix_s, requeued, rerun_of); kWeightsSchemaVersion: the weights table.
+inline constexpr int kSchemaVersion = 4;
+/// The version that added the worker columns (migration: MigrateTrialsToVersion3).
+inline constexpr int kWorkersSchemaVersion = 3;
+/// The version that added the weights table (migration: MigrateAddWeightsTable).
+inline constexpr int kWeightsSchemaVersion = 4;
 
 /// A stored diagnosis row.
 struct DiagnosisRow {
@@ -83,6 +88,16 @@ class StudyStore : public search::StudyRecorder {
   virtual std::vector<DiagnosisRow> LoadDiagnoses() = 0;
   virtual std::vector<ActionRow> LoadActions() = 0;
   virtual std::vector<RuleWeightsRow> LoadRuleWeights() = 0;
+  /// Stores the trained weights of trial `trial_id` (bytes in `format`, e.g. symnas_model/1)
+  /// and, in the same transaction, keeps only the weights of the best `keep` trials that have
+  /// any (by feasibility, then score; keep < 0: all).
+  virtual void SaveWeights(std::int64_t trial_id, const std::string& format,
+                           const std::string& bytes, int keep) = 0;
+  /// The stored weights of a trial, if any (format, bytes).
+  virtual std::optional<std::pair<std::string, std::string>> LoadWeights(
+      std::int64_t trial_id) = 0;
+  /// Ids of the trials whose weights are stored, ascending.
+  virtual std::vector<std::int64_t> WeightTrialIds() = 0;
   /// Free key -> JSON values for parts that need a little study-level state.
   virtual void PutValue(const std::string& key, const nlohmann::json& value) = 0;
   virtual std::optional<nlohmann::json> GetValue(const std::string& key) = 0;
