@@ -686,6 +686,7 @@ TEST_F(PgStoreTest, ErrorsSayWhatToFix) {
   EXPECT_NE(e.find("database 'no_such_db' does not exist"), std::string::npos) << e;
   e = OpenError("postgresql://nobody@/symnas_test?host=" + Cluster().socket_dir() + "&study=a");
   EXPECT_NE(e.find("user 'nobody'"), std::string::npos) << e;
+  { auto other = StudyStore::Open(Url("other")); }  // the tables exist, the study does not
   e = OpenError(Url("missing"), OpenMode::kReadOnly);
   EXPECT_NE(e.find("no study " + TestName() + "missing"), std::string::npos) << e;
   // A database without symnas tables is no study for a reader.
