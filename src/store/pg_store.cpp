@@ -202,6 +202,11 @@ TrialRecord ReadTrial(const PgResult& s, int row) {
   return t;
 }
 
+/// The error of a call whose connection broke beyond retrying (inside Exclusive, during COMMIT,
+/// or past the back-off): the call's transaction is rolled back whole (or, during COMMIT, its
+/// outcome unknown). A plain StoreError until the interface has a class for "retry later".
+[[noreturn]] void ThrowUnavailable(std::string message) { throw StoreError(std::move(message)); }
+
 double NowUnixSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -703,7 +708,7 @@ class PgStudyStore final : public StudyStore {
       try {
         return f();
       } catch (const PgConnectionLost& e) {
-        throw StoreError(fmt::format(
+        ThrowUnavailable(fmt::format(
             "study '{}': the connection to the server broke inside a study transaction, which "
             "is rolled back as a whole: {}",
             url_.display, e.message()));
@@ -720,7 +725,7 @@ class PgStudyStore final : public StudyStore {
         const double waited =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (waited + delay > kRetryBudgetS) {
-          throw StoreError(fmt::format(
+          ThrowUnavailable(fmt::format(
               "study '{}': lost the connection to the server and could not reconnect within "
               "{:.0f} s; check that the server is up and reachable: {}",
               url_.display, waited, e.message()));
@@ -756,7 +761,7 @@ class PgStudyStore final : public StudyStore {
     try {
       conn_.Exec("COMMIT");
     } catch (const PgConnectionLost& e) {
-      throw StoreError(fmt::format(
+      ThrowUnavailable(fmt::format(
           "study '{}': the connection to the server broke while committing; the last write may "
           "or may not be recorded: {}",
           url_.display, e.message()));
