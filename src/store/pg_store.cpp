@@ -105,6 +105,11 @@ PgStudyUrl ParsePgStudyUrl(const std::string& url) {
                     out.display));
   }
   if (!has_timeout) kept.push_back("connect_timeout=10");
+  // The client side of the same: a server gone silent is a lost connection within ~2 min.
+  bool has_keepalives = false;
+  for (const auto& k : kept) has_keepalives |= k.rfind("keepalives", 0) == 0;
+  if (!has_keepalives)
+    kept.push_back("keepalives_idle=60&keepalives_interval=10&keepalives_count=6");
   kept.push_back("fallback_application_name=symnas");
   out.conninfo = head + "?" + joined(kept);
   return out;
@@ -575,8 +580,13 @@ class PgStudyStore final : public StudyStore {
   }
 
  private:
+  /// Session settings: quiet notices; the server drops a dead worker's session (and the study
+  /// lock it may hold) after ~2 min of TCP silence, the driver's default stale_after_s; a reader
+  /// cannot write at all.
   std::string SessionSql() const {
-    return std::string("SET client_min_messages = warning") +
+    return std::string(
+               "SET client_min_messages = warning; SET tcp_keepalives_idle = 60; "
+               "SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6") +
            (read_only_ ? "; SET default_transaction_read_only = on" : "");
   }
 

@@ -101,8 +101,12 @@ void PgCluster::Start() {
   }
   started_ = true;
   g_started = this;
-  const std::string options = "-c listen_addresses='' -c unix_socket_directories=" + dir_ +
-                              " -c fsync=off -c full_page_writes=off -c synchronous_commit=off";
+  // Durability off for speed, unless SYMNAS_TEST_PG_DURABLE=1 (to measure real commit costs).
+  const char* durable = std::getenv("SYMNAS_TEST_PG_DURABLE");
+  const bool fast = !durable || std::string(durable) != "1";
+  const std::string options =
+      "-c listen_addresses='' -c unix_socket_directories=" + dir_ +
+      (fast ? " -c fsync=off -c full_page_writes=off -c synchronous_commit=off" : "");
   if (!Run(pg_ctl + " -D " + data + " -l " + dir_ + "/server.log -o \"" + options +
            "\" -w -t 60 start")) {
     why_not_ =

@@ -650,14 +650,14 @@ TEST(PgStudyUrlTest, StudyPasswordAndConnInfo) {
   EXPECT_EQ(u.study, "exp 1");
   EXPECT_EQ(u.display, "postgresql://ann:***@db.example:5433/nas?study=exp%201");
   EXPECT_EQ(u.conninfo,
-            "postgresql://ann:s3cret@db.example:5433/nas?connect_timeout=10&"
-            "fallback_application_name=symnas");
+            "postgresql://ann:s3cret@db.example:5433/nas?connect_timeout=10&keepalives_idle=60&"
+            "keepalives_interval=10&keepalives_count=6&fallback_application_name=symnas");
   u = ParsePgStudyUrl("postgres://ann@/nas?host=/run/pg&study=a&connect_timeout=3&password=x");
   EXPECT_EQ(u.study, "a");
   EXPECT_EQ(u.display, "postgres://ann@/nas?host=/run/pg&study=a&connect_timeout=3&password=***");
   EXPECT_EQ(u.conninfo,
-            "postgres://ann@/nas?host=/run/pg&connect_timeout=3&password=x&"
-            "fallback_application_name=symnas");
+            "postgres://ann@/nas?host=/run/pg&connect_timeout=3&password=x&keepalives_idle=60&"
+            "keepalives_interval=10&keepalives_count=6&fallback_application_name=symnas");
   try {
     ParsePgStudyUrl("postgresql://ann:pw@host/nas");
     FAIL();
