@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -67,6 +68,25 @@ bool PgCluster::Run(const std::string& command) const {
   return std::system(line.c_str()) == 0;
 }
 
+/// Stops and removes the clusters of test programs that died without their Environment's
+/// TearDown (a crash, a kill): /tmp/symnas_pg_PID whose PID is gone.
+void PgCluster::RemoveOrphans() const {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("symnas_pg_", 0) != 0) continue;
+    const long pid = std::atol(name.c_str() + 10);
+    if (pid <= 0 || pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0) continue;
+    const std::string pg_ctl = bin_.empty() ? "pg_ctl" : bin_ + "/pg_ctl";
+    std::string line = pg_ctl + " -D " + entry.path().string() + "/data -m immediate stop";
+    if (::getuid() == 0) line = "runuser -u postgres -- " + line;
+    if (fs::exists(entry.path() / "data" / "postmaster.pid")) {
+      [[maybe_unused]] int rc = std::system((line + " >/dev/null 2>&1").c_str());
+    }
+    fs::remove_all(entry.path(), ec);
+  }
+}
+
 void PgCluster::Start() {
   bin_ = ServerBinDir();
   const std::string initdb = bin_.empty() ? "initdb" : bin_ + "/initdb";
@@ -77,6 +97,7 @@ void PgCluster::Start() {
     return;
   }
   const std::string pg_ctl = bin_.empty() ? "pg_ctl" : bin_ + "/pg_ctl";
+  RemoveOrphans();
   dir_ = (fs::temp_directory_path() / ("symnas_pg_" + std::to_string(::getpid()))).string();
   fs::remove_all(dir_);
   fs::create_directories(dir_);

@@ -34,6 +34,7 @@ class PgCluster {
   PgCluster();
   void Start();
   void Stop();
+  void RemoveOrphans() const;
   /// Runs a server command line (as the postgres user when root); true on exit status 0.
   bool Run(const std::string& command) const;
 
