@@ -580,13 +580,15 @@ class PgStudyStore final : public StudyStore {
   }
 
  private:
-  /// Session settings: quiet notices; the server drops a dead worker's session (and the study
-  /// lock it may hold) after ~2 min of TCP silence, the driver's default stale_after_s; a reader
+  /// Session settings: quiet notices; a lock waited for over a minute is a stuck worker, an
+  /// error (SQLite's busy timeout); the server drops a dead worker's session (and the study lock
+  /// it may hold) after ~2 min of TCP silence, the driver's default stale_after_s; a reader
   /// cannot write at all.
   std::string SessionSql() const {
     return std::string(
-               "SET client_min_messages = warning; SET tcp_keepalives_idle = 60; "
-               "SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6") +
+               "SET client_min_messages = warning; SET lock_timeout = '60s'; "
+               "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; "
+               "SET tcp_keepalives_count = 6") +
            (read_only_ ? "; SET default_transaction_read_only = on" : "");
   }
 
