@@ -153,9 +153,12 @@ PgResult PgConnection::Exec(const std::string& sql, const PgParams& params) {
   const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
   const std::string message = Trimmed(raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_));
-  // Class 08: connection exceptions; 57P01..57P03: the server shut the session down.
-  const bool lost = PQstatus(conn_) == CONNECTION_BAD || sqlstate.rfind("08", 0) == 0 ||
-                    sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+  // Class 08: connection exceptions; 57P01..57P03: the server shut the session down; no
+  // SQLSTATE: libpq's own failure ("server closed the connection unexpectedly", which does not
+  // always mark the connection bad at once).
+  const bool lost = PQstatus(conn_) == CONNECTION_BAD || sqlstate.empty() ||
+                    sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" ||
+                    sqlstate == "57P03";
   const std::string text =
       fmt::format("study '{}': SQL failed: {} [{}] ({})", location_, message,
                   sqlstate.empty() ? "no SQLSTATE" : sqlstate, sql.substr(0, 60));

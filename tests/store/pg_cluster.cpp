@@ -122,14 +122,7 @@ void PgCluster::Start() {
   }
   started_ = true;
   g_started = this;
-  // Durability off for speed, unless SYMNAS_TEST_PG_DURABLE=1 (to measure real commit costs).
-  const char* durable = std::getenv("SYMNAS_TEST_PG_DURABLE");
-  const bool fast = !durable || std::string(durable) != "1";
-  const std::string options =
-      "-c listen_addresses='' -c unix_socket_directories=" + dir_ +
-      (fast ? " -c fsync=off -c full_page_writes=off -c synchronous_commit=off" : "");
-  if (!Run(pg_ctl + " -D " + data + " -l " + dir_ + "/server.log -o \"" + options +
-           "\" -w -t 60 start")) {
+  if (!StartServer()) {
     why_not_ =
         "pg_ctl start failed: " + ReadFile(dir_ + "/commands.log") + ReadFile(dir_ + "/server.log");
     return;
@@ -140,6 +133,23 @@ void PgCluster::Start() {
     return;
   }
   ok_ = true;
+}
+
+bool PgCluster::StartServer() const {
+  const std::string pg_ctl = bin_.empty() ? "pg_ctl" : bin_ + "/pg_ctl";
+  // Durability off for speed, unless SYMNAS_TEST_PG_DURABLE=1 (to measure real commit costs).
+  const char* durable = std::getenv("SYMNAS_TEST_PG_DURABLE");
+  const bool fast = !durable || std::string(durable) != "1";
+  const std::string options =
+      "-c listen_addresses='' -c unix_socket_directories=" + dir_ +
+      (fast ? " -c fsync=off -c full_page_writes=off -c synchronous_commit=off" : "");
+  return Run(pg_ctl + " -D " + dir_ + "/data -l " + dir_ + "/server.log -o \"" + options +
+             "\" -w -t 60 start");
+}
+
+bool PgCluster::StopServer() const {
+  const std::string pg_ctl = bin_.empty() ? "pg_ctl" : bin_ + "/pg_ctl";
+  return Run(pg_ctl + " -D " + dir_ + "/data -m immediate -w stop");
 }
 
 void PgCluster::Stop() {

@@ -26,6 +26,10 @@ class PgCluster {
   const std::string& socket_dir() const { return dir_; }
   /// Creates another database in the cluster (CREATE DATABASE); false on failure.
   bool CreateDatabase(const std::string& name) const;
+  /// Stops the server (immediate mode: sessions cut like a crash) or starts it again, the data
+  /// kept; true on success. For outage tests.
+  bool StopServer() const;
+  bool StartServer() const;
   /// Runs `sql` on `database` with a connection of its own; the first value of the first row
   /// ("" when none), or "ERROR: ..." on failure.
   std::string Query(const std::string& sql, const std::string& database = "") const;

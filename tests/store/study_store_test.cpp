@@ -789,6 +789,35 @@ TEST_F(PgStoreTest, ReconnectsAfterALostConnectionAndRetriesTheCall) {
   EXPECT_EQ(store->IntegrityCheck(), "ok");
 }
 
+TEST_F(PgStoreTest, WaitsForARestartedServerAndRetries) {
+  auto store = StudyStore::Open(Url("s"));
+  store->BeginTrial(FullTrial(), {}, {});
+  Cluster().Query("CHECKPOINT");  // the test cluster commits asynchronously: keep what is there
+  ASSERT_TRUE(Cluster().StopServer());
+  std::thread restart([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    PgCluster::Get().StartServer();
+  });
+  // Refused while the server is down; reconnected by the back-off (0.5 + 1 + 2 s) once it is up.
+  const auto start = std::chrono::steady_clock::now();
+  TrialRecord next = FailedTrial(1);
+  std::string error;
+  try {
+    store->BeginTrial(next, {}, {});
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  restart.join();
+  ASSERT_EQ(error, "");
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(waited, 1.0);
+  std::cout << "[ measure  ] reconnected after " << waited << " s\n";
+  store->FinishTrial(next, {}, {}, {});
+  EXPECT_EQ(store->LoadTrials().size(), 2u);
+  EXPECT_EQ(store->IntegrityCheck(), "ok");
+}
+
 TEST_F(PgStoreTest, ExclusiveHoldsTheStudyAgainstAnotherWorker) {
   auto a = StudyStore::Open(Url("s"));
   auto b = StudyStore::Open(Url("s"));
