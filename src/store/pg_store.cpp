@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -736,13 +737,15 @@ class PgStudyStore final : public StudyStore {
       } catch (const PgConnectionLost& e) {
         const double waited =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (waited + delay > kRetryBudgetS) {
+        if (waited >= kRetryBudgetS) {
           ThrowUnavailable(fmt::format(
               "study '{}': lost the connection to the server and could not reconnect within "
               "{:.0f} s; check that the server is up and reachable: {}",
               url_.display, waited, e.message()));
         }
-        std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        // Attempts at 0.5, 1.5, 3.5, ... 63.5 s and a last one at the end of the budget.
+        std::this_thread::sleep_for(
+            std::chrono::duration<double>(std::min(delay, kRetryBudgetS - waited)));
         delay *= 2;
         reconnect = true;
       }

@@ -818,6 +818,26 @@ TEST_F(PgStoreTest, WaitsForARestartedServerAndRetries) {
   EXPECT_EQ(store->IntegrityCheck(), "ok");
 }
 
+// Slow (two minutes of back-off): run with --gtest_also_run_disabled_tests.
+TEST_F(PgStoreTest, DISABLED_GivesUpAfterTwoMinutesWithoutAServer) {
+  auto store = StudyStore::Open(Url("s"));
+  ASSERT_TRUE(Cluster().StopServer());
+  const auto start = std::chrono::steady_clock::now();
+  std::string error;
+  try {
+    store->LoadTrials();
+  } catch (const StoreError& e) {
+    error = e.what();
+  }
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Cluster().StartServer();
+  EXPECT_NE(error.find("could not reconnect within 120 s"), std::string::npos) << error;
+  EXPECT_GE(waited, 119.0);
+  EXPECT_LE(waited, 135.0);
+  std::cout << "[ measure  ] gave up after " << waited << " s\n";
+}
+
 TEST_F(PgStoreTest, ExclusiveHoldsTheStudyAgainstAnotherWorker) {
   auto a = StudyStore::Open(Url("s"));
   auto b = StudyStore::Open(Url("s"));
