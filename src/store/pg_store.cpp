@@ -209,9 +209,12 @@ TrialRecord ReadTrial(const PgResult& s, int row) {
 }
 
 /// The error of a call whose connection broke beyond retrying (inside Exclusive, during COMMIT,
-/// or past the back-off): the call's transaction is rolled back whole (or, during COMMIT, its
-/// outcome unknown). A plain StoreError until the interface has a class for "retry later".
-[[noreturn]] void ThrowUnavailable(std::string message) { throw StoreError(std::move(message)); }
+/// or past the back-off): the store is out of reach for now and the call's transaction rolled
+/// back whole (during COMMIT: its outcome unknown, which the driver's re-sync inside its next
+/// Exclusive tolerates). Workers retry on this class.
+[[noreturn]] void ThrowUnavailable(std::string message) {
+  throw StoreUnavailableError(std::move(message));
+}
 
 double NowUnixSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

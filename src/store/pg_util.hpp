@@ -16,9 +16,9 @@
 namespace symnas::store {
 
 /// The connection to the server broke (the caller may reconnect and retry a whole call).
-class PgConnectionLost : public StoreError {
+class PgConnectionLost : public StoreUnavailableError {
  public:
-  explicit PgConnectionLost(std::string message) : StoreError(std::move(message)) {}
+  explicit PgConnectionLost(std::string message) : StoreUnavailableError(std::move(message)) {}
 };
 
 /// Positional text parameters ($1, $2, ...) of one statement; nullopt is SQL NULL.
