@@ -163,6 +163,11 @@ PgResult PgConnection::Exec(const std::string& sql, const PgParams& params) {
       fmt::format("study '{}': SQL failed: {} [{}] ({})", location_, message,
                   sqlstate.empty() ? "no SQLSTATE" : sqlstate, sql.substr(0, 60));
   if (lost) throw PgConnectionLost(text);
+  // A lock waited for beyond lock_timeout, a serialisation failure, a deadlock: the transaction
+  // is rolled back whole and a later attempt may succeed (SQLite's SQLITE_BUSY).
+  if (sqlstate == "55P03" || sqlstate == "40001" || sqlstate == "40P01") {
+    throw StoreUnavailableError(text);
+  }
   throw StoreError(text);
 }
 
