@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ccache
   libtorch-dev libopenblas0-pthread libopenblas-pthread-dev
-  libsqlite3-dev sqlite3 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev libeigen3-dev libxgboost-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   libcpp-httplib-dev chromium

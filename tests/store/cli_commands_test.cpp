@@ -1,5 +1,6 @@
 // The search / trials / export subcommands through the real binary: error paths exit 2 with
-// "ErrorClass: message", a finished study can be listed and exported, --trials grows a study.
+// "ErrorClass: message", a finished study can be listed and exported, --trials grows a study;
+// the same on a PostgreSQL study (the throwaway cluster of pg_cluster.cpp).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "../common/run_symnas.hpp"
+#include "pg_cluster.hpp"
 
 namespace {
 
@@ -90,6 +92,36 @@ TEST_F(CliTest, ErrorsExitWithTheirClass) {
   EXPECT_EQ(eval.code, 2);
   EXPECT_NE(eval.err.find("unknown evaluator kind 'cnnn'"), std::string::npos) << eval.err;
   EXPECT_FALSE(fs::exists(dir_ / "e.db"));  // config errors are found before the study is made
+}
+
+TEST_F(CliTest, SearchListExportAndGrowOnPostgres) {
+  auto& cluster = symnas::store::testing::PgCluster::Get();
+  if (!cluster.ok()) GTEST_SKIP() << cluster.why_not();
+  const std::string url = cluster.Url("cli");
+  Result r = Symnas({"search", "--config", Config(), "--study", url});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[6/6]"), std::string::npos) << r.out;
+  Result list = Symnas({"trials", "--study", url});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("6 of 6 trials finished"), std::string::npos) << list.out;
+  const std::string csv = (dir_ / "t.csv").string();
+  ASSERT_EQ(Symnas({"export", "--study", url, "--format", "csv", "--out", csv}).code, 0);
+  std::string text = Slurp(csv);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 7);  // header + 6 trials
+  Result again = Symnas({"search", "--config", Config(), "--study", url, "--trials", "9"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("resuming: 6 finished trials"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("[9/9]"), std::string::npos);
+  // A URL without study= and an unreachable server are StoreErrors that say what to fix.
+  Result no_study = Symnas({"search", "--config", Config(), "--study",
+                            "postgresql://symnas@/symnas_test?host=" + cluster.socket_dir()});
+  EXPECT_EQ(no_study.code, 2);
+  EXPECT_NE(no_study.err.find("add ?study=NAME"), std::string::npos) << no_study.err;
+  Result away = Symnas({"trials", "--study", "postgresql://u:pw@/db?host=/nonexistent&study=a"});
+  EXPECT_EQ(away.code, 2);
+  EXPECT_NE(away.err.find("StoreError"), std::string::npos) << away.err;
+  EXPECT_NE(away.err.find("not reachable"), std::string::npos) << away.err;
+  EXPECT_EQ(away.err.find("pw"), std::string::npos) << away.err;
 }
 
 }  // namespace

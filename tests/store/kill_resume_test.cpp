@@ -1,8 +1,9 @@
 // Kill-and-resume: runs `symnas search` (synthetic evaluator with a sleep) as a child process,
 // kills it with SIGKILL twice mid-study, reruns the same command, and checks that completed
-// trials are kept unchanged, the interrupted ones are marked and re-run, the database passes
-// PRAGMA integrity_check, and the final trials equal those of an uninterrupted run. Then four
-// workers on one study, one of them killed.
+// trials are kept unchanged, the interrupted ones are marked and re-run, the study passes its
+// integrity check, and the final trials equal those of an uninterrupted run. Then four workers
+// on one study, one of them killed. Both on a SQLite file and on a study in the throwaway
+// PostgreSQL cluster of pg_cluster.cpp.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "pg_cluster.hpp"
 #include "symnas/store/study_store.hpp"
 
 extern char** environ;
@@ -52,7 +54,7 @@ int Wait(pid_t pid) {
 }
 
 /// Completed trials, read with a plain read-only connection while the child writes.
-int CompletedTrials(const std::string& path) {
+int CompletedSqliteTrials(const std::string& path) {
   sqlite3* db = nullptr;
   int count = -1;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
@@ -69,6 +71,34 @@ int CompletedTrials(const std::string& path) {
   return count;
 }
 
+/// Completed trials of the study at `location` (a file or a PostgreSQL URL), read behind the
+/// store's back while the child writes.
+int CompletedTrials(const std::string& location) {
+  if (!IsDatabaseUrl(location)) return CompletedSqliteTrials(location);
+  const std::string study = location.substr(location.find("study=") + 6);
+  const std::string n = testing::PgCluster::Get().Query(
+      "SELECT COUNT(*) FROM symnas_trials WHERE status = 'complete' AND study_id = (SELECT id "
+      "FROM symnas_studies WHERE name = '" +
+      study + "')");
+  return n.empty() || n.rfind("ERROR", 0) == 0 ? -1 : std::stoi(n);
+}
+
+/// The suites run on both backends: GetParam() is "sqlite" or "postgres".
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (std::string(SYMNAS_BINARY).empty()) GTEST_SKIP() << "the symnas binary is not built";
+    if (Pg() && !testing::PgCluster::Get().ok())
+      GTEST_SKIP() << testing::PgCluster::Get().why_not();
+  }
+  bool Pg() const { return GetParam() == "postgres"; }
+  /// The study `name`: a file in `dir` or a study in the cluster's database.
+  std::string Location(const fs::path& dir, const std::string& name) const {
+    if (Pg()) return testing::PgCluster::Get().Url(name);
+    return (dir / (name + ".db")).string();
+  }
+};
+
 /// Kills the child with SIGKILL once `completed` trials are stored (plus a little, to land
 /// inside the next trial's evaluation); returns the child's termination code.
 int KillAfter(pid_t pid, const std::string& path, int completed) {
@@ -81,10 +111,12 @@ int KillAfter(pid_t pid, const std::string& path, int completed) {
   return Wait(pid);
 }
 
-TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
+using KillResumeTest = BackendTest;
+
+TEST_P(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   const std::string binary = SYMNAS_BINARY;
-  if (binary.empty()) GTEST_SKIP() << "the symnas binary is not built";
-  const fs::path dir = fs::temp_directory_path() / ("symnas_kill_" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("symnas_kill_" + GetParam() + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string config = (dir / "study.yaml").string();
@@ -92,7 +124,7 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
                            "strategy_options: {initial_random: 3, acq_samples: 200}\n"
                            "objective: {kind: accuracy}\n"
                            "evaluator: {kind: synthetic, function: mixed, sleep_ms: 60}\n";
-  const std::string db = (dir / "kill.db").string();
+  const std::string db = Location(dir, "kill");
   const std::vector<std::string> command = {binary,    "search", "--config", config,
                                             "--study", db,       "--quiet"};
 
@@ -144,7 +176,7 @@ TEST(KillResumeTest, KilledSearchResumesWithoutLosingTrials) {
   EXPECT_GE(interrupted, 1);  // at least one kill landed inside an evaluation (60 ms of 60+ ms)
 
   // The same study run without interruption proposes exactly the same candidates.
-  const std::string clean_db = (dir / "clean.db").string();
+  const std::string clean_db = Location(dir, "clean");
   pid = Spawn({binary, "search", "--config", config, "--study", clean_db, "--quiet"});
   ASSERT_EQ(Wait(pid), 0);
   auto clean = StudyStore::Open(clean_db)->LoadTrials();
@@ -163,10 +195,12 @@ pid_t WorkerPid(const std::string& worker) {
 // children); one child is killed with SIGKILL inside a trial. The study must end with exactly
 // the requested trials, none run twice, the killed trial recorded as interrupted and its
 // candidate re-run once, trials of several workers overlapping in time, and a sound file.
-TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
+using WorkersTest = BackendTest;
+
+TEST_P(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
   const std::string binary = SYMNAS_BINARY;
-  if (binary.empty()) GTEST_SKIP() << "the symnas binary is not built";
-  const fs::path dir = fs::temp_directory_path() / ("symnas_workers_" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("symnas_workers_" + GetParam() + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string config = (dir / "study.yaml").string();
@@ -174,7 +208,7 @@ TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
                            "strategy_options: {initial_random: 3, acq_samples: 200}\n"
                            "objective: {kind: accuracy}\n"
                            "evaluator: {kind: synthetic, function: mixed, sleep_ms: 250}\n";
-  const std::string db = (dir / "workers.db").string();
+  const std::string db = Location(dir, "workers");
   const pid_t parent =
       Spawn({binary, "search", "--config", config, "--study", db, "--workers", "4", "--quiet"});
   ASSERT_GT(parent, 0);
@@ -184,7 +218,7 @@ TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
   while (killed_trial < 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!fs::exists(db) || CompletedTrials(db) < 3) continue;
+    if ((!Pg() && !fs::exists(db)) || CompletedTrials(db) < 3) continue;
     std::vector<TrialRecord> trials;
     try {
       trials = StudyStore::Open(db, OpenMode::kReadOnly)->LoadTrials();
@@ -250,6 +284,12 @@ TEST(WorkersTest, FourWorkersOneKilledLoseAndRepeatNoTrial) {
   EXPECT_TRUE(overlap);
   fs::remove_all(dir);
 }
+
+const auto kBackendName = [](const ::testing::TestParamInfo<std::string>& p) { return p.param; };
+INSTANTIATE_TEST_SUITE_P(Backends, KillResumeTest, ::testing::Values("sqlite", "postgres"),
+                         kBackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, WorkersTest, ::testing::Values("sqlite", "postgres"),
+                         kBackendName);
 
 }  // namespace
 }  // namespace symnas::store
