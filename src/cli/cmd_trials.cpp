@@ -16,6 +16,8 @@ std::unique_ptr<store::StudyStore> OpenExistingStudy(const std::string& path) {
     throw StoreError("no study at '" + path + "' (run `symnas search --config ... --study " + path +
                      "` first)");
   }
+  // A URL naming no study would be created by a read-write open: a read-only one refuses it.
+  if (store::IsDatabaseUrl(path)) store::StudyStore::Open(path, store::OpenMode::kReadOnly);
   return store::StudyStore::Open(path);
 }
 

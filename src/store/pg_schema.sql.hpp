@@ -1,6 +1,7 @@
-// The PostgreSQL schema of the study store, version 3 (kSchemaVersion), the SQLite schema's
+// The PostgreSQL schema of the study store, version kSchemaVersion, the SQLite schema's
 // tables prefixed symnas_ with a study_id column: several studies share one database, each a
-// row of symnas_studies. Created with IF NOT EXISTS under an advisory lock (pg_store.cpp).
+// row of symnas_studies. Created with IF NOT EXISTS under an advisory lock (pg_store.cpp), which
+// is also the migration: later versions only add tables (v4: symnas_weights).
 #pragma once
 
 namespace symnas::store {
@@ -91,6 +92,15 @@ CREATE TABLE IF NOT EXISTS symnas_kv (
   key        TEXT NOT NULL,
   value_json TEXT NOT NULL,
   PRIMARY KEY (study_id, key)
+);
+CREATE TABLE IF NOT EXISTS symnas_weights (  -- kWeightsSchemaVersion: kept trained weights
+  study_id     BIGINT NOT NULL,
+  trial_id     BIGINT NOT NULL,
+  format       TEXT NOT NULL,                 -- symnas_model/1: nn::SerializeTrainedModel bytes
+  bytes        BYTEA NOT NULL,
+  saved_unix_s DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (study_id, trial_id),
+  FOREIGN KEY (study_id, trial_id) REFERENCES symnas_trials(study_id, id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS symnas_space_edits_study ON symnas_space_edits(study_id, seq);
 CREATE INDEX IF NOT EXISTS symnas_strategy_states_study ON symnas_strategy_states(study_id, seq);

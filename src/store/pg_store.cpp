@@ -530,6 +530,55 @@ class PgStudyStore final : public StudyStore {
     });
   }
 
+  void SaveWeights(std::int64_t trial_id, const std::string& format, const std::string& bytes,
+                   int keep) override {
+    Write([&] {
+      conn_.Exec(
+          "INSERT INTO symnas_weights(study_id, trial_id, format, bytes, saved_unix_s) VALUES "
+          "($1, $2, $3, decode($4, 'hex'), $5) ON CONFLICT (study_id, trial_id) DO UPDATE SET "
+          "format = EXCLUDED.format, bytes = EXCLUDED.bytes, saved_unix_s = "
+          "EXCLUDED.saved_unix_s",
+          PgParams()
+              .Add(study_id_)
+              .Add(trial_id)
+              .Add(format)
+              .Add(HexOf(bytes))
+              .Add(NowUnixSeconds()));
+      if (keep >= 0) {  // the best `keep` by feasibility, then score, as SQLite's
+        conn_.Exec(
+            "DELETE FROM symnas_weights WHERE study_id = $1 AND trial_id NOT IN (SELECT "
+            "w.trial_id FROM symnas_weights w JOIN symnas_trials t ON t.study_id = w.study_id "
+            "AND t.id = w.trial_id WHERE w.study_id = $1 ORDER BY COALESCE(t.feasible, 0) DESC, "
+            "COALESCE(t.score, -1e308) DESC, t.id LIMIT $2)",
+            PgParams().Add(study_id_).Add(std::int64_t{keep}));
+      }
+    });
+  }
+
+  std::optional<std::pair<std::string, std::string>> LoadWeights(std::int64_t trial_id) override {
+    return Call([&]() -> std::optional<std::pair<std::string, std::string>> {
+      if (!HasWeightsTable()) return std::nullopt;  // a version-3 database opened read-only
+      PgResult r = conn_.Exec(
+          "SELECT format, encode(bytes, 'hex') FROM symnas_weights WHERE study_id = $1 AND "
+          "trial_id = $2",
+          PgParams().Add(study_id_).Add(trial_id));
+      if (r.Rows() == 0) return std::nullopt;
+      return std::make_pair(r.Text(0, 0), BytesOfHex(r.Text(0, 1)));
+    });
+  }
+
+  std::vector<std::int64_t> WeightTrialIds() override {
+    return Call([&] {
+      std::vector<std::int64_t> ids;
+      if (!HasWeightsTable()) return ids;
+      PgResult r =
+          conn_.Exec("SELECT trial_id FROM symnas_weights WHERE study_id = $1 ORDER BY trial_id",
+                     PgParams().Add(study_id_));
+      for (int i = 0; i < r.Rows(); ++i) ids.push_back(r.Int(i, 0));
+      return ids;
+    });
+  }
+
   std::string IntegrityCheck() override {
     return Call([&] {
       std::vector<std::string> problems;
@@ -628,6 +677,9 @@ class PgStudyStore final : public StudyStore {
       PgResult version = conn_.Exec("SELECT value FROM symnas_meta WHERE key = 'schema_version'");
       if (version.Rows() > 0) {
         CheckVersion(version.Text(0, 0));
+        // Older versions lack only tables, which the IF NOT EXISTS above just created.
+        conn_.Exec("UPDATE symnas_meta SET value = $1 WHERE key = 'schema_version'",
+                   PgParams().Add(std::to_string(kSchemaVersion)));
       } else {
         conn_.Exec(
             "INSERT INTO symnas_meta(key, value) VALUES ('schema_version', $1), "
@@ -675,6 +727,30 @@ class PgStudyStore final : public StudyStore {
                       url_.display, url_.study));
     }
     study_id_ = id.Int(0, 0);
+  }
+
+  bool HasWeightsTable() {
+    return conn_.Exec("SELECT to_regclass('symnas_weights') IS NOT NULL").Text(0, 0) == "t";
+  }
+
+  static std::string HexOf(const std::string& bytes) {
+    static const char* kDigits = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(2 * bytes.size());
+    for (unsigned char c : bytes) {
+      hex += kDigits[c >> 4];
+      hex += kDigits[c & 15];
+    }
+    return hex;
+  }
+
+  static std::string BytesOfHex(const std::string& hex) {
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    std::string bytes(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      bytes[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+    }
+    return bytes;
   }
 
   void CheckVersion(const std::string& text) const {

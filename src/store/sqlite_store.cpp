@@ -201,7 +201,7 @@ void SqliteStudyStore::MigrateAddWeightsTable() {
 }
 
 void SqliteStudyStore::SaveWeights(std::int64_t trial_id, const std::string& format,
-                             const std::string& bytes, int keep) {
+                                   const std::string& bytes, int keep) {
   Transaction tx(db_);
   Statement(db_,
             "INSERT OR REPLACE INTO weights(trial_id, format, bytes, saved_unix_s) VALUES (?, ?, "
@@ -221,7 +221,8 @@ void SqliteStudyStore::SaveWeights(std::int64_t trial_id, const std::string& for
   tx.Commit();
 }
 
-std::optional<std::pair<std::string, std::string>> SqliteStudyStore::LoadWeights(std::int64_t trial_id) {
+std::optional<std::pair<std::string, std::string>> SqliteStudyStore::LoadWeights(
+    std::int64_t trial_id) {
   {  // a file from before kWeightsSchemaVersion opened read-only has no weights table
     Statement has(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'weights'");
     if (!has.Step()) return std::nullopt;

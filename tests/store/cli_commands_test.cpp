@@ -122,6 +122,13 @@ TEST_F(CliTest, SearchListExportAndGrowOnPostgres) {
   EXPECT_NE(away.err.find("StoreError"), std::string::npos) << away.err;
   EXPECT_NE(away.err.find("not reachable"), std::string::npos) << away.err;
   EXPECT_EQ(away.err.find("pw"), std::string::npos) << away.err;
+  // A mistyped study name is refused, not created empty.
+  Result typo = Symnas({"trials", "--study", cluster.Url("clii")});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("no study"), std::string::npos) << typo.err;
+  Result worker = Symnas({"worker", "--study", cluster.Url("clii")});
+  EXPECT_EQ(worker.code, 2) << worker.out;
+  EXPECT_NE(worker.err.find("no study"), std::string::npos) << worker.err;
 }
 
 }  // namespace

@@ -873,13 +873,8 @@ TEST_F(PgStoreTest, IntegrityCheckFindsGapsAndOrphans) {
   EXPECT_NE(report.find("not dense"), std::string::npos) << report;
 }
 
-}  // namespace
-}  // namespace symnas::store
-
-namespace symnas::store {
-namespace {
-
-using search::TrialRecord;
+// ---------------------------------------------------------------------------------------------
+// Kept weights (both backends; the migration test is SQLite's).
 
 // A completed trial `id` with objective score `score`.
 TrialRecord ScoredTrial(std::int64_t id, double score, bool feasible = true) {
@@ -890,8 +885,8 @@ TrialRecord ScoredTrial(std::int64_t id, double score, bool feasible = true) {
   return t;
 }
 
-TEST_F(StoreTest, KeepsTheWeightsOfTheBestKTrials) {
-  auto store = StudyStore::Open(Path("w.db"));
+TEST_P(StoreConformance, KeepsTheWeightsOfTheBestKTrials) {
+  auto store = StudyStore::Open(Location("w"));
   const double scores[] = {0.5, 0.9, 0.7, 0.95};
   for (std::int64_t id = 0; id < 4; ++id) {
     const TrialRecord t = ScoredTrial(id, scores[id], id != 3);  // trial 3 is infeasible
@@ -913,7 +908,7 @@ TEST_F(StoreTest, KeepsTheWeightsOfTheBestKTrials) {
   EXPECT_EQ(store->IntegrityCheck(), "ok");
 }
 
-TEST_F(StoreTest, MigratesAStudyWithoutWeightsToTheWeightsVersion) {
+TEST_F(SqliteStoreTest, MigratesAStudyWithoutWeightsToTheWeightsVersion) {
   const std::string before = std::to_string(kWeightsSchemaVersion - 1);
   {
     auto store = StudyStore::Open(Path("v2.db"));

@@ -94,8 +94,7 @@ class StudyStore : public search::StudyRecorder {
   virtual void SaveWeights(std::int64_t trial_id, const std::string& format,
                            const std::string& bytes, int keep) = 0;
   /// The stored weights of a trial, if any (format, bytes).
-  virtual std::optional<std::pair<std::string, std::string>> LoadWeights(
-      std::int64_t trial_id) = 0;
+  virtual std::optional<std::pair<std::string, std::string>> LoadWeights(std::int64_t trial_id) = 0;
   /// Ids of the trials whose weights are stored, ascending.
   virtual std::vector<std::int64_t> WeightTrialIds() = 0;
   /// Free key -> JSON values for parts that need a little study-level state.
