@@ -6,7 +6,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-600}"
 build="${2:-$repo/build/fuzz-build}"
-for target in fuzz_parser fuzz_infer; do
+for target in fuzz_parser fuzz_infer fuzz_config fuzz_rules; do
   echo "== $target, $seconds s"
   "$repo/fuzz/run_fuzz.sh" "$target" "$build" "$seconds" 2>&1 | grep -E "^stat::|Done|ERROR|SUMMARY"
 done

@@ -352,13 +352,19 @@ StudyConfig ParseStudyConfig(const std::string& yaml_text, const std::string& fi
       if (key == "strategy")
         need(v.is_string(), "a strategy name"), c.strategy = v.get<std::string>();
       if (key == "strategy_options") need(v.is_object(), "a mapping"), c.strategy_options = v;
-      if (key == "objective")
-        need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.objective = v;
-      if (key == "evaluator")
-        need(v.is_object() && v.contains("kind"), "a mapping with a kind"), c.evaluator = v;
+      // A `kind` is a name (a number there once escaped as an InternalError: fuzz_config).
+      const bool has_kind = v.is_object() && v.contains("kind") && v["kind"].is_string();
+      if (key == "objective") need(has_kind, "a mapping with a kind name"), c.objective = v;
+      if (key == "evaluator") {
+        need(has_kind, "a mapping with a kind name");
+        if (v.contains("function") && !v["function"].is_string()) {
+          throw ConfigError("evaluator option 'function' must be a function name",
+                            c.Where("evaluator.function"));
+        }
+        c.evaluator = v;
+      }
       if (key == "pruner") {
-        need(v.is_string() || (v.is_object() && v.contains("kind")),
-             "a pruner name (none, symbolic) or a mapping with a kind");
+        need(v.is_string() || has_kind, "a pruner name (none, symbolic) or a mapping with a kind");
         c.pruner = v.is_string() ? nlohmann::json{{"kind", v}} : v;
       }
     }

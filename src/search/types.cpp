@@ -1,8 +1,9 @@
 // Conversions of parameter values and trial statuses.
 #include "symnas/search/types.hpp"
 
-#include <cmath>
 #include <fmt/core.h>
+
+#include <cmath>
 
 #include "symnas/common/error.hpp"
 
@@ -16,7 +17,8 @@ double AsDouble(const Value& value) {
 
 std::int64_t AsInt(const Value& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
-  if (const auto* d = std::get_if<double>(&value)) return static_cast<std::int64_t>(std::llround(*d));
+  if (const auto* d = std::get_if<double>(&value))
+    return static_cast<std::int64_t>(std::llround(*d));
   throw ConfigError("expected an integer, got the label '" + std::get<std::string>(value) + "'");
 }
 
@@ -33,8 +35,8 @@ std::string ValueToString(const Value& value) {
 
 nlohmann::json ParamsToJson(const Params& params) {
   nlohmann::json json = nlohmann::json::object();
-  for (const auto& [name, value] : params) {
-    std::visit([&](const auto& v) { json[name] = v; }, value);
+  for (const auto& entry : params) {  // no structured binding: clang 14 cannot capture one
+    std::visit([&](const auto& v) { json[entry.first] = v; }, entry.second);
   }
   return json;
 }
@@ -60,11 +62,16 @@ Params ParamsFromJson(const nlohmann::json& json) {
 
 const char* TrialStatusName(TrialStatus status) {
   switch (status) {
-    case TrialStatus::kRunning: return "running";
-    case TrialStatus::kComplete: return "complete";
-    case TrialStatus::kFailed: return "failed";
-    case TrialStatus::kPruned: return "pruned";
-    case TrialStatus::kRejected: return "rejected";
+    case TrialStatus::kRunning:
+      return "running";
+    case TrialStatus::kComplete:
+      return "complete";
+    case TrialStatus::kFailed:
+      return "failed";
+    case TrialStatus::kPruned:
+      return "pruned";
+    case TrialStatus::kRejected:
+      return "rejected";
   }
   return "unknown";
 }

@@ -1,4 +1,5 @@
-// StudyStore::Open: the backend from the location (a PostgreSQL URL or a SQLite file path).
+// StudyStore::Open: the backend from the location (a PostgreSQL URL or a SQLite file path);
+// the snapshot reading both backends share.
 #include "pg_store.hpp"
 #include "sqlite_store.hpp"
 #include "symnas/store/study_store.hpp"
@@ -7,6 +8,17 @@ namespace symnas::store {
 
 bool IsDatabaseUrl(const std::string& location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+StudySnapshot StudyStore::ReadSnapshotParts() {
+  StudySnapshot snapshot;
+  snapshot.config = LoadConfig();
+  snapshot.trials = LoadTrials();
+  snapshot.edits = LoadSpaceEdits();
+  snapshot.diagnoses = LoadDiagnoses();
+  snapshot.actions = LoadActions();
+  snapshot.rule_weights = LoadRuleWeights();
+  return snapshot;
 }
 
 std::unique_ptr<StudyStore> StudyStore::Open(const std::string& location, OpenMode mode) {

@@ -10,10 +10,13 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <type_traits>
+#include <variant>
 
 #include "pg_schema.sql.hpp"
 #include "pg_util.hpp"
 #include "symnas/common/error.hpp"
+#include "trial_row.hpp"
 
 namespace symnas::store {
 
@@ -118,95 +121,40 @@ PgStudyUrl ParsePgStudyUrl(const std::string& url) {
 
 namespace {
 
-constexpr const char* kTrialColumns =
-    "id, status, interrupted, seed, strategy, params_json, estimated_costs_json, accuracy, "
-    "test_accuracy, score, feasible, violation, objective_vector_json, metrics_json, curves_json, "
-    "details_json, error, wall_seconds, started_unix_s, finished_unix_s, requeued, rerun_of, "
-    "worker, heartbeat_unix_s";
-
 /// "study_id, <trial columns>" parameters $1..$25: the study id and a trial.
 PgParams TrialParams(std::int64_t study_id, const TrialRecord& t) {
-  const auto& r = t.result;
-  const bool complete = search::HasObjective(t.status);
-  nlohmann::json curves = {{"train_loss", r.curves.train_loss},
-                           {"train_acc", r.curves.train_acc},
-                           {"val_loss", r.curves.val_loss},
-                           {"val_acc", r.curves.val_acc}};
   PgParams p;
-  p.Add(study_id)
-      .Add(t.id)
-      .Add(std::string(search::TrialStatusName(t.status)))
-      .Add(t.interrupted)
-      .Add(std::to_string(t.seed))
-      .Add(t.strategy)
-      .Add(search::ParamsToJson(t.params).dump())
-      .Add(nlohmann::json(t.estimated_costs).dump());
-  if (complete) {
-    p.Add(r.accuracy)
-        .Add(r.test_accuracy)
-        .Add(t.objective.score)
-        .Add(t.objective.feasible)
-        .Add(t.objective.violation);
-  } else {
-    for (int i = 0; i < 5; ++i) p.AddNull();
-  }
-  p.Add(nlohmann::json(t.objective.vector).dump())
-      .Add(nlohmann::json(r.metrics).dump())
-      .Add(curves.dump())
-      .Add(r.details.dump())
-      .Add(r.error)
-      .Add(r.wall_seconds)
-      .Add(t.started_unix_s)
-      .Add(t.finished_unix_s)
-      .Add(t.requeued);
-  if (t.rerun_of >= 0) {
-    p.Add(t.rerun_of);
-  } else {
-    p.AddNull();
-  }
-  p.Add(t.worker);
-  if (t.heartbeat_unix_s > 0) {
-    p.Add(t.heartbeat_unix_s);
-  } else {
-    p.AddNull();
+  p.Add(study_id);
+  for (const Cell& cell : TrialToRow(t)) {
+    std::visit(
+        [&](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, std::monostate>) {
+            p.AddNull();
+          } else {
+            p.Add(v);
+          }
+        },
+        cell);
   }
   return p;
 }
 
-TrialRecord ReadTrial(const PgResult& s, int row) {
-  TrialRecord t;
-  t.id = s.Int(row, 0);
-  t.status = search::TrialStatusFromName(s.Text(row, 1));
-  t.interrupted = s.Int(row, 2) != 0;
-  t.seed = std::stoull(s.Text(row, 3));
-  t.strategy = s.Text(row, 4);
-  t.params = search::ParamsFromJson(nlohmann::json::parse(s.Text(row, 5)));
-  t.estimated_costs = nlohmann::json::parse(s.Text(row, 6)).get<std::map<std::string, double>>();
-  auto& r = t.result;
-  r.status = t.status;
-  if (!s.IsNull(row, 7)) r.accuracy = s.Double(row, 7);
-  if (!s.IsNull(row, 8)) r.test_accuracy = s.Double(row, 8);
-  if (!s.IsNull(row, 9)) t.objective.score = s.Double(row, 9);
-  if (!s.IsNull(row, 10)) t.objective.feasible = s.Int(row, 10) != 0;
-  if (!s.IsNull(row, 11)) t.objective.violation = s.Double(row, 11);
-  t.objective.vector = nlohmann::json::parse(s.Text(row, 12)).get<std::vector<double>>();
-  r.metrics = nlohmann::json::parse(s.Text(row, 13)).get<std::map<std::string, double>>();
-  auto curves = nlohmann::json::parse(s.Text(row, 14));
-  r.curves.train_loss = curves.value("train_loss", std::vector<double>{});
-  r.curves.train_acc = curves.value("train_acc", std::vector<double>{});
-  r.curves.val_loss = curves.value("val_loss", std::vector<double>{});
-  r.curves.val_acc = curves.value("val_acc", std::vector<double>{});
-  r.details = nlohmann::json::parse(s.Text(row, 15));
-  r.error = s.Text(row, 16);
-  r.wall_seconds = s.IsNull(row, 17) ? 0.0 : s.Double(row, 17);
-  t.started_unix_s = s.IsNull(row, 18) ? 0.0 : s.Double(row, 18);
-  t.finished_unix_s = s.IsNull(row, 19) ? 0.0 : s.Double(row, 19);
-  t.requeued = s.Int(row, 20) != 0;
-  t.rerun_of = s.IsNull(row, 21) ? -1 : s.Int(row, 21);
-  t.worker = s.Text(row, 22);
-  t.heartbeat_unix_s = s.IsNull(row, 23) ? 0.0 : s.Double(row, 23);
-  return t;
-}
+/// Row `row` of a PgResult as TrialFromRow reads it.
+class ResultRow final : public RowReader {
+ public:
+  ResultRow(const PgResult& r, int row) : r_(r), row_(row) {}
+  bool IsNull(int c) const override { return r_.IsNull(row_, c); }
+  std::int64_t Int(int c) const override { return r_.Int(row_, c); }
+  double Double(int c) const override { return r_.Double(row_, c); }
+  std::string Text(int c) const override { return r_.Text(row_, c); }
+
+ private:
+  const PgResult& r_;
+  int row_;
+};
+
+TrialRecord ReadTrial(const PgResult& s, int row) { return TrialFromRow(ResultRow(s, row)); }
 
 /// The error of a call whose connection broke beyond retrying (inside Exclusive, during COMMIT,
 /// or past the back-off): the store is out of reach for now and the call's transaction rolled
@@ -494,16 +442,7 @@ class PgStudyStore final : public StudyStore {
   }
 
   StudySnapshot LoadSnapshot() override {
-    auto load = [&] {
-      StudySnapshot snapshot;
-      snapshot.config = LoadConfig();
-      snapshot.trials = LoadTrials();
-      snapshot.edits = LoadSpaceEdits();
-      snapshot.diagnoses = LoadDiagnoses();
-      snapshot.actions = LoadActions();
-      snapshot.rule_weights = LoadRuleWeights();
-      return snapshot;
-    };
+    auto load = [&] { return ReadSnapshotParts(); };
     if (depth_ > 0) return load();  // inside Exclusive: its transaction is the snapshot
     return Call([&] {
       conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

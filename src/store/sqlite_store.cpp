@@ -9,10 +9,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
+#include <type_traits>
+#include <variant>
 
 #include "schema.sql.hpp"
 #include "sqlite_util.hpp"
 #include "symnas/common/error.hpp"
+#include "trial_row.hpp"
 
 namespace symnas::store {
 
@@ -266,92 +269,38 @@ std::optional<nlohmann::json> SqliteStudyStore::LoadConfig() {
 
 namespace {
 
-constexpr const char* kTrialColumns =
-    "id, status, interrupted, seed, strategy, params_json, estimated_costs_json, accuracy, "
-    "test_accuracy, score, feasible, violation, objective_vector_json, metrics_json, curves_json, "
-    "details_json, error, wall_seconds, started_unix_s, finished_unix_s, requeued, rerun_of, "
-    "worker, heartbeat_unix_s";
 constexpr const char* kTrialPlaceholders = "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
 
 void BindTrial(Statement& s, const TrialRecord& t) {
-  const auto& r = t.result;
-  const bool complete = search::HasObjective(t.status);
-  nlohmann::json curves = {{"train_loss", r.curves.train_loss},
-                           {"train_acc", r.curves.train_acc},
-                           {"val_loss", r.curves.val_loss},
-                           {"val_acc", r.curves.val_acc}};
-  s.Bind(1, t.id)
-      .Bind(2, std::string(search::TrialStatusName(t.status)))
-      .Bind(3, std::int64_t{t.interrupted})
-      .Bind(4, std::to_string(t.seed))
-      .Bind(5, t.strategy)
-      .Bind(6, search::ParamsToJson(t.params).dump())
-      .Bind(7, nlohmann::json(t.estimated_costs).dump());
-  if (complete) {
-    s.Bind(8, r.accuracy)
-        .Bind(9, r.test_accuracy)
-        .Bind(10, t.objective.score)
-        .Bind(11, std::int64_t{t.objective.feasible})
-        .Bind(12, t.objective.violation);
-  } else {
-    for (int i = 8; i <= 12; ++i) s.BindNull(i);
-  }
-  s.Bind(13, nlohmann::json(t.objective.vector).dump())
-      .Bind(14, nlohmann::json(r.metrics).dump())
-      .Bind(15, curves.dump())
-      .Bind(16, r.details.dump())
-      .Bind(17, r.error)
-      .Bind(18, r.wall_seconds)
-      .Bind(19, t.started_unix_s)
-      .Bind(20, t.finished_unix_s)
-      .Bind(21, std::int64_t{t.requeued})
-      .Bind(23, t.worker);
-  if (t.rerun_of >= 0) {
-    s.Bind(22, t.rerun_of);
-  } else {
-    s.BindNull(22);
-  }
-  if (t.heartbeat_unix_s > 0) {
-    s.Bind(24, t.heartbeat_unix_s);
-  } else {
-    s.BindNull(24);
+  const std::vector<Cell> row = TrialToRow(t);
+  for (int i = 0; i < kTrialColumnCount; ++i) {
+    std::visit(
+        [&](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, std::monostate>) {
+            s.BindNull(i + 1);
+          } else {
+            s.Bind(i + 1, v);
+          }
+        },
+        row[static_cast<std::size_t>(i)]);
   }
 }
 
-TrialRecord ReadTrial(const Statement& s) {
-  TrialRecord t;
-  t.id = s.Int(0);
-  t.status = search::TrialStatusFromName(s.Text(1));
-  t.interrupted = s.Int(2) != 0;
-  t.seed = std::stoull(s.Text(3));
-  t.strategy = s.Text(4);
-  t.params = search::ParamsFromJson(nlohmann::json::parse(s.Text(5)));
-  t.estimated_costs = nlohmann::json::parse(s.Text(6)).get<std::map<std::string, double>>();
-  auto& r = t.result;
-  r.status = t.status;
-  if (!s.IsNull(7)) r.accuracy = s.Double(7);
-  if (!s.IsNull(8)) r.test_accuracy = s.Double(8);
-  if (!s.IsNull(9)) t.objective.score = s.Double(9);
-  if (!s.IsNull(10)) t.objective.feasible = s.Int(10) != 0;
-  if (!s.IsNull(11)) t.objective.violation = s.Double(11);
-  t.objective.vector = nlohmann::json::parse(s.Text(12)).get<std::vector<double>>();
-  r.metrics = nlohmann::json::parse(s.Text(13)).get<std::map<std::string, double>>();
-  auto curves = nlohmann::json::parse(s.Text(14));
-  r.curves.train_loss = curves.value("train_loss", std::vector<double>{});
-  r.curves.train_acc = curves.value("train_acc", std::vector<double>{});
-  r.curves.val_loss = curves.value("val_loss", std::vector<double>{});
-  r.curves.val_acc = curves.value("val_acc", std::vector<double>{});
-  r.details = nlohmann::json::parse(s.Text(15));
-  r.error = s.Text(16);
-  r.wall_seconds = s.Double(17);
-  t.started_unix_s = s.Double(18);
-  t.finished_unix_s = s.Double(19);
-  t.requeued = s.Int(20) != 0;
-  t.rerun_of = s.IsNull(21) ? -1 : s.Int(21);
-  t.worker = s.Text(22);
-  t.heartbeat_unix_s = s.IsNull(23) ? 0.0 : s.Double(23);
-  return t;
-}
+/// A result row of a Statement as TrialFromRow reads it.
+class StatementRow final : public RowReader {
+ public:
+  explicit StatementRow(const Statement& s) : s_(s) {}
+  bool IsNull(int c) const override { return s_.IsNull(c); }
+  std::int64_t Int(int c) const override { return s_.Int(c); }
+  double Double(int c) const override { return s_.Double(c); }
+  std::string Text(int c) const override { return s_.Text(c); }
+
+ private:
+  const Statement& s_;
+};
+
+TrialRecord ReadTrial(const Statement& s) { return TrialFromRow(StatementRow(s)); }
 
 }  // namespace
 
@@ -564,13 +513,7 @@ StudySnapshot SqliteStudyStore::LoadSnapshot() {
   // A deferred transaction: its first read fixes the snapshot; a WAL writer is never blocked.
   Exec("BEGIN DEFERRED");
   try {
-    StudySnapshot snapshot;
-    snapshot.config = LoadConfig();
-    snapshot.trials = LoadTrials();
-    snapshot.edits = LoadSpaceEdits();
-    snapshot.diagnoses = LoadDiagnoses();
-    snapshot.actions = LoadActions();
-    snapshot.rule_weights = LoadRuleWeights();
+    StudySnapshot snapshot = ReadSnapshotParts();
     Exec("COMMIT");
     return snapshot;
   } catch (...) {

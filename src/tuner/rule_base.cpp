@@ -198,8 +198,9 @@ std::vector<std::string> RuleBase::OverrideInitialWeights(
       throw ConfigError("prior weight of " + id + " is " + std::to_string(weight) +
                         "; a rule weight is a probability in [0, 1]");
     }
+    const std::string& rule_id = id;  // a lambda may not capture a structured binding (clang 14)
     auto it = std::find_if(tuning_rules_.begin(), tuning_rules_.end(),
-                           [&](const TuningRule& r) { return r.learnable && r.id == id; });
+                           [&](const TuningRule& r) { return r.learnable && r.id == rule_id; });
     if (it == tuning_rules_.end()) {
       unknown.push_back(id);
     } else {

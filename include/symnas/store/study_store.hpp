@@ -108,6 +108,11 @@ class StudyStore : public search::StudyRecorder {
   /// "ok" when the stored study is sound: SQLite's `PRAGMA integrity_check`; on PostgreSQL
   /// the study's rows checked for dense trial ids, valid statuses and references.
   virtual std::string IntegrityCheck() = 0;
+
+ protected:
+  /// The snapshot's parts, read one after the other; a backend runs it inside its read
+  /// transaction.
+  StudySnapshot ReadSnapshotParts();
 };
 
 /// True when `location` names a PostgreSQL study (starts with postgresql:// or postgres://).
