@@ -399,7 +399,7 @@ StudyOutcome Driver::Run() {
     Locked([&] {
       Sync();
       if (trials_.at(static_cast<std::size_t>(t.id)).status != TrialStatus::kRunning) {
-        taken = true;  // another worker took it for interrupted and requeued its candidate
+        taken = true;  // reaped by another worker (requeued), or recorded by a retried attempt
         return;
       }
       if (t.status == TrialStatus::kComplete || t.status == TrialStatus::kPruned) {
@@ -420,8 +420,9 @@ StudyOutcome Driver::Run() {
     if (taken) {
       if (options_.progress) {
         fmt::print(*options_.progress,
-                   "trial {} was taken for interrupted by another worker (no heartbeat for over "
-                   "{:.0f} s) and will be re-run; this result is not recorded\n",
+                   "trial {} is no longer running in the study (another worker took it for "
+                   "interrupted after {:.0f} s without a heartbeat, or a retried write already "
+                   "recorded it): this result is not recorded again\n",
                    t.id, options_.stale_after_s);
       }
       continue;
