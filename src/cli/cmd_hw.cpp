@@ -49,7 +49,7 @@ std::shared_ptr<NetworkTimer> HostTimer(int runs, bool cpu_clock = false) {
 // --- estimate ---------------------------------------------------------------------------------
 struct EstimateArgs {
   std::string estimator = "roofline", device, arch, layers_file, dataset = "cifar10", model,
-              lut_cache = "symnas_lut.sqlite";
+              lut_cache = hw::kDefaultLutCache;
   std::vector<std::string> budgets;
   bool int8 = false, cpu_clock = false;
   int runs = 30;
@@ -400,7 +400,7 @@ void AddHwCommand(CLI::App& sub, CommandRun& run) {
   auto networks = std::make_shared<int>(12);
   auto seed = std::make_shared<unsigned>(0);
   auto runs = std::make_shared<int>(30);
-  auto cache = std::make_shared<std::string>("symnas_lut.sqlite");
+  auto cache = std::make_shared<std::string>(hw::kDefaultLutCache);
   auto cpu_clock = std::make_shared<bool>(false);
   auto* s = sub.add_subcommand("lut-check", "Compare lut with measured on random CNNs (libtorch)");
   s->add_option("--networks", *networks, "how many random CNNs")->capture_default_str();

@@ -291,7 +291,7 @@ nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
   // Host timings say nothing about another device's energy: its profile only serves the
   // analytical estimators (and the host's own profile).
   if (device && (!on_host || device->name == "host")) context.profile = device;
-  context.lut_cache_path = o.value("cache", std::string("symnas_lut.db"));
+  context.lut_cache_path = o.value("cache", std::string(hw::kDefaultLutCache));
   context.predictor_model_path = o.value("model", std::string());
   if (on_host) {
 #ifdef SYMNAS_HW_HAVE_TORCH

@@ -13,6 +13,10 @@
 
 namespace symnas::hw {
 
+/// The lut estimator's cache file when none is named (`symnas hw --lut-cache`, the cnn
+/// evaluator's `latency: {cache: ...}`): one default for every entry point.
+inline constexpr const char* kDefaultLutCache = "symnas_lut.sqlite";
+
 /// What an estimator says about one network at batch 1.
 struct CostEstimate {
   double latency_ms = 0;            ///< estimated or measured latency
