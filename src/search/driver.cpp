@@ -161,6 +161,10 @@ std::string ThisWorkerName() {
   return fmt::format("{}:{}", host, static_cast<long>(getpid()));
 }
 
+double LastSignOfLife(const TrialRecord& t) {
+  return std::max(t.heartbeat_unix_s, t.started_unix_s);
+}
+
 bool WorkerIsGone(const TrialRecord& t, const std::string& self, double now_unix_s,
                   double stale_after_s) {
   if (t.worker.empty() || t.worker == self) return true;
@@ -173,8 +177,7 @@ bool WorkerIsGone(const TrialRecord& t, const std::string& self, double now_unix
       return true;  // that process is gone
     }
   }
-  const double last_sign = std::max(t.heartbeat_unix_s, t.started_unix_s);
-  return now_unix_s - last_sign > stale_after_s;
+  return now_unix_s - LastSignOfLife(t) > stale_after_s;
 }
 
 namespace {
@@ -291,7 +294,7 @@ std::int64_t Driver::ReapStale() {
         t.worker.empty() || t.worker == options_.worker
             ? "interrupted: the process ended before the trial finished"
             : fmt::format("interrupted: its worker {} is gone (no heartbeat for {:.0f} s)",
-                          t.worker, now - std::max(t.heartbeat_unix_s, t.started_unix_s));
+                          t.worker, now - LastSignOfLife(t));
     recorder_.MarkInterrupted(t.id, error);
     t.status = t.result.status = TrialStatus::kFailed;
     t.interrupted = t.requeued = true;

@@ -269,7 +269,15 @@ std::optional<nlohmann::json> SqliteStudyStore::LoadConfig() {
 
 namespace {
 
-constexpr const char* kTrialPlaceholders = "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?";
+/// "?,?,...": one placeholder per trial column.
+const std::string& TrialPlaceholders() {
+  static const std::string text = [] {
+    std::string s = "?";
+    for (int i = 1; i < kTrialColumnCount; ++i) s += ",?";
+    return s;
+  }();
+  return text;
+}
 
 void BindTrial(Statement& s, const TrialRecord& t) {
   const std::vector<Cell> row = TrialToRow(t);
@@ -364,8 +372,8 @@ void SqliteStudyStore::BeginTrial(const TrialRecord& trial,
                                    next.Int(0)));
     }
   }
-  Statement s(db_,
-              fmt::format("INSERT INTO trials({}) VALUES ({})", kTrialColumns, kTrialPlaceholders));
+  Statement s(
+      db_, fmt::format("INSERT INTO trials({}) VALUES ({})", kTrialColumns, TrialPlaceholders()));
   BindTrial(s, trial);
   s.Run();
   if (trial.rerun_of >= 0) {
@@ -382,7 +390,7 @@ void SqliteStudyStore::FinishTrial(const TrialRecord& trial,
                                    const nlohmann::json& strategy_state) {
   Transaction tx(db_);
   Statement s(
-      db_, fmt::format("REPLACE INTO trials({}) VALUES ({})", kTrialColumns, kTrialPlaceholders));
+      db_, fmt::format("REPLACE INTO trials({}) VALUES ({})", kTrialColumns, TrialPlaceholders()));
   BindTrial(s, trial);
   s.Run();
   for (const auto& e : edits) InsertEdit(e);

@@ -13,17 +13,9 @@
 namespace symnas::nn {
 namespace {
 
+using testing::DatasetErrorOf;
 using ::testing::HasSubstr;
 using testing::TempDir;
-
-std::string DatasetErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const DatasetError& e) {
-    return e.message();
-  }
-  return "no error";
-}
 
 TEST(Idx, RawAndGzippedReadTheSameValues) {
   TempDir raw("idx_raw"), gz("idx_gz");

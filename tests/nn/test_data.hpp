@@ -7,13 +7,25 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "symnas/common/error.hpp"
 #include "symnas/nn/dataset.hpp"
 
 namespace symnas::nn::testing {
+
+/// The message of the DatasetError `f` throws, or "no error".
+inline std::string DatasetErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const DatasetError& e) {
+    return e.message();
+  }
+  return "no error";
+}
 
 /// A fresh temporary directory removed at destruction.
 class TempDir {

@@ -20,17 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::AllOf;
+using testing::DatasetErrorOf;
 using ::testing::HasSubstr;
 using testing::TempDir;
-
-std::string DatasetErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const DatasetError& e) {
-    return e.message();
-  }
-  return "no error";
-}
 
 // h x w x c pixels, value (seed + 7 * index) % 256.
 std::vector<std::uint8_t> Pixels(int h, int w, int c, int seed) {

@@ -183,6 +183,8 @@ class Driver {
   std::string last_summary_;  ///< what the strategy said about the last finished trial
 };
 
+/// When the worker of running trial `t` last showed it was alive (its heartbeat, or its start).
+double LastSignOfLife(const TrialRecord& t);
 /// "host:pid" of this process.
 std::string ThisWorkerName();
 /// True when running trial `t`, seen at `now_unix_s` by worker `self`, has no live worker: its
