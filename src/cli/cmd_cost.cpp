@@ -24,6 +24,7 @@ int RunCost(const CostArgs& args) {
   const nn::Arch arch = nn::LoadArchFile(args.arch_path);
   const nn::CostReport cost = nn::AnalyzeCost(arch);
   fmt::print("{}", nn::FormatCostReport(cost));
+  for (const std::string& w : nn::ArchWarnings(arch, 0)) fmt::print(stderr, "warning: {}\n", w);
   nlohmann::json j = {{"metrics", nn::CostMetrics(cost)}};
   if (args.latency_runs > 0) {
     nn::LatencyOptions options;

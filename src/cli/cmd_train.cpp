@@ -59,8 +59,12 @@ int RunTrain(const TrainArgs& args) {
              data.train.Size(), data.val.Size(),
              data.test ? fmt::format(" / {} test", data.test->Size()) : "", args.threads,
              args.seed);
-  fmt::print("network: {} conv blocks, {} dense layers, {} params, {:.2f} MFLOPs\n\n",
+  fmt::print("network: {} conv blocks, {} dense layers, {} params, {:.2f} MFLOPs\n",
              arch.blocks.size(), arch.dense.size(), cost.params, cost.flops / 1e6);
+  for (const std::string& w : nn::ArchWarnings(arch, data.train.Size())) {
+    fmt::print(stderr, "warning: {}\n", w);
+  }
+  fmt::print("\n");
   fmt::print("{:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "epoch", "train_loss", "train_acc",
              "val_loss", "val_acc", "lr", "seconds");
   nn::TrainOptions options;
@@ -68,6 +72,10 @@ int RunTrain(const TrainArgs& args) {
   options.seed = args.seed;
   options.evaluate_test = args.test;
   options.on_epoch = &PrintEpoch;
+  options.on_progress = [](const nn::BatchProgress& p) {
+    fmt::print("      {}\n", nn::FormatProgress(p));
+    std::fflush(stdout);
+  };
   if (!args.save_path.empty()) {
     options.on_trained = [&](const nn::Arch& a, std::uint64_t seed, torch::nn::Sequential& best) {
       const std::string bytes =

@@ -374,6 +374,12 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   data.dir_option = "set `dir:` under `evaluator:` in the study config";
   nn::TrainOptions train;
   train.threads = options.value("threads", train.threads);
+  // A trial whose network is wasteful or slow says so before it trains, and a long epoch shows
+  // where it stands (on stderr, beside the driver's trial lines).
+  train.on_warning = [](const std::string& w) { fmt::print(stderr, "  warning: {}\n", w); };
+  train.on_progress = [](const nn::BatchProgress& p) {
+    fmt::print(stderr, "  training: {}\n", nn::FormatProgress(p));
+  };
   auto splits = std::make_shared<const nn::DataSplits>(nn::LoadSplits(data));
   std::shared_ptr<WeightInbox> inbox;
   if (KeepWeightsCount(options) != 0) {

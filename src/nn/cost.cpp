@@ -126,6 +126,32 @@ CostReport AnalyzeCost(const Arch& arch) {
   return r;
 }
 
+std::vector<std::string> ArchWarnings(const Arch& arch, std::int64_t train_images) {
+  const CostReport cost = AnalyzeCost(arch);
+  std::vector<std::string> warnings;
+  for (const LayerSpec& l : cost.layers) {
+    if (l.op != LayerOp::kConv2d || (l.kernel <= l.in_h && l.kernel <= l.in_w)) continue;
+    warnings.push_back(fmt::format(
+        "{}: its {}x{} kernel is larger than its {}x{} input (same padding: most of every "
+        "product reads zeros, for {:.1f} MFLOPs); use a smaller kernel_size or pool less before "
+        "it",
+        l.name, l.kernel, l.kernel, l.in_h, l.in_w, l.flops / 1e6));
+  }
+  if (cost.flops > kLargeNetworkFlops) {
+    // Training costs about 3x the forward pass (forward, and backward for inputs and weights).
+    const std::string epoch =
+        train_images > 0
+            ? fmt::format("; one training epoch of {} images is ~{:.1f} TFLOPs", train_images,
+                          3 * cost.flops * static_cast<double>(train_images) / 1e12)
+            : "";
+    warnings.push_back(fmt::format(
+        "the network needs {:.2f} GFLOPs per image forward ({:.0f}x the default network's 38 "
+        "MFLOPs){}: expect it to train at ~20 images/s or slower on a CPU core",
+        cost.flops / 1e9, cost.flops / 38.26e6, epoch));
+  }
+  return warnings;
+}
+
 std::map<std::string, double> CostMetrics(const CostReport& r) {
   return {{"flops", r.flops},
           {"macs", r.macs},

@@ -105,6 +105,7 @@ search::EvalResult TrainingEvaluator::EvaluateMonitored(const search::Params& pa
     result.details["epochs_run"] = report.epochs.size();
     result.details["stop_reason"] = report.stop_reason;
     result.details["best_epoch"] = report.best_epoch;
+    if (!report.warnings.empty()) result.details["warnings"] = report.warnings;
     result.metrics["train_images_per_second"] = report.train_images_per_second;
     if (report.diverged) return fail(report.stop_reason);
     if (report.stop_reason == "pruned") result.status = search::TrialStatus::kPruned;

@@ -4,11 +4,13 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
 
 #include "symnas/common/error.hpp"
+#include "symnas/nn/cost.hpp"
 #include "symnas/nn/model.hpp"
 
 namespace symnas::nn {
@@ -50,7 +52,7 @@ struct EpochTrainResult {
 
 EpochTrainResult TrainEpoch(torch::nn::Sequential& model, torch::optim::Optimizer& optimizer,
                             const Arch& arch, const DataSplits& data, int epoch,
-                            std::mt19937_64& rng) {
+                            const TrainOptions& options, std::mt19937_64& rng) {
   model->train();
   const Dataset& train = data.train;
   const std::int64_t n = train.Size();
@@ -60,6 +62,7 @@ EpochTrainResult TrainEpoch(torch::nn::Sequential& model, torch::optim::Optimize
   double loss_sum = 0;
   std::int64_t correct = 0;
   const auto t0 = Clock::now();
+  double next_progress_s = options.progress_every_s;
   for (std::int64_t start = 0; start < n; start += arch.train.batch_size) {
     const std::int64_t bs = std::min<std::int64_t>(arch.train.batch_size, n - start);
     auto idx = order.narrow(0, start, bs);
@@ -89,6 +92,13 @@ EpochTrainResult TrainEpoch(torch::nn::Sequential& model, torch::optim::Optimize
     optimizer.step();
     loss_sum += loss_value * static_cast<double>(bs);
     correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+    if (options.on_progress) {
+      const double seconds = SecondsSince(t0);
+      if (seconds >= next_progress_s) {
+        options.on_progress({epoch, arch.train.epochs, start + bs, n, seconds});
+        next_progress_s = seconds + options.progress_every_s;
+      }
+    }
   }
   r.step_seconds = SecondsSince(t0);
   r.loss = loss_sum / static_cast<double>(n);
@@ -148,6 +158,10 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
   torch::set_num_threads(options.threads);
   torch::manual_seed(options.seed);
   std::mt19937_64 rng(options.seed ^ 0x9e3779b97f4a7c15ULL);
+  report.warnings = ArchWarnings(arch, data.train.Size());
+  if (options.on_warning) {
+    for (const std::string& w : report.warnings) options.on_warning(w);
+  }
   auto model = BuildModule(arch);
   UseChannelsLast(*model);
   report.params = CountParameters(*model);
@@ -162,7 +176,7 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
     EpochRecord rec;
     rec.epoch = epoch;
     rec.learning_rate = lr;
-    const EpochTrainResult tr = TrainEpoch(model, *optimizer, arch, data, epoch, rng);
+    const EpochTrainResult tr = TrainEpoch(model, *optimizer, arch, data, epoch, options, rng);
     if (tr.diverged) {
       report.diverged = true;
       report.stop_reason = tr.reason;
@@ -225,6 +239,18 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
   return report;
 }
 
+std::string FormatProgress(const BatchProgress& p) {
+  const double rate = p.seconds > 0 ? static_cast<double>(p.images_done) / p.seconds : 0;
+  const double left_s = rate > 0 ? static_cast<double>(p.images_total - p.images_done) / rate : 0;
+  const std::string left =
+      left_s >= 90 ? fmt::format("~{:.0f} min", left_s / 60) : fmt::format("~{:.0f} s", left_s);
+  return fmt::format("epoch {}/{}: {}/{} images ({:.0f}%), {:.1f} images/s, {} left in this epoch",
+                     p.epoch, p.epochs, p.images_done, p.images_total,
+                     100.0 * static_cast<double>(p.images_done) /
+                         static_cast<double>(std::max<std::int64_t>(p.images_total, 1)),
+                     rate, left);
+}
+
 nlohmann::json TrainReportToJson(const TrainReport& r) {
   nlohmann::json epochs = nlohmann::json::array();
   for (const EpochRecord& e : r.epochs) {
@@ -247,6 +273,7 @@ nlohmann::json TrainReportToJson(const TrainReport& r) {
                       {"params", r.params},
                       {"threads", r.threads}};
   if (r.test_accuracy) j["test_accuracy"] = *r.test_accuracy;
+  if (!r.warnings.empty()) j["warnings"] = r.warnings;
   return j;
 }
 

@@ -2,6 +2,7 @@
 // (the arithmetic is written out in the comments; convention in cost.hpp).
 #include "symnas/nn/cost.hpp"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 namespace symnas::nn {
@@ -99,6 +100,34 @@ TEST(Cost, LayerTotalsAreSumsAndShapesChain) {
   }
   EXPECT_DOUBLE_EQ(flops, r.flops);
   EXPECT_EQ(r.layers.back().out_channels, 10);
+}
+
+// Warnings: an ordinary network has none; a 5x5 kernel on the 3x3 map left by three poolings
+// of 28x28 (28 -> 14 -> 7 -> 3) is named; 2 convs of 512 filters on 28x28 are
+// 2 * (28*28*1*9*512 + 28*28*512*9*512) MACs = 3.71 G MACs, 7.4 GFLOPs, over the threshold.
+TEST(Cost, WarningsNameAKernelLargerThanItsInputAndAHugeNetwork) {
+  EXPECT_TRUE(ArchWarnings(TinyNet(), 1000).empty());
+  Arch small_map = TinyNet();
+  small_map.blocks.assign(4, small_map.blocks[0]);
+  small_map.blocks[3].kernel_size = 5;
+  const std::vector<std::string> w = ArchWarnings(small_map, 1000);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("block3.conv0"), std::string::npos) << w[0];
+  EXPECT_NE(w[0].find("5x5 kernel is larger than its 3x3 input"), std::string::npos) << w[0];
+  small_map.blocks[3].kernel_size = 3;  // 3x3 on 3x3: not larger, no warning
+  EXPECT_TRUE(ArchWarnings(small_map, 1000).empty());
+
+  Arch huge = TinyNet();
+  huge.blocks[0].filters = 512;
+  huge.blocks[0].convs = 2;
+  const CostReport cost = AnalyzeCost(huge);
+  ASSERT_GT(cost.flops, kLargeNetworkFlops);
+  const std::vector<std::string> h = ArchWarnings(huge, 55000);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_NE(h[0].find(fmt::format("{:.2f} GFLOPs per image", cost.flops / 1e9)), std::string::npos)
+      << h[0];
+  EXPECT_NE(h[0].find("epoch of 55000 images"), std::string::npos) << h[0];
+  EXPECT_EQ(ArchWarnings(huge, 0)[0].find("epoch"), std::string::npos);  // no data, no epoch
 }
 
 }  // namespace

@@ -35,6 +35,52 @@ TEST(Trainer, LearnsTheTinyTaskAndRecordsCurves) {
   EXPECT_EQ(j["threads"], 1);
 }
 
+// Progress within an epoch: with no interval every batch reports (200 images in batches of 32:
+// 7 batches, the last of 8 images); with the default interval a tiny epoch reports nothing.
+TEST(Trainer, ReportsProgressWithinAnEpochAtItsInterval) {
+  const DataSplits data = testing::TinySplits(200, 50);
+  Arch arch = testing::TinyArch();
+  arch.train.epochs = 1;
+  TrainOptions o;
+  std::vector<BatchProgress> seen;
+  o.on_progress = [&](const BatchProgress& p) { seen.push_back(p); };
+  o.progress_every_s = 0;
+  Train(arch, data, o);
+  ASSERT_EQ(seen.size(), 7u);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].images_done, std::min<std::int64_t>(32 * (i + 1), 200));
+    EXPECT_EQ(seen[i].images_total, 200);
+    EXPECT_EQ(seen[i].epoch, 1);
+    EXPECT_EQ(seen[i].epochs, 1);
+    if (i > 0) EXPECT_GE(seen[i].seconds, seen[i - 1].seconds);
+  }
+  const std::string line = FormatProgress({2, 10, 12800, 55000, 320.0});
+  EXPECT_EQ(line,
+            "epoch 2/10: 12800/55000 images (23%), 40.0 images/s, ~18 min left in this epoch");
+  seen.clear();
+  o.progress_every_s = kProgressEverySeconds;
+  Train(arch, data, o);
+  EXPECT_TRUE(seen.empty());
+}
+
+// The network's warnings reach the caller before training and the report.
+TEST(Trainer, PassesTheNetworksWarningsOn) {
+  const DataSplits data = testing::TinySplits(64, 32);
+  Arch arch = testing::TinyArch();  // 12x12 input
+  arch.train.epochs = 1;
+  arch.blocks.push_back(arch.blocks[0]);
+  arch.blocks.push_back(arch.blocks[0]);
+  arch.blocks[2].kernel_size = 5;  // 12 -> 6 -> 3: a 5x5 kernel on 3x3
+  std::vector<std::string> warned;
+  TrainOptions o;
+  o.on_warning = [&](const std::string& w) { warned.push_back(w); };
+  const TrainReport r = Train(arch, data, o);
+  ASSERT_EQ(warned.size(), 1u);
+  EXPECT_NE(warned[0].find("block2.conv0"), std::string::npos);
+  EXPECT_EQ(r.warnings, warned);
+  EXPECT_EQ(TrainReportToJson(r)["warnings"].size(), 1u);
+}
+
 TEST(Trainer, SameSeedSameCurvesDifferentSeedDifferentCurves) {
   const DataSplits data = testing::TinySplits(200, 50);
   Arch arch = testing::TinyArch();

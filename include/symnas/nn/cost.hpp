@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "symnas/common/layer_spec.hpp"
 #include "symnas/nn/arch.hpp"
@@ -41,6 +42,17 @@ CostReport AnalyzeCost(const Arch& arch);
 /// The metrics map the search stores: flops, macs, params, peak_memory_bytes,
 /// model_size_bytes (fp32), model_size_int8_bytes.
 std::map<std::string, double> CostMetrics(const CostReport& report);
+
+/// Forward FLOPs per image above which ArchWarnings warns that training will be slow: 13x the
+/// default network's 38 MFLOPs (examples/arch/default.json), which trains at ~300 images/s on
+/// one core (docs/nn.md, "Warnings"); this one would train at ~20 images/s or less.
+inline constexpr double kLargeNetworkFlops = 500e6;
+
+/// Warnings about a valid network that will train slowly or wastefully, one readable sentence
+/// each: a convolution whose kernel is larger than its input (same padding: most of every
+/// product reads zeros), and forward FLOPs above kLargeNetworkFlops (with the training work of
+/// one epoch of `train_images` when > 0). Empty for an ordinary network.
+std::vector<std::string> ArchWarnings(const Arch& arch, std::int64_t train_images);
 
 /// A readable table of the layers and the totals (for `symnas cost`).
 std::string FormatCostReport(const CostReport& report);

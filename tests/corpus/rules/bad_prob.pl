@@ -1,0 +1,2 @@
+% a probability above 1
+1.5::action(inc_lr, undertrained) :- problem(undertrained).

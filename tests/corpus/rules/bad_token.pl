@@ -1,0 +1,2 @@
+% a stray character
+0.4::action(inc_lr, undertrained) :- problem(undertrained) # .
