@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 
+#include "symnas/common/cpu.hpp"
 #include "symnas/nn/model.hpp"
 
 int main(int argc, char** argv) {
@@ -17,13 +18,16 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch, "Batch size")->capture_default_str();
   app.add_option("--threads", threads, "libtorch intra-op threads")->capture_default_str();
   app.add_option("--warmup", warmup_steps, "Untimed steps first")->capture_default_str();
-  bool nchw = false;
+  bool nchw = false, no_cpu_setup = false;
+  app.add_flag("--no-cpu-setup", no_cpu_setup,
+               "Skip ConfigureCpuForTraining (BLAS threads, allocator): the ablation");
   app.add_flag("--nchw", nchw, "Keep the default NCHW layout (symnas uses channels-last)");
   CLI11_PARSE(app, argc, argv);
   try {
     symnas::nn::Arch arch = symnas::nn::LoadArchFile(arch_path);
     arch.train.batch_size = batch;
     torch::set_num_threads(threads);
+    if (!no_cpu_setup) symnas::ConfigureCpuForTraining(threads);  // as nn::Train does
     torch::manual_seed(0);
     auto model = symnas::nn::BuildModule(arch);
     if (!nchw) symnas::nn::UseChannelsLast(*model);
@@ -45,9 +49,10 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < steps; ++i) step();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    fmt::print("symnas images_per_second {:.1f} (images {}, batch {}, threads {}, {}, {:.2f} s)\n",
-               steps * batch / s, steps * batch, batch, threads, nchw ? "nchw" : "channels_last",
-               s);
+    fmt::print(
+        "symnas images_per_second {:.1f} (images {}, batch {}, threads {}, {}, {}, {:.2f} s)\n",
+        steps * batch / s, steps * batch, batch, threads, nchw ? "nchw" : "channels_last",
+        no_cpu_setup ? "no cpu setup" : "cpu setup", s);
   } catch (const std::exception& e) {
     fmt::print(stderr, "{}\n", e.what());
     return 2;

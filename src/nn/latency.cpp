@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "symnas/common/cpu.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/nn/model.hpp"
 
@@ -24,6 +25,7 @@ LatencyReport MeasureLatency(const Arch& arch, const LatencyOptions& o) {
     throw ConfigError("latency: runs and threads must be >= 1, warmup >= 0");
   }
   torch::set_num_threads(o.threads);
+  ConfigureCpuForTraining(o.threads);
   torch::manual_seed(o.seed);
   auto model = BuildModule(arch);
   UseChannelsLast(*model);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <random>
 
+#include "symnas/common/cpu.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/nn/cost.hpp"
 #include "symnas/nn/model.hpp"
@@ -126,7 +127,7 @@ torch::Tensor Augment(const torch::Tensor& batch, bool flips, std::mt19937_64& r
 
 std::pair<double, double> EvaluateModule(torch::nn::Sequential& module, const Dataset& data,
                                          int batch_size) {
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;  // no autograd bookkeeping at all (NoGradGuard still versions)
   module->eval();
   double loss_sum = 0;
   std::int64_t correct = 0;
@@ -156,6 +157,7 @@ TrainReport Train(const Arch& arch, const DataSplits& data, const TrainOptions& 
   TrainReport report;
   report.threads = options.threads;
   torch::set_num_threads(options.threads);
+  ConfigureCpuForTraining(options.threads);  // the BLAS too, and no page faults per step
   torch::manual_seed(options.seed);
   std::mt19937_64 rng(options.seed ^ 0x9e3779b97f4a7c15ULL);
   report.warnings = ArchWarnings(arch, data.train.Size());

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "symnas/common/cpu.hpp"
 #include "symnas/common/error.hpp"
 
 namespace symnas::hw {
@@ -136,6 +137,7 @@ class TorchTimer : public NetworkTimer {
   Timing Run(F&& forward) {
     torch::NoGradGuard no_grad;
     torch::set_num_threads(options_.threads);
+    ConfigureCpuForTraining(options_.threads);
     for (int i = 0; i < options_.warmup_runs; ++i) forward();
     std::vector<double> ms;
     for (int i = 0; i < options_.timed_runs; ++i) {
