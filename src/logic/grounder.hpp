@@ -64,7 +64,9 @@ class Grounder {
   // Runs body() in a fresh derivation context; a dependency on an enclosing incomplete table
   // means negation through a cycle.
   template <class F>
-  void WithBarrier(F&& body) {
+  void WithBarrier(
+      F&& body, const char* class_name = "NegativeCycle",
+      const char* message = "Negation or aggregation through a cycle (program is not stratified)") {
     int pos = static_cast<int>(stack_.size());
     stack_.push_back({-1, pos, false});
     auto saved = std::move(lits_);
@@ -74,8 +76,7 @@ class Grounder {
     Frame f = stack_.back();
     stack_.pop_back();
     if (f.leader < pos) {
-      throw GroundingError("Negation or aggregation through a cycle (program is not stratified)",
-                           m_.where, "NegativeCycle");
+      throw GroundingError(message, m_.where, class_name);
     }
   }
 
@@ -87,8 +88,20 @@ class Grounder {
   // goals (resolve.cpp)
   void Solve(const Term* goal, Cont k);
   void IfThenElse(const Term* cond, const Term* then, const Term* otherwise, Cont k);
-  void FindAll(const Term* goal, Cont k);
-  void SolveNegation(const Term* goal, Cont k);
+  // findall/3, all/3, all_or_none/3 (findall.cpp)
+  enum class AllMode { kFindall, kAll, kAllOrNone };
+  struct Branch {
+    int order = 0;
+    std::vector<Lit> lits;
+  };
+  void FindAll(const Term* goal, AllMode mode, Cont k);
+  void Branches(Lit lit, std::vector<int>& path, std::vector<Branch>& out);
+  Lit ProofLiteral(const std::vector<Lit>& proof);
+  void SolveNegation(const Term* goal, Cont k, bool negative_head = false);
+  bool HasNegativeHeads(const Term* call);
+  // clause/2,3 and subquery/2..5 (reflect.cpp)
+  void SolveClauseLookup(const Term* goal, Cont k);
+  void SolveSubquery(const Term* goal, Cont k);
 
   // tabling and clauses (tabling.cpp)
   void CallTabled(const Term* goal, Cont k);
@@ -108,6 +121,7 @@ class Grounder {
   std::unordered_map<std::string, int> table_index_;
   std::unordered_map<std::string, int> group_index_;
   std::unordered_map<std::string, int> negation_cache_;
+  std::unordered_map<std::string, int> proof_nodes_;  // conjunction -> node (findall)
   std::vector<Frame> stack_;
   std::vector<int> scc_members_;
   std::uint64_t stamp_ = 0;    // bumped per fixpoint iteration of a leader

@@ -53,6 +53,32 @@ void MarkVars(const Term* root, std::vector<char>& used) {
   }
 }
 
+// Marks the variables of a clause body: in `local` those inside \+/not and the first two
+// arguments of findall/all/all_or_none (ProbLog's local variables), in `outside` the others.
+void MarkBodyVars(const Term* body, std::vector<char>& outside, std::vector<char>& local) {
+  static const Symbol kNot = Intern("\\+"), kNot2 = Intern("not"), kAnd = Intern(","),
+                      kOr = Intern(";"), kIf = Intern("->"), kFindall = Intern("findall"),
+                      kAll = Intern("all"), kAllOrNone = Intern("all_or_none");
+  std::vector<std::pair<const Term*, bool>> todo{{body, false}};
+  while (!todo.empty()) {
+    auto [t, in_local] = todo.back();
+    todo.pop_back();
+    if (t->ground) continue;
+    if (t->Is(kAnd, 2) || t->Is(kOr, 2) || t->Is(kIf, 2)) {
+      todo.push_back({t->args[0], in_local});
+      todo.push_back({t->args[1], in_local});
+    } else if (t->Is(kNot, 1) || t->Is(kNot2, 1)) {
+      todo.push_back({t->args[0], true});
+    } else if (t->Is(kFindall, 3) || t->Is(kAll, 3) || t->Is(kAllOrNone, 3)) {
+      MarkVars(t->args[0], local);
+      MarkVars(t->args[1], local);
+      todo.push_back({t->args[2], in_local});
+    } else {
+      MarkVars(t, in_local ? local : outside);
+    }
+  }
+}
+
 // The value of a literal probability (a number or a negated number), NaN for anything else.
 double LiteralProbability(const Term* p) {
   bool negative = p->Is(Symbols::Get().minus, 1);
@@ -263,7 +289,9 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   }
   std::vector<char> used(static_cast<std::size_t>(clause.num_vars), 0);
   for (const Term* h : clause.heads) MarkVars(h, used);
-  if (body) MarkVars(body, used);
+  // A variable used only in local scopes (negation, findall) does not tell instances apart.
+  std::vector<char> local(used.size(), 0);
+  if (body) MarkBodyVars(body, used, local);
   for (int v = 0; v < clause.num_vars; ++v) {
     if (used[static_cast<std::size_t>(v)]) clause.instance_vars.push_back(v);
   }

@@ -98,13 +98,20 @@ void Grounder::Evaluate(int ti) {
   SourceLocation saved_where = m_.where;
   const Term* call = tables_[ti].call;
   auto def = program_.Lookup(call->name, call->arity);
+  bool negative_heads = HasNegativeHeads(call);
   while (true) {
     tables_[ti].eval_stamp = stamp_;
     std::uint64_t before = changes_;
     auto mark = m_.GetMark();
     const Term* goal = m_.Rename(call, m_.NewVars(tables_[ti].num_vars));
     for (ClauseRef ref : *def.refs) {
-      ResolveClause(goal, (*def.clauses)[ref.clause], ref, [&] { RecordAnswer(ti, goal); });
+      auto record = [&] { RecordAnswer(ti, goal); };
+      // An answer also derived by a negative head literal (`\+a :- c.`) holds only without it.
+      auto checked = [&] { SolveNegation(goal, record, true); };
+      if (negative_heads)
+        ResolveClause(goal, (*def.clauses)[ref.clause], ref, checked);
+      else
+        ResolveClause(goal, (*def.clauses)[ref.clause], ref, record);
     }
     m_.Undo(mark);
     const Frame& f = stack_[pos];
