@@ -109,6 +109,7 @@ class Grounder {
   void ResolveClause(const Term* goal, const Clause& c, ClauseRef ref, Cont k);
   Lit ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64_t base);
   double EvalProbability(const Term* p, std::int64_t base);
+  int TunableInstanceOf(int tunable, std::int64_t base);
   void RecordAnswer(int ti, const Term* goal);
 
   const Program& program_;

@@ -1,6 +1,7 @@
 // Program: parsed clause terms -> clause database (det clauses, ADs, tunables, queries, evidence).
 #include "symnas/logic/program.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +78,30 @@ void MarkBodyVars(const Term* body, std::vector<char>& outside, std::vector<char
       MarkVars(t, in_local ? local : outside);
     }
   }
+}
+
+// `t` with the clause-local variables that have a value in `bound` replaced by it.
+const Term* Substitute(const Term* t, const std::vector<const Term*>& bound, TermArena& arena) {
+  // Post-order over an explicit stack: a node is rebuilt once its arguments are.
+  std::vector<std::pair<const Term*, bool>> todo{{t, false}};
+  std::vector<const Term*> done;
+  while (!todo.empty()) {
+    auto [u, expanded] = todo.back();
+    todo.pop_back();
+    if (u->ground || (u->kind == TermKind::kVar && !bound[static_cast<std::size_t>(u->var)])) {
+      done.push_back(u);
+    } else if (u->kind == TermKind::kVar) {
+      done.push_back(bound[static_cast<std::size_t>(u->var)]);
+    } else if (!expanded) {
+      todo.push_back({u, true});
+      for (std::uint32_t i = u->arity; i-- > 0;) todo.push_back({u->args[i], false});
+    } else {
+      std::vector<const Term*> args(done.end() - u->arity, done.end());
+      done.resize(done.size() - u->arity);
+      done.push_back(arena.Compound(u->name, args, u->line, u->column));
+    }
+  }
+  return done.back();
 }
 
 // The value of a literal probability (a number or a negated number), NaN for anything else.
@@ -301,7 +326,7 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   int index = static_cast<int>(clauses_.size());
   for (std::size_t i = 0; i < clause.probs.size(); ++i) {
     const Term* p = clause.probs[i];
-    if (!p->Is(sym.t, 1)) continue;
+    if (p->kind != TermKind::kCompound || p->name != sym.t) continue;
     Tunable tunable;
     tunable.clause = index;
     tunable.head = static_cast<int>(i);
@@ -317,6 +342,14 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
     } else {
       throw ParseError("t(...) expects a number or '_', got '" + ToString(start) + "'",
                        LocationOf(p, parsed));
+    }
+    for (std::uint32_t a = 1; a < p->arity; ++a) {
+      const Term* arg = p->args[a];
+      bool anonymous = arg->kind == TermKind::kVar &&
+                       clause.var_names[static_cast<std::size_t>(arg->var)] == "_";
+      if (!arg->IsNumber() && arg->kind != TermKind::kAtom && !anonymous) {
+        tunable.args.push_back(arg);
+      }
     }
     clause.tunable[i] = static_cast<int>(tunables_.size());
     tunables_.push_back(tunable);
@@ -355,7 +388,8 @@ std::string Program::ListText(const std::vector<double>& values) {
   return out + "]";
 }
 
-std::string Program::ToText() const {
+std::string Program::ToText(const std::vector<TunableInstance>* instances,
+                            const std::vector<double>* instance_weights) const {
   std::string out;
   for (auto [kind, i] : order_) {
     if (kind == 1) {
@@ -375,20 +409,67 @@ std::string Program::ToText() const {
       continue;
     }
     const Clause& c = clauses_[i];
-    for (std::size_t h = 0; h < c.heads.size(); ++h) {
-      if (h) out += "; ";
-      if (c.probabilistic()) {
-        if (c.tunable[h] >= 0) {
-          out += FormatFloat(tunable_values_[c.tunable[h]]);
-        } else {
-          out += ToString(c.probs[h], &c.var_names);
-        }
-        out += "::";
-      }
-      out += ToString(c.heads[h], &c.var_names);
+    bool templated = false;
+    for (int t : c.tunable) templated = templated || (t >= 0 && !tunables_[t].args.empty());
+    if (templated && instances && instance_weights) {
+      out += InstancesText(c, *instances, *instance_weights);
+      continue;
     }
-    if (c.body) out += " :- " + ToString(c.body, &c.var_names);
-    out += ".\n";
+    out += ClauseText(c, {}, {});
+  }
+  return out;
+}
+
+// One clause as ProbLog prints it; `weights` (per head, NaN = as stored) and the variable
+// values `bound` (clause-local variable -> term) come from a t(_, X) instance.
+std::string Program::ClauseText(const Clause& c, const std::vector<double>& weights,
+                                const std::vector<const Term*>& bound) const {
+  TermArena arena;
+  auto show = [&](const Term* t) {
+    return ToString(bound.empty() ? t : Substitute(t, bound, arena), &c.var_names);
+  };
+  std::string out;
+  for (std::size_t h = 0; h < c.heads.size(); ++h) {
+    if (h) out += "; ";
+    if (c.probabilistic()) {
+      if (h < weights.size() && !std::isnan(weights[h])) {
+        out += FormatFloat(weights[h]);
+      } else if (c.tunable[h] >= 0) {
+        out += FormatFloat(tunable_values_[c.tunable[h]]);
+      } else {
+        out += show(c.probs[h]);
+      }
+      out += "::";
+    }
+    out += show(c.heads[h]);
+  }
+  if (c.body) out += " :- " + show(c.body);
+  return out + ".\n";
+}
+
+// The clauses of the instances of a clause with t(_, X) templates: one per binding, in the order
+// the bindings were met.
+std::string Program::InstancesText(const Clause& c, const std::vector<TunableInstance>& instances,
+                                   const std::vector<double>& weights) const {
+  std::vector<std::string> keys;
+  std::string out;
+  for (std::size_t k = 0; k < instances.size(); ++k) {
+    const TunableInstance& first = instances[k];
+    if (tunables_[first.tunable].clause != static_cast<int>(&c - clauses_.data())) continue;
+    if (std::find(keys.begin(), keys.end(), first.args_key) != keys.end()) continue;
+    keys.push_back(first.args_key);
+    std::vector<double> head_weights(c.heads.size(), std::nan(""));
+    std::vector<const Term*> bound(static_cast<std::size_t>(c.num_vars), nullptr);
+    for (std::size_t j = k; j < instances.size(); ++j) {
+      const TunableInstance& inst = instances[j];
+      const Tunable& t = tunables_[inst.tunable];
+      if (t.clause != tunables_[first.tunable].clause || inst.args_key != first.args_key) continue;
+      head_weights[static_cast<std::size_t>(t.head)] = weights[j];
+      for (std::size_t a = 0; a < t.args.size(); ++a) {
+        if (t.args[a]->kind == TermKind::kVar) bound[t.args[a]->var] = inst.values[a];
+      }
+    }
+    out += ClauseText(c, head_weights, bound);
   }
   return out;
 }

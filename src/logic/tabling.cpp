@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "grounder.hpp"
+#include "symnas/logic/parser.hpp"
 
 namespace symnas::logic {
 
@@ -193,6 +194,10 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
     for (std::size_t i = 0; i < c.heads.size(); ++i) {
       double p = c.tunable[i] >= 0 ? values_.at(static_cast<std::size_t>(c.tunable[i]))
                                    : EvalProbability(c.probs[i], base);
+      if (c.tunable[i] >= 0 && options_.instances &&
+          !program_.tunables()[static_cast<std::size_t>(c.tunable[i])].args.empty()) {
+        group.tunable[i] = TunableInstanceOf(c.tunable[i], base);
+      }
       if (std::isnan(p)) {
         throw GroundingError("Parameter t(_) has no value: learn it with LFI first or write t(p)",
                              c.location, "UnknownParameter");
@@ -214,6 +219,33 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
     gp_.groups[g].choice_nodes[h] = static_cast<int>(gp_.nodes.size());
   }
   return gp_.groups[g].choice_nodes[h];
+}
+
+// The index of the instance of template `tunable` for the values its arguments have at `base`.
+int Grounder::TunableInstanceOf(int tunable, std::int64_t base) {
+  TunableInstances& reg = *options_.instances;
+  const Tunable& t = program_.tunables()[static_cast<std::size_t>(tunable)];
+  TunableInstance inst;
+  inst.tunable = tunable;
+  for (const Term* arg : t.args) {
+    const Term* value = m_.Resolve(m_.Rename(arg, base));
+    if (!value->ground) {
+      throw NonGroundProbabilisticClause(
+          "The arguments of " + t.key + " are not ground when the clause is used", m_.where);
+    }
+    if (!inst.args_key.empty()) inst.args_key += ",";
+    inst.args_key += ToString(value);
+  }
+  auto [it, inserted] = reg.index.try_emplace(std::to_string(tunable) + ":" + inst.args_key, 0);
+  if (inserted) {
+    // The values may live in an example's arena: keep a copy read back from their text.
+    auto parsed = ParseProgramText("v(" + inst.args_key + ").", "<instance>", *reg.arena);
+    const Term* v = parsed.at(0).term;
+    inst.values.assign(v->args, v->args + v->arity);
+    it->second = static_cast<int>(reg.items.size());
+    reg.items.push_back(std::move(inst));
+  }
+  return reg.first_index + it->second;
 }
 
 double Grounder::EvalProbability(const Term* p, std::int64_t base) {

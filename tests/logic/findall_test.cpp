@@ -31,8 +31,8 @@ TEST(FindallTest, OneListPerSubsetOfIndependentSolutions) {
 
 TEST(FindallTest, EveryProofIsASolutionInCreationOrder) {
   // p(a) has two proofs: findall keeps both, ordered as their facts.
-  auto p = Answers(
-      "0.3::p(a).\n0.2::p(b).\n0.4::p(a).\nq(L) :- findall(X, p(X), L).\nquery(q(L)).\n");
+  auto p =
+      Answers("0.3::p(a).\n0.2::p(b).\n0.4::p(a).\nq(L) :- findall(X, p(X), L).\nquery(q(L)).\n");
   EXPECT_NEAR(p["q([a, b, a])"], 0.3 * 0.2 * 0.4, 1e-12);
   EXPECT_NEAR(p["q([a, a])"], 0.3 * 0.8 * 0.4, 1e-12);
   EXPECT_NEAR(p["q([b, a])"], 0.7 * 0.2 * 0.4, 1e-12);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "symnas/logic/limits.hpp"
@@ -67,6 +68,16 @@ struct GroundProgram {
   bool AddBody(int id, std::vector<Lit> body);
 };
 
+/// The instances of t(_, X, ...) templates met while grounding (LFI shares one across its
+/// examples). Instance i has tunable index `first_index + i` in ChoiceGroup::tunable and in the
+/// weight vector; its start value is its template's.
+struct TunableInstances {
+  int first_index = 0;  ///< Program::tunables().size()
+  std::vector<TunableInstance> items;
+  std::unordered_map<std::string, int> index;      ///< "template:values" -> item
+  std::shared_ptr<TermArena> arena = std::make_shared<TermArena>();  ///< holds the values
+};
+
 /// Options of the grounder.
 struct GroundOptions {
   /// Values for t(...) parameters (Program::tunable_values() if empty).
@@ -77,6 +88,8 @@ struct GroundOptions {
   bool ground_all_tunables = false;
   /// Bound on nested table evaluations (protects the C++ stack).
   int max_depth = 4000;
+  /// Where t(_, X) templates get one weight per binding (nullptr: they use the template's).
+  TunableInstances* instances = nullptr;
   /// Time and memory of the enclosing inference (nullptr: unbounded).
   ResourceMeter* meter = nullptr;
 };
