@@ -249,7 +249,18 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
       order_.push_back({3, static_cast<int>(directives_.size()) - 1});
       return;
     }
-    throw UnknownNameError(UnknownNameMessage("library", ToString(lib), "lists"), where);
+    if (lib->kind == TermKind::kAtom) {
+      if (std::string_view text = LibraryText(*lib->name); !text.empty()) {
+        directives_.push_back(":- " + ToString(goal) + ".");
+        order_.push_back({3, static_cast<int>(directives_.size()) - 1});
+        if (std::find(loaded_.begin(), loaded_.end(), *lib->name) == loaded_.end()) {
+          loaded_.push_back(*lib->name);
+          AddText(text, "library(" + *lib->name + ")");
+        }
+        return;
+      }
+    }
+    throw UnknownNameError(UnknownNameMessage("library", ToString(lib), LibraryNames()), where);
   }
   static const Symbol kUnknown = Intern("unknown");
   static const Symbol kFail = Intern("fail");

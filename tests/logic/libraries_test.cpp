@@ -1,0 +1,82 @@
+// The libraries loaded as clauses by `:- use_module(library(Name)).` (src/logic/libraries.cpp):
+// cut, apply, aggregate, collect, string, enum_groups/3,4 of lists, and the built-ins they use
+// (=../2, '$concat'/3). Expected values as ProbLog 2.2 gives them (test/cut.pl, cut_2.pl,
+// aggregate_custom.pl, aggregate_satisfy.pl and by hand).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "symnas/common/error.hpp"
+#include "symnas/logic/inference.hpp"
+#include "symnas/logic/program.hpp"
+
+namespace symnas::logic {
+namespace {
+
+std::map<std::string, double> Answers(const std::string& text) {
+  std::map<std::string, double> out;
+  for (const QueryAnswer& a : Infer(Program::FromText(text, "t.pl"))) out[a.atom] = a.probability;
+  return out;
+}
+
+TEST(LibrariesTest, CutTakesTheFirstApplicableRule) {
+  auto p = Answers(
+      ":- use_module(library(cut)).\nm(1, X, Y, Z) :- X =< Y, Z = Y.\nm(2, X, Y, X).\n"
+      "ism(X, Y, Z) :- cut(m(X, Y, Z)).\nquery(ism(2, 3, _)).\nquery(ism(6, 1, _)).\n"
+      "query(ism(2, 3, 2)).\nquery(ism(6, 1, 1)).\n");
+  EXPECT_EQ(p.size(), 4u);
+  EXPECT_NEAR(p["ism(2,3,3)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["ism(6,1,6)"], 1.0, 1e-12);
+  // The cut is over the rules that apply to the call as given (bound Z included).
+  EXPECT_NEAR(p["ism(2,3,2)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["ism(6,1,1)"], 0.0, 1e-12);
+}
+
+TEST(LibrariesTest, AggregateGroupsInFirstSeenOrder) {
+  auto p = Answers(
+      ":- use_module(library(aggregate)).\ns(a, 1). s(b, 3). s(c, 4).\ng(a, x). g(b, x). g(c, y).\n"
+      "q(R) :- aggregate(avg, V, G, (s(X, V), g(X, G)), R).\n"
+      "m(R) :- aggregate(max, V, G, (s(X, V), g(X, G)), R).\nquery(q(_)).\nquery(m(_)).\n");
+  EXPECT_NEAR(p["q((x, 2.0))"], 1.0, 1e-12);
+  EXPECT_NEAR(p["q((y, 4.0))"], 1.0, 1e-12);
+  EXPECT_NEAR(p["m((x, 3))"], 1.0, 1e-12);
+  EXPECT_EQ(p.size(), 4u);
+}
+
+TEST(LibrariesTest, CollectCallsTheNamedCollector) {
+  auto p = Answers(
+      ":- use_module(library(collect)).\ns(a, 1). s(b, 3). s(c, 4).\ng(a, x). g(b, x). g(c, y).\n"
+      "l(G, L) :- (s(X, V), g(X, G)) => G / list(V, L).\n"
+      "collect_count(CB, none, N) :- all(x, CB, L), length(L, N).\n"
+      "c(N) :- s(_, _) => count(N).\nquery(l(_, _)).\nquery(c(_)).\n");
+  EXPECT_NEAR(p["l(x,[1, 3])"], 1.0, 1e-12);
+  EXPECT_NEAR(p["l(y,[4])"], 1.0, 1e-12);
+  EXPECT_NEAR(p["c(1)"], 1.0, 1e-12);
+}
+
+TEST(LibrariesTest, ApplyUnivAndConcat) {
+  auto p = Answers(
+      ":- use_module(library(apply)).\n:- use_module(library(string)).\n"
+      "a(L) :- maplist(succ, [1, 2], L).\nb(F) :- foldl(plus, [1, 2, 3], 0, F).\n"
+      "c(T, L) :- f(x, 1) =.. L, T =.. [g, a].\nd(A) :- concat([ab, 'c d', 1], A).\n"
+      "e(A) :- join('-', [x, y], A).\nquery(a(_)).\nquery(b(_)).\nquery(c(_, _)).\n"
+      "query(d(_)).\nquery(e(_)).\n");
+  EXPECT_NEAR(p["a([2, 3])"], 1.0, 1e-12);
+  EXPECT_NEAR(p["b(6)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["c(g(a),[f, x, 1])"], 1.0, 1e-12);
+  EXPECT_NEAR(p["d('abc d1')"], 1.0, 1e-12);
+  EXPECT_NEAR(p["e('x-y')"], 1.0, 1e-12);
+}
+
+TEST(LibrariesTest, UnknownLibraryNamesTheKnownOnes) {
+  try {
+    Program::FromText(":- use_module(library(nosuch)).\n", "t.pl");
+    FAIL() << "expected UnknownNameError";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cut"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("t.pl:1"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace symnas::logic
