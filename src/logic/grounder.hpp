@@ -99,6 +99,8 @@ class Grounder {
   Lit ProofLiteral(const std::vector<Lit>& proof);
   void SolveNegation(const Term* goal, Cont k, bool negative_head = false);
   bool HasNegativeHeads(const Term* call);
+  static bool IsControl(const Term* goal);
+  void SolveTry(const Term* goal, Cont k);
   // clause/2,3 and subquery/2..5 (reflect.cpp)
   void SolveClauseLookup(const Term* goal, Cont k);
   void SolveSubquery(const Term* goal, Cont k);

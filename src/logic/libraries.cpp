@@ -276,6 +276,17 @@ concat(Terms, Atom) :- '$concat'('', Terms, Atom).
 join(Separator, Terms, Atom) :- '$concat'(Separator, Terms, Atom).
 )";
 
+// ProbLog 2's problog/library/scope.pl: Scope:Goal holds when Goal holds in Scope, in one of a
+// list of scopes, or outside any scope (try_call/1: an undefined goal fails).
+constexpr std::string_view kScopeLibrary = R"(
+:- use_module(library(lists)).
+C:R :- nonvar(R), R = (A, B), C:A, C:B.
+C:R :- nonvar(C), C = [C1|_], C1:R.
+C:R :- nonvar(C), \+ is_list(C), [C]:R.
+List:Predicate :- nonvar(List), select(X, List, R), [X|R]:Predicate.
+_:Pred :- nonvar(Pred), try_call(Pred).
+)";
+
 // The libraries loaded as program text by `:- use_module(library(Name)).` (lists has its own
 // lookup, after the user's clauses). One row per library.
 struct LibraryRow {
@@ -286,7 +297,9 @@ constexpr LibraryRow kTextLibraries[] = {{"cut", kCutLibrary},
                                          {"apply", kApplyLibrary},
                                          {"aggregate", kAggregateLibrary},
                                          {"collect", kCollectLibrary},
-                                         {"string", kStringLibrary}};
+                                         {"string", kStringLibrary},
+                                         {"scope", kScopeLibrary},
+                                         {"db", "% csv_load/2 and sqlite_load/1 are directives"}};
 
 }  // namespace
 

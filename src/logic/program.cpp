@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "db.hpp"
 #include "libraries.hpp"
 #include "symnas/logic/errors.hpp"
 
@@ -273,9 +274,25 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     Consult(*goal->args[0]->name, where);
     return;
   }
+  // library(db): the rows of a CSV file or an SQLite database as facts (db.cpp).
+  static const Symbol kCsvLoad = Intern("csv_load"), kSqliteLoad = Intern("sqlite_load");
+  if ((goal->Is(kCsvLoad, 2) && goal->args[1]->kind == TermKind::kAtom) ||
+      goal->Is(kSqliteLoad, 1)) {
+    if (goal->args[0]->kind != TermKind::kAtom) {
+      throw ParseError(ToString(goal) + ": the file name must be an atom", where);
+    }
+    namespace fs = std::filesystem;
+    fs::path path(*goal->args[0]->name);
+    if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+    AddText(goal->arity == 2 ? CsvFacts(path.string(), *goal->args[1]->name, where)
+                             : SqliteFacts(path.string(), where),
+            "library(db)");
+    return;
+  }
   (void)sym;
   throw ParseError("Unsupported directive ':- " + ToString(goal) +
-                       "' (supported: use_module(library(lists)), consult(File), unknown(fail))",
+                       "' (supported: use_module(library(Name)), consult(File), unknown(fail), "
+                       "csv_load(File, Predicate), sqlite_load(File))",
                    where);
 }
 

@@ -81,6 +81,11 @@ void Grounder::Solve(const Term* goal, Cont k) {
     return;
   }
   static const Symbol kClause = Intern("clause"), kSubquery = Intern("subquery");
+  static const Symbol kTryCall = Intern("try_call");
+  if (name == kTryCall && arity == 1) {
+    SolveTry(goal->args[0], k);
+    return;
+  }
   if (name == kClause && (arity == 2 || arity == 3)) {
     SolveClauseLookup(goal, k);
     return;
@@ -145,6 +150,44 @@ void Grounder::SolveNegation(const Term* goal, Cont k, bool negative_head) {
   lits_.push_back(-node);
   k();
   lits_.pop_back();
+}
+
+// try_call(G): as call(G), but a goal without any definition fails, also inside conjunctions
+// and disjunctions (ProbLog turns the UnknownClause of the call into failure).
+void Grounder::SolveTry(const Term* goal, Cont k) {
+  const Symbols& sym = Symbols::Get();
+  goal = m_.Deref(goal);
+  if (goal->Is(sym.comma, 2)) {
+    const Term* rest = goal->args[1];
+    SolveTry(goal->args[0], [&] { SolveTry(rest, k); });
+    return;
+  }
+  if (goal->Is(sym.semicolon, 2)) {
+    SolveTry(goal->args[0], k);
+    SolveTry(goal->args[1], k);
+    return;
+  }
+  if (goal->IsCallable() && !IsControl(goal) && !FindBuiltin(goal->name, goal->arity) &&
+      !program_.Lookup(goal->name, goal->arity).refs) {
+    return;
+  }
+  Solve(goal, k);
+}
+
+// True for the goals Solve handles itself (control constructs and reflective built-ins).
+bool Grounder::IsControl(const Term* goal) {
+  static const std::vector<std::pair<Symbol, int>> kControl = {
+      {Intern(","), 2},       {Intern(";"), 2},      {Intern("->"), 2},
+      {Intern("\\+"), 1},     {Intern("not"), 1},    {Intern("once"), 1},
+      {Intern("findall"), 3}, {Intern("all"), 3},    {Intern("all_or_none"), 3},
+      {Intern("true"), 0},    {Intern("fail"), 0},   {Intern("false"), 0},
+      {Intern("clause"), 2},  {Intern("clause"), 3}, {Intern("try_call"), 1}};
+  for (auto [name, arity] : kControl) {
+    if (goal->name == name && static_cast<int>(goal->arity) == arity) return true;
+  }
+  static const Symbol kCall = Intern("call"), kSubquery = Intern("subquery");
+  return (goal->name == kCall && goal->arity >= 1) ||
+         (goal->name == kSubquery && goal->arity >= 2 && goal->arity <= 5);
 }
 
 // True when clauses with a negative head literal (`p::\+a :- b.`) may match `call`.

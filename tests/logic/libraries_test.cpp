@@ -3,7 +3,11 @@
 // (=../2, '$concat'/3). Expected values as ProbLog 2.2 gives them (test/cut.pl, cut_2.pl,
 // aggregate_custom.pl, aggregate_satisfy.pl and by hand).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "symnas/common/error.hpp"
@@ -66,6 +70,58 @@ TEST(LibrariesTest, ApplyUnivAndConcat) {
   EXPECT_NEAR(p["c(g(a),[f, x, 1])"], 1.0, 1e-12);
   EXPECT_NEAR(p["d('abc d1')"], 1.0, 1e-12);
   EXPECT_NEAR(p["e('x-y')"], 1.0, 1e-12);
+}
+
+TEST(LibrariesTest, ScopesSelectClausesAndTryCallFailsOnUndefinedGoals) {
+  auto p = Answers(
+      ":- use_module(library(scope)).\nscope(1):a.\nscope(2):b.\n"
+      "scope(3):X :- scope(1):X; scope(2):X.\nc.\nquery(scope(3):_).\nquery(scope(3):(a,b)).\n"
+      "query([scope(1),scope(2)]:b).\nquery(scope(1):c).\nquery(scope(2):a).\n");
+  EXPECT_EQ(p.size(), 6u);
+  EXPECT_NEAR(p["scope(3):(a, b)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["[scope(1), scope(2)]:b"], 1.0, 1e-12);
+  EXPECT_NEAR(p["scope(1):c"], 1.0, 1e-12);
+  EXPECT_NEAR(p["scope(2):a"], 0.0, 1e-12);
+}
+
+// A fresh folder with a CSV file and an SQLite database for library(db).
+std::filesystem::path DbFolder() {
+  auto dir = std::filesystem::temp_directory_path() / ("symnas_db_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "edge.csv") << "\"from\",\"to\",\"p\"\n\"a\"  ,\"b\",0.5\n\"b\",\"c\",1\n";
+  sqlite3* db = nullptr;
+  std::filesystem::remove(dir / "n.sqlite");
+  sqlite3_open((dir / "n.sqlite").string().c_str(), &db);
+  sqlite3_exec(db,
+               "CREATE TABLE node (name TEXT, w REAL, k INTEGER); "
+               "INSERT INTO node VALUES ('a', 0.25, 1), ('Big c', 0.5, 2);",
+               nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return dir;
+}
+
+TEST(LibrariesTest, DbLoadsCsvAndSqliteRowsAsFacts) {
+  auto dir = DbFolder();
+  std::ofstream(dir / "m.pl") << ":- use_module(library(db)).\n:- csv_load('edge.csv', edge).\n"
+                                 ":- sqlite_load('n.sqlite').\nP::e(X, Y) :- edge(X, Y, P).\n"
+                                 "query(e(_, _)).\nquery(edge(b, c, _)).\nquery(node(_, _, _)).\n";
+  std::map<std::string, double> p;
+  for (const QueryAnswer& a : Infer(Program::FromFile((dir / "m.pl").string()))) {
+    p[a.atom] = a.probability;
+  }
+  EXPECT_NEAR(p["e(a,b)"], 0.5, 1e-12);
+  EXPECT_NEAR(p["edge(b,c,1.0)"], 1.0, 1e-12);  // the column is REAL (first row's type)
+  EXPECT_NEAR(p["node(a,0.25,1)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["node('Big c',0.5,2)"], 1.0, 1e-12);
+  std::ofstream(dir / "bad.pl") << ":- use_module(library(db)).\n:- csv_load('none.csv', x).\n";
+  try {
+    Program::FromFile((dir / "bad.pl").string());
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("none.csv"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.pl:2"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(LibrariesTest, UnknownLibraryNamesTheKnownOnes) {
