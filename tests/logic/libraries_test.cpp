@@ -47,6 +47,23 @@ TEST(LibrariesTest, AggregateGroupsInFirstSeenOrder) {
   EXPECT_EQ(p.size(), 4u);
 }
 
+TEST(LibrariesTest, AggregateHeadsAreRewrittenToAggregate) {
+  auto p = Answers(
+      ":- use_module(library(aggregate)).\ns(a, 1). s(b, 3). s(c, 4).\ng(a, x). g(b, x). g(c, y).\n"
+      "avg_of(G, avg<V>) :- s(X, V), g(X, G).\nall_max(max<V>) :- s(_, V).\n"
+      "sc:cnt(G, sum<V>) :- s(X, V), g(X, G).\nquery(avg_of(_, _)).\nquery(all_max(_)).\n"
+      "query(sc:cnt(x, _)).\n");
+  EXPECT_EQ(p.size(), 4u);
+  EXPECT_NEAR(p["avg_of(x,2.0)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["avg_of(y,4.0)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["all_max(4)"], 1.0, 1e-12);
+  EXPECT_NEAR(p["sc:cnt(x,4)"], 1.0, 1e-12);
+  // Not an aggregate: a comparison with spaces, or an atom followed by `<` and a number.
+  auto q =
+      Answers("c(X) :- member(X, [1, 5]), X < 3.\nquery(c(_)).\n:- use_module(library(lists)).\n");
+  EXPECT_NEAR(q["c(1)"], 1.0, 1e-12);
+}
+
 TEST(LibrariesTest, CollectCallsTheNamedCollector) {
   auto p = Answers(
       ":- use_module(library(collect)).\ns(a, 1). s(b, 3). s(c, 4).\ng(a, x). g(b, x). g(c, y).\n"
