@@ -58,6 +58,8 @@ class Grounder {
   // top level (ground.cpp)
   void GroundQueryItem(const QuerySpec& q);
   void GroundQueryGoal(const Term* query, int num_vars, const SourceLocation& location);
+  const VarNames& ProbLogVarNames(const std::vector<std::int64_t>& globals, std::int64_t base,
+                                  int num_vars);
   void GroundEvidenceItem(const EvidenceSpec& e);
   void GroundAllTunables();
 
@@ -124,7 +126,8 @@ class Grounder {
   std::unordered_map<std::string, int> table_index_;
   std::unordered_map<std::string, int> group_index_;
   std::unordered_map<std::string, int> negation_cache_;
-  std::unordered_map<std::string, int> proof_nodes_;  // conjunction -> node (findall)
+  std::unordered_map<std::string, int> proof_nodes_;
+  VarNames answer_names_;  // ProbLogVarNames' result  // conjunction -> node (findall)
   std::vector<Frame> stack_;
   std::vector<int> scc_members_;
   std::uint64_t stamp_ = 0;    // bumped per fixpoint iteration of a leader

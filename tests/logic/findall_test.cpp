@@ -52,6 +52,19 @@ TEST(FindallTest, AllKeepsDistinctAnswersAndNeedsOne) {
   EXPECT_NEAR(p["v([])"], 0.5, 1e-12);
 }
 
+TEST(FindallTest, UnboundQueryVariablesPrintAsProbLogNumbersThem) {
+  // ProbLog names the i-th of the n variables of a query X<n+1+i> (test/findall4.pl,
+  // varunify_all.pl); a query without answers is reported with probability 0.
+  auto p = Answers(
+      "0.3::a(1).\n0.4::a(2).\nf(L) :- findall(A, a(A), L).\nquery(f([X, Y, Z])).\n"
+      "query(f([X, Y])).\nb(1).\nb(2).\np9(P, G, L) :- findall(P, G, L).\n"
+      "query(p9((X, Y), (b(X), b(Y), X = Y), L)).\n");
+  EXPECT_EQ(p.size(), 3u);
+  EXPECT_NEAR(p["f([X4, X5, X6])"], 0.0, 1e-12);
+  EXPECT_NEAR(p["f([1, 2])"], 0.3 * 0.4, 1e-12);
+  EXPECT_NEAR(p["p9((X4, X5),(b(X4), b(X5), X4=X5),[(1, 1), (2, 2)])"], 1.0, 1e-12);
+}
+
 TEST(FindallTest, ResultMustBeAVariableOrAList) {
   try {
     Answers("0.3::a(1).\nf(L) :- findall(A, a(A), L).\nquery(f(abc)).\n");
