@@ -104,6 +104,7 @@ bool CompileExample(const Program& model, const Interpretation& interp, const Lf
   go.record_group_bodies = true;
   go.ground_all_tunables = options.ground_all_tunables;
   go.instances = &instances;
+  go.instances_by_head = true;
   try {
     ex.gp = Ground(p, go);
   } catch (const InconsistentEvidenceError&) {

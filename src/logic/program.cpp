@@ -345,8 +345,15 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   // A variable used only in local scopes (negation, findall) does not tell instances apart.
   std::vector<char> local(used.size(), 0);
   if (body) MarkBodyVars(body, used, local);
+  std::vector<char> in_head(used.size(), 0);
+  for (const Term* h : clause.heads) MarkVars(h, in_head);
+  for (const Term* p : clause.probs) {
+    if (!p->Is(sym.t, p->arity)) continue;
+    for (std::uint32_t a = 1; a < p->arity; ++a) MarkVars(p->args[a], in_head);
+  }
   for (int v = 0; v < clause.num_vars; ++v) {
     if (used[static_cast<std::size_t>(v)]) clause.instance_vars.push_back(v);
+    if (in_head[static_cast<std::size_t>(v)]) clause.head_vars.push_back(v);
   }
   std::vector<double> literal;
   for (const Term* p : clause.probs) literal.push_back(LiteralProbability(p));

@@ -171,7 +171,9 @@ void Grounder::ResolveClause(const Term* goal, const Clause& c, ClauseRef ref, C
 // 0 when the choice is certain (a single head with fixed probability 1).
 Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64_t base) {
   std::string key = std::to_string(clause_index) + ":";
-  for (int v : c.instance_vars) {
+  bool learnable = false;
+  for (int t : c.tunable) learnable = learnable || t >= 0;
+  for (int v : options_.instances_by_head&& learnable ? c.head_vars : c.instance_vars) {
     const Term* value = m_.Rename(m_.arena().Var(v), base);
     if (!m_.IsGround(value)) {
       const Term* head = c.heads[static_cast<std::size_t>(h)];

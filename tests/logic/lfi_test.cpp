@@ -70,6 +70,16 @@ TEST(LfiTest, TemplateParametersLearnOneWeightPerBinding) {
             "0.75::hair(bob) :- person(bob).\n");
 }
 
+TEST(LfiTest, LearnableClauseHasOneInstancePerHeadBinding) {
+  // As ProbLog's LFI: t(_)::t1 :- w(_). is one choice for t1, whichever w(_) proves the body
+  // (inference would make one choice per w(X)). With w(1), w(2) both certain, the body always
+  // holds: the weight is the frequency of t1, 1/2 (per-binding choices would give 1 - sqrt(1/2)).
+  Program model = Program::FromText("w(1).\nw(2).\nt(0.3)::t1 :- w(_).\n");
+  std::vector<Interpretation> ex = {{{"t1", true}}, {{"t1", false}}};
+  LfiResult r = LearnParameters(model, ex);
+  EXPECT_NEAR(r.weights[0].weight, 0.5, 1e-9);
+}
+
 TEST(LfiTest, TemplateAdsAreNormalisedPerBinding) {
   Program model = Program::FromText("t(_,X)::a(X); t(_,X)::b(X) :- between(1, 2, X).\n");
   std::vector<Interpretation> ex = {{{"a(1)", true}, {"a(2)", false}},

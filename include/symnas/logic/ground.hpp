@@ -74,7 +74,7 @@ struct GroundProgram {
 struct TunableInstances {
   int first_index = 0;  ///< Program::tunables().size()
   std::vector<TunableInstance> items;
-  std::unordered_map<std::string, int> index;      ///< "template:values" -> item
+  std::unordered_map<std::string, int> index;                        ///< "template:values" -> item
   std::shared_ptr<TermArena> arena = std::make_shared<TermArena>();  ///< holds the values
 };
 
@@ -84,6 +84,9 @@ struct GroundOptions {
   std::vector<double> tunable_values;
   /// Record, for each choice group, the disjunction of its clause bodies (needed by LFI).
   bool record_group_bodies = false;
+  /// LFI: a clause with t(...) heads has one instance per binding of its head variables
+  /// (Clause::head_vars), as ProbLog's LFI; inference uses every variable (instance_vars).
+  bool instances_by_head = false;
   /// Also ground every instance of every clause with t(...) parameters (LFI option).
   bool ground_all_tunables = false;
   /// Bound on nested table evaluations (protects the C++ stack).

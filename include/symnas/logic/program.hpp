@@ -27,9 +27,12 @@ struct Clause {
   const Term* body = nullptr;      ///< nullptr for facts
   int num_vars = 0;                ///< variables are numbered 0..num_vars-1
   std::vector<int> instance_vars;  ///< variables of heads and body: they identify an instance
-  VarNames var_names;              ///< source names, for printing
-  SourceLocation location;         ///< where the clause starts
-  bool library = false;            ///< part of a loaded library, not printed
+  /// Variables of the heads (and of t(_, X) arguments): in LFI a clause with t(...) heads has one
+  /// instance per binding of these, whatever binding of the body proved it (ProbLog's lfi_rule).
+  std::vector<int> head_vars;
+  VarNames var_names;       ///< source names, for printing
+  SourceLocation location;  ///< where the clause starts
+  bool library = false;     ///< part of a loaded library, not printed
 
   bool probabilistic() const { return !probs.empty(); }
 };
@@ -159,6 +162,7 @@ class Program {
   };
   std::unordered_map<std::pair<Symbol, std::uint32_t>, std::vector<ClauseRef>, KeyHash> index_;
   bool lists_loaded_ = false;
+  std::vector<std::string> loaded_;  ///< libraries added as text (cut, ...)
   bool unknown_fails_ = false;
   std::vector<std::string> consulting_;  ///< files being consulted (cycle check)
   /// Source order of printable items: (0 clause | 1 query | 2 evidence | 3 directive, index).
