@@ -108,6 +108,7 @@ void Grounder::FindAll(const Term* goal, AllMode mode, Cont k) {
   std::map<std::string, std::size_t> distinct;  // all/3: answer key -> solution
   std::vector<Derivation> derivations;          // findall/3
   auto mark = m_.GetMark();
+  if (mode == AllMode::kFindall) ++findall_depth_;
   WithBarrier(
       [&] {
         Solve(goal->args[1], [&] {
@@ -124,6 +125,7 @@ void Grounder::FindAll(const Term* goal, AllMode mode, Cont k) {
         });
       },
       "IndirectCallCycleError", "Indirect cycle detected (passing through findall/3)");
+  if (mode == AllMode::kFindall) --findall_depth_;
   m_.Undo(mark);
   for (const Derivation& d : derivations) {
     std::vector<Branch> proofs{{0, {}}};

@@ -19,6 +19,7 @@ struct Answer {
   const Term* term;  // canonical (local variables)
   int num_vars;
   int node;
+  std::vector<std::uint64_t> det_seqs;  // when it was proved deterministically (first pass)
 };
 
 struct Table {
@@ -27,6 +28,7 @@ struct Table {
   std::vector<Answer> answers;
   std::unordered_map<std::string, int> answer_index;
   bool complete = false;
+  bool first_pass = true;  // answers' det_count is counted in the first evaluation only
   bool on_stack = false;
   int stack_pos = -1;
   int leader_pos = -1;
@@ -109,6 +111,8 @@ class Grounder {
 
   // tabling and clauses (tabling.cpp)
   void CallTabled(const Term* goal, Cont k);
+  void ConsumeAnswer(int ti, std::size_t i, const Term* goal, Cont k);
+  void ReplayForFindall(int ti, const Term* goal, Cont k);
   void Evaluate(int ti);
   void ResolveClause(const Term* goal, const Clause& c, ClauseRef ref, Cont k);
   Lit ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64_t base);
@@ -127,7 +131,10 @@ class Grounder {
   std::unordered_map<std::string, int> group_index_;
   std::unordered_map<std::string, int> negation_cache_;
   std::unordered_map<std::string, int> proof_nodes_;
-  VarNames answer_names_;  // ProbLogVarNames' result  // conjunction -> node (findall)
+  VarNames answer_names_;  // ProbLogVarNames' result
+  int findall_depth_ = 0;  // > 0 while findall/3 collects: deterministic duplicates are replayed
+  std::uint64_t derivation_seq_ =
+      0;  // numbers the recorded derivations  // conjunction -> node (findall)
   std::vector<Frame> stack_;
   std::vector<int> scc_members_;
   std::uint64_t stamp_ = 0;    // bumped per fixpoint iteration of a leader

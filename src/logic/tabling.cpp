@@ -12,6 +12,8 @@ namespace symnas::logic {
 
 namespace {
 
+constexpr int kMaxReplays = 1000;  // bound on replayed duplicate deterministic answers
+
 bool QuickMismatch(const Term* a, const Term* b) {
   // a: dereferenced goal argument, b: clause head argument (clause-local)
   if (a->kind == TermKind::kVar || b->kind == TermKind::kVar) return false;
@@ -68,18 +70,47 @@ void Grounder::CallTabled(const Term* goal, Cont k) {
     top.leader = std::min(top.leader, dep);
     stack_[dep].cyclic = true;
   }
+  if (findall_depth_ > 0 && tables_[ti].complete) {
+    ReplayForFindall(ti, goal, k);
+    return;
+  }
   for (std::size_t i = 0; i < tables_[ti].answers.size(); ++i) {
     if (options_.meter) options_.meter->Check("grounding", BytesInUse());
-    Answer a = tables_[ti].answers[i];
-    auto mark = m_.GetMark();
-    const Term* inst = a.num_vars ? m_.Rename(a.term, m_.NewVars(a.num_vars)) : a.term;
-    if (m_.Unify(goal, inst)) {
-      bool det = gp_.node(a.node).is_true;
-      if (!det) lits_.push_back(a.node);
-      k();
-      if (!det) lits_.pop_back();
+    ConsumeAnswer(ti, i, goal, k);
+  }
+}
+
+void Grounder::ConsumeAnswer(int ti, std::size_t i, const Term* goal, Cont k) {
+  const Answer& a = tables_[ti].answers[i];
+  auto mark = m_.GetMark();
+  const Term* inst = a.num_vars ? m_.Rename(a.term, m_.NewVars(a.num_vars)) : a.term;
+  if (m_.Unify(goal, inst)) {
+    bool det = gp_.node(a.node).is_true;
+    if (!det) lits_.push_back(a.node);
+    k();
+    if (!det) lits_.pop_back();
+  }
+  m_.Undo(mark);
+}
+
+// Under findall/3 an answer proved deterministically n times is n solutions, in the order they
+// were proved (ProbLog keeps duplicate proofs: r(a). r(b). r(a). gives [a, b, a]); uncertain
+// answers follow (findall orders them by their proofs).
+void Grounder::ReplayForFindall(int ti, const Term* goal, Cont k) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> events;
+  const auto& answers = tables_[ti].answers;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!gp_.node(answers[i].node).is_true || answers[i].det_seqs.empty()) {
+      events.push_back({~std::uint64_t{0}, i});
+    } else {
+      for (std::uint64_t seq : answers[i].det_seqs) events.push_back({seq, i});
     }
-    m_.Undo(mark);
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (auto [seq, i] : events) {
+    if (options_.meter) options_.meter->Check("grounding", BytesInUse());
+    ConsumeAnswer(ti, i, goal, k);
   }
 }
 
@@ -115,6 +146,7 @@ void Grounder::Evaluate(int ti) {
         ResolveClause(goal, (*def.clauses)[ref.clause], ref, record);
     }
     m_.Undo(mark);
+    tables_[ti].first_pass = false;
     const Frame& f = stack_[pos];
     if (f.leader < pos || !f.cyclic || changes_ == before) break;
     ++stamp_;
@@ -270,8 +302,12 @@ void Grounder::RecordAnswer(int ti, const Term* goal) {
     t.answers.push_back({term, nv, gp_.AddAtom(term)});
     ++changes_;
   }
-  int node = t.answers[static_cast<std::size_t>(it->second)].node;
-  if (gp_.AddBody(node, lits_)) ++changes_;
+  Answer& answer = t.answers[static_cast<std::size_t>(it->second)];
+  ++derivation_seq_;
+  if (lits_.empty() && t.first_pass && answer.det_seqs.size() < kMaxReplays) {
+    answer.det_seqs.push_back(derivation_seq_);
+  }
+  if (gp_.AddBody(answer.node, lits_)) ++changes_;
 }
 
 }  // namespace symnas::logic

@@ -42,6 +42,15 @@ TEST(FindallTest, EveryProofIsASolutionInCreationOrder) {
   EXPECT_NEAR(total, 1.0, 1e-12);
 }
 
+TEST(FindallTest, DuplicateDeterministicProofsAreKeptInProofOrder) {
+  auto p = Answers(
+      "r(a).\nr(b).\nr(a).\ns(L) :- findall(X, r(X), L).\nt(L) :- findall(X, (r(X), X \\== b), L).\n"
+      "query(s(_)).\nquery(t(_)).\n");
+  EXPECT_NEAR(p["s([a, b, a])"], 1.0, 1e-12);
+  EXPECT_NEAR(p["t([a, a])"], 1.0, 1e-12);
+  EXPECT_EQ(p.size(), 2u);
+}
+
 TEST(FindallTest, AllKeepsDistinctAnswersAndNeedsOne) {
   auto p = Answers(
       "r(a).\nr(b).\nr(a).\n0.5::s(c).\nt(L) :- all(X, r(X), L).\nu(L) :- all(X, s(X), L).\n"
