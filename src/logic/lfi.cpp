@@ -142,6 +142,14 @@ bool CompileExample(const Program& model, const Interpretation& interp, const Lf
     BddManager::Ref body_ev = ex.manager->And(body, ex.evidence);
     for (std::size_t h = 0; h < group.tunable.size(); ++h) {
       if (group.tunable[h] < 0) continue;
+      // As ProbLog's LFI: a head counts in an instance when a head with the same arguments was
+      // reached in the example (ProbLog queries lfi_body/lfi_par by the reached heads'
+      // arguments; ADtest_8_3: a(X,X); b(Y,Y); c(Z) with X=Y=Z).
+      bool queried = false;
+      for (std::size_t r = 0; r < group.tunable.size() && !queried; ++r) {
+        queried = group.choice_nodes[r] != 0 && group.head_args[r] == group.head_args[h];
+      }
+      if (!queried && !options.ground_all_tunables) continue;
       Contribution c;
       c.tunable = group.tunable[h];
       c.body_evidence = body_ev;

@@ -239,7 +239,15 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
       group.probs.push_back(p);
     }
     CheckProbabilities(c, group.probs);
-    if (options_.record_group_bodies) group.body_node = gp_.AddAtom(nullptr);
+    if (options_.record_group_bodies) {
+      group.body_node = gp_.AddAtom(nullptr);
+      for (const Term* head : c.heads) {
+        const Term* bound = m_.Resolve(m_.Rename(head, base));
+        std::string args;
+        for (std::uint32_t a = 0; a < bound->arity; ++a) args += ToString(bound->args[a]) + ",";
+        group.head_args.push_back(std::to_string(bound->arity) + ":" + args);
+      }
+    }
     gp_.groups.push_back(std::move(group));
   }
   if (options_.record_group_bodies) gp_.AddBody(gp_.groups[g].body_node, lits_);

@@ -80,6 +80,19 @@ TEST(LfiTest, LearnableClauseHasOneInstancePerHeadBinding) {
   EXPECT_NEAR(r.weights[0].weight, 0.5, 1e-9);
 }
 
+TEST(LfiTest, AdHeadsWithOtherArgumentsCountOnlyWhereReached) {
+  // ProbLog's test/lfi/ad/ADtest_8_3.pl: a head counts in an instance when a head with the same
+  // arguments was reached; counts a 2, b 1, c 1 over one shared body count give 1/2, 1/4, 1/4.
+  Program model = Program::FromText("t(_)::a(X,X); t(_)::b(Y,Y); t(_)::c(Z) :- X=Y, Y=Z.\n");
+  std::vector<Interpretation> ex = {{{"a(1,1)", true}, {"b(2,2)", true}, {"c(3)", false}},
+                                    {{"a(1,1)", true}, {"b(2,2)", false}, {"c(2)", true}}};
+  LfiResult r = LearnParameters(model, ex);
+  ASSERT_EQ(r.weights.size(), 3u);
+  EXPECT_NEAR(r.weights[0].weight, 0.5, 1e-9);
+  EXPECT_NEAR(r.weights[1].weight, 0.25, 1e-9);
+  EXPECT_NEAR(r.weights[2].weight, 0.25, 1e-9);
+}
+
 TEST(LfiTest, TemplateAdsAreNormalisedPerBinding) {
   Program model = Program::FromText("t(_,X)::a(X); t(_,X)::b(X) :- between(1, 2, X).\n");
   std::vector<Interpretation> ex = {{{"a(1)", true}, {"a(2)", false}},

@@ -25,6 +25,8 @@ struct ChoiceGroup {
   std::vector<int> tunable;       ///< per head, Program tunable index or -1
   std::vector<int> choice_nodes;  ///< per head, the choice node or 0 if never used
   int body_node = 0;              ///< atom node collecting the clause bodies (LFI only)
+  /// LFI only: per head, its arguments under the instance's binding, as text ("1,1")
+  std::vector<std::string> head_args;
 };
 
 /// A node of the ground program: a probabilistic choice or a derived atom with its bodies.
