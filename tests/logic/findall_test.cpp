@@ -44,7 +44,8 @@ TEST(FindallTest, EveryProofIsASolutionInCreationOrder) {
 
 TEST(FindallTest, DuplicateDeterministicProofsAreKeptInProofOrder) {
   auto p = Answers(
-      "r(a).\nr(b).\nr(a).\ns(L) :- findall(X, r(X), L).\nt(L) :- findall(X, (r(X), X \\== b), L).\n"
+      "r(a).\nr(b).\nr(a).\ns(L) :- findall(X, r(X), L).\nt(L) :- findall(X, (r(X), X \\== b), "
+      "L).\n"
       "query(s(_)).\nquery(t(_)).\n");
   EXPECT_NEAR(p["s([a, b, a])"], 1.0, 1e-12);
   EXPECT_NEAR(p["t([a, a])"], 1.0, 1e-12);
