@@ -209,6 +209,62 @@ void Succ(Machine& m, const Term* g, Cont k) {
   Finish(m, mark, m.Unify(a, m.arena().Int(b->int_value - 1)), k);
 }
 
+// T =.. [F | Args] in both directions (ProbLog's mode "c*" or "vL").
+void Univ(Machine& m, const Term* g, Cont k) {
+  const Symbols& sym = Symbols::Get();
+  const Term* t = m.Deref(g->args[0]);
+  auto mark = m.GetMark();
+  if (t->kind != TermKind::kVar) {
+    std::vector<const Term*> items;
+    if (t->kind == TermKind::kCompound) {
+      items.push_back(m.arena().Atom(t->name));
+      items.insert(items.end(), t->args, t->args + t->arity);
+    } else {
+      items.push_back(t);
+    }
+    Finish(m, mark, m.Unify(g->args[1], m.arena().List(items)), k);
+    return;
+  }
+  std::vector<const Term*> items;
+  const Term* l = m.Deref(g->args[1]);
+  for (; l->Is(sym.dot, 2); l = m.Deref(l->args[1])) items.push_back(m.Deref(l->args[0]));
+  if (!l->IsAtom(sym.nil) || items.empty()) {
+    throw GroundingError("=../2 needs a term or a proper list", m.where, "InstantiationError");
+  }
+  const Term* built = items[0];
+  if (items.size() > 1) {
+    if (items[0]->kind != TermKind::kAtom) {
+      throw GroundingError("=../2: the functor must be an atom", m.where, "TypeError");
+    }
+    built = m.arena().Compound(items[0]->name,
+                               std::span<const Term* const>(items.data() + 1, items.size() - 1));
+  }
+  Finish(m, mark, m.Unify(t, built), k);
+}
+
+// '$concat'(Separator, Terms, Atom): the printed terms, quotes stripped, joined by Separator
+// (ProbLog's string.py concat/2 and join/3).
+void ConcatTerms(Machine& m, const Term* g, Cont k) {
+  const Symbols& sym = Symbols::Get();
+  auto text = [&](const Term* t) {
+    std::string s = ToString(m.Resolve(t));
+    std::size_t b = s.find_first_not_of('\'');
+    std::size_t e = s.find_last_not_of('\'');
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  };
+  std::string separator = text(g->args[0]), out;
+  const Term* l = m.Deref(g->args[1]);
+  for (bool first = true; l->Is(sym.dot, 2); l = m.Deref(l->args[1]), first = false) {
+    if (!first) out += separator;
+    out += text(l->args[0]);
+  }
+  if (!l->IsAtom(sym.nil)) {
+    throw GroundingError("concat/2 and join/3 need a proper list", m.where, "InstantiationError");
+  }
+  auto mark = m.GetMark();
+  Finish(m, mark, m.Unify(g->args[2], m.arena().Atom(out)), k);
+}
+
 struct KeyHash {
   std::size_t operator()(const std::pair<Symbol, std::uint32_t>& p) const {
     return std::hash<const void*>()(p.first) ^ p.second;
@@ -252,6 +308,8 @@ const std::unordered_map<std::pair<Symbol, std::uint32_t>, BuiltinFn, KeyHash>& 
     add("succ", 2, &Succ);
     add("sort", 2, &Sort);
     add("compare", 3, &CompareOrder);
+    add("=..", 2, &Univ);
+    add("$concat", 3, &ConcatTerms);
     return t;
   }();
   return *kTable;

@@ -60,16 +60,37 @@ void Grounder::GroundQueryItem(const QuerySpec& q) {
   for (auto [instance, nv] : instances) GroundQueryGoal(instance, nv, q.location);
 }
 
+// Names of the unbound variables of a query answer as ProbLog prints them: a variable that is
+// still the query's i-th (of n) is X<n+1+i>, others follow from X<2n+1>. (ProbLog's numbers come
+// from its engine's variable translation; these agree with it when the query's variables are
+// left unbound, test/varunify_all.pl, and may differ after aliasing.)
+const VarNames& Grounder::ProbLogVarNames(const std::vector<std::int64_t>& globals,
+                                          std::int64_t base, int num_vars) {
+  answer_names_.clear();
+  int other = 2 * num_vars + 1;
+  for (std::int64_t g : globals) {
+    int own = -1;
+    for (int i = 0; i < num_vars && own < 0; ++i) {
+      const Term* v = m_.Deref(m_.Rename(m_.arena().Var(i), base));
+      if (v->kind == TermKind::kVar && v->var == g) own = i;
+    }
+    answer_names_.push_back("X" + std::to_string(own >= 0 ? num_vars + 1 + own : other++));
+  }
+  return answer_names_;
+}
+
 void Grounder::GroundQueryGoal(const Term* query, int num_vars, const SourceLocation& location) {
   std::unordered_map<std::string, int> seen;
   auto mark = m_.GetMark();
-  const Term* goal = m_.Rename(query, m_.NewVars(num_vars));
+  std::int64_t base = m_.NewVars(num_vars);
+  const Term* goal = m_.Rename(query, base);
   m_.where = location;
   WithBarrier([&] {
     Solve(goal, [&] {
       int nv = 0;
-      const Term* answer = m_.Canonical(goal, nv);
-      std::string text = ToString(answer);
+      std::vector<std::int64_t> globals;
+      const Term* answer = m_.Canonical(goal, nv, &globals);
+      std::string text = ToString(answer, &ProbLogVarNames(globals, base, num_vars));
       if (nv > 0 && !lits_.empty()) {
         throw NonGroundQuery(
             "Query term still contains variables after grounding for query " + text, location);
@@ -83,8 +104,12 @@ void Grounder::GroundQueryGoal(const Term* query, int num_vars, const SourceLoca
     });
   });
   m_.Undo(mark);
-  if (seen.empty() && query->ground) {
-    gp_.queries.push_back({ToString(query), gp_.AddAtom(query)});
+  if (seen.empty()) {
+    // As ProbLog, a query without answers is reported (probability 0), its variables named as
+    // ProbLog's engine names them (X<n+1>, ... for the n variables of the query).
+    VarNames names;
+    for (int i = 0; i < num_vars; ++i) names.push_back("X" + std::to_string(num_vars + 1 + i));
+    gp_.queries.push_back({ToString(query, &names), gp_.AddAtom(query)});
   }
 }
 

@@ -19,6 +19,7 @@ struct Answer {
   const Term* term;  // canonical (local variables)
   int num_vars;
   int node;
+  std::vector<std::uint64_t> det_seqs;  // when it was proved deterministically (first pass)
 };
 
 struct Table {
@@ -27,6 +28,7 @@ struct Table {
   std::vector<Answer> answers;
   std::unordered_map<std::string, int> answer_index;
   bool complete = false;
+  bool first_pass = true;  // answers' det_count is counted in the first evaluation only
   bool on_stack = false;
   int stack_pos = -1;
   int leader_pos = -1;
@@ -58,13 +60,17 @@ class Grounder {
   // top level (ground.cpp)
   void GroundQueryItem(const QuerySpec& q);
   void GroundQueryGoal(const Term* query, int num_vars, const SourceLocation& location);
+  const VarNames& ProbLogVarNames(const std::vector<std::int64_t>& globals, std::int64_t base,
+                                  int num_vars);
   void GroundEvidenceItem(const EvidenceSpec& e);
   void GroundAllTunables();
 
   // Runs body() in a fresh derivation context; a dependency on an enclosing incomplete table
   // means negation through a cycle.
   template <class F>
-  void WithBarrier(F&& body) {
+  void WithBarrier(
+      F&& body, const char* class_name = "NegativeCycle",
+      const char* message = "Negation or aggregation through a cycle (program is not stratified)") {
     int pos = static_cast<int>(stack_.size());
     stack_.push_back({-1, pos, false});
     auto saved = std::move(lits_);
@@ -74,8 +80,7 @@ class Grounder {
     Frame f = stack_.back();
     stack_.pop_back();
     if (f.leader < pos) {
-      throw GroundingError("Negation or aggregation through a cycle (program is not stratified)",
-                           m_.where, "NegativeCycle");
+      throw GroundingError(message, m_.where, class_name);
     }
   }
 
@@ -87,15 +92,32 @@ class Grounder {
   // goals (resolve.cpp)
   void Solve(const Term* goal, Cont k);
   void IfThenElse(const Term* cond, const Term* then, const Term* otherwise, Cont k);
-  void FindAll(const Term* goal, Cont k);
-  void SolveNegation(const Term* goal, Cont k);
+  // findall/3, all/3, all_or_none/3 (findall.cpp)
+  enum class AllMode { kFindall, kAll, kAllOrNone };
+  struct Branch {
+    int order = 0;
+    std::vector<Lit> lits;
+  };
+  void FindAll(const Term* goal, AllMode mode, Cont k);
+  void Branches(Lit lit, std::vector<int>& path, std::vector<Branch>& out);
+  Lit ProofLiteral(const std::vector<Lit>& proof);
+  void SolveNegation(const Term* goal, Cont k, bool negative_head = false);
+  bool HasNegativeHeads(const Term* call);
+  static bool IsControl(const Term* goal);
+  void SolveTry(const Term* goal, Cont k);
+  // clause/2,3 and subquery/2..5 (reflect.cpp)
+  void SolveClauseLookup(const Term* goal, Cont k);
+  void SolveSubquery(const Term* goal, Cont k);
 
   // tabling and clauses (tabling.cpp)
   void CallTabled(const Term* goal, Cont k);
+  void ConsumeAnswer(int ti, std::size_t i, const Term* goal, Cont k);
+  void ReplayForFindall(int ti, const Term* goal, Cont k);
   void Evaluate(int ti);
   void ResolveClause(const Term* goal, const Clause& c, ClauseRef ref, Cont k);
   Lit ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64_t base);
   double EvalProbability(const Term* p, std::int64_t base);
+  int TunableInstanceOf(int tunable, std::int64_t base);
   void RecordAnswer(int ti, const Term* goal);
 
   const Program& program_;
@@ -108,6 +130,11 @@ class Grounder {
   std::unordered_map<std::string, int> table_index_;
   std::unordered_map<std::string, int> group_index_;
   std::unordered_map<std::string, int> negation_cache_;
+  std::unordered_map<std::string, int> proof_nodes_;
+  VarNames answer_names_;  // ProbLogVarNames' result
+  int findall_depth_ = 0;  // > 0 while findall/3 collects: deterministic duplicates are replayed
+  std::uint64_t derivation_seq_ =
+      0;  // numbers the recorded derivations  // conjunction -> node (findall)
   std::vector<Frame> stack_;
   std::vector<int> scc_members_;
   std::uint64_t stamp_ = 0;    // bumped per fixpoint iteration of a leader

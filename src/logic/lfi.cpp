@@ -95,7 +95,7 @@ struct CompiledExample {
 };
 
 bool CompileExample(const Program& model, const Interpretation& interp, const LfiOptions& options,
-                    const std::vector<double>& values, CompiledExample& ex) {
+                    std::vector<double>& values, TunableInstances& instances, CompiledExample& ex) {
   Program p = model;
   p.ClearQueriesAndEvidence();
   for (const auto& [atom, value] : interp) p.AddEvidence(atom, value);
@@ -103,10 +103,17 @@ bool CompileExample(const Program& model, const Interpretation& interp, const Lf
   go.tunable_values = values;
   go.record_group_bodies = true;
   go.ground_all_tunables = options.ground_all_tunables;
+  go.instances = &instances;
+  go.instances_by_head = true;
   try {
     ex.gp = Ground(p, go);
   } catch (const InconsistentEvidenceError&) {
     return false;  // ProbLog ignores such an example
+  }
+  // New t(_, X) instances start at their template's value.
+  for (std::size_t i = values.size() - static_cast<std::size_t>(instances.first_index);
+       i < instances.items.size(); ++i) {
+    values.push_back(values[static_cast<std::size_t>(instances.items[i].tunable)]);
   }
   std::vector<Lit> roots;
   for (const GroundEvidence& e : ex.gp.evidence) roots.push_back(e.value ? e.node : -e.node);
@@ -135,6 +142,14 @@ bool CompileExample(const Program& model, const Interpretation& interp, const Lf
     BddManager::Ref body_ev = ex.manager->And(body, ex.evidence);
     for (std::size_t h = 0; h < group.tunable.size(); ++h) {
       if (group.tunable[h] < 0) continue;
+      // As ProbLog's LFI: a head counts in an instance when a head with the same arguments was
+      // reached in the example (ProbLog queries lfi_body/lfi_par by the reached heads'
+      // arguments; ADtest_8_3: a(X,X); b(Y,Y); c(Z) with X=Y=Z).
+      bool queried = false;
+      for (std::size_t r = 0; r < group.tunable.size() && !queried; ++r) {
+        queried = group.choice_nodes[r] != 0 && group.head_args[r] == group.head_args[h];
+      }
+      if (!queried && !options.ground_all_tunables) continue;
       Contribution c;
       c.tunable = group.tunable[h];
       c.body_evidence = body_ev;
@@ -177,6 +192,22 @@ std::vector<LearnableAd> LearnableAds(const Program& model) {
     if (!ad.tunables.empty()) ads.push_back(std::move(ad));
   }
   return ads;
+}
+
+// The ADs over t(_, X) instances: the heads of one clause with one binding.
+void AddInstanceAds(const Program& model, const TunableInstances& instances,
+                    std::vector<LearnableAd>& ads) {
+  std::unordered_map<std::string, std::size_t> by_binding;
+  for (std::size_t i = 0; i < instances.items.size(); ++i) {
+    const TunableInstance& inst = instances.items[i];
+    const Tunable& t = model.tunables()[static_cast<std::size_t>(inst.tunable)];
+    const Clause& c = model.clauses()[static_cast<std::size_t>(t.clause)];
+    if (c.heads.size() < 2) continue;
+    auto [it, inserted] =
+        by_binding.try_emplace(std::to_string(t.clause) + ":" + inst.args_key, ads.size());
+    if (inserted) ads.push_back({{}, 1.0 - FixedMass(c)});
+    ads[it->second].tunables.push_back(static_cast<std::size_t>(instances.first_index) + i);
+  }
 }
 
 // Rescales the learnable heads of every AD to sum to its available mass (ProbLog's
@@ -261,17 +292,20 @@ LfiResult LearnParameters(const Program& model, const std::vector<Interpretation
       any_random = true;
     }
   }
-  const std::vector<LearnableAd> ads = LearnableAds(model);
+  std::vector<LearnableAd> ads = LearnableAds(model);
   if (any_random) NormalizeAds(ads, values);
 
+  TunableInstances instances;
+  instances.first_index = static_cast<int>(values.size());
   std::vector<CompiledExample> compiled;
   compiled.reserve(examples.size());
   for (const Interpretation& interp : examples) {
     CompiledExample ex;
-    if (CompileExample(model, CompleteAdEvidence(model, interp), options, values, ex)) {
+    if (CompileExample(model, CompleteAdEvidence(model, interp), options, values, instances, ex)) {
       compiled.push_back(std::move(ex));
     }
   }
+  AddInstanceAds(model, instances, ads);
 
   LfiResult result;
   double prev_score = -1e10;
@@ -307,21 +341,33 @@ LfiResult LearnParameters(const Program& model, const std::vector<Interpretation
     result.log_likelihood = log_likelihood;
     result.used_examples = used;
   }
-  for (std::size_t k = 0; k < values.size(); ++k) {
+  const std::size_t first = static_cast<std::size_t>(instances.first_index);
+  for (std::size_t k = 0; k < first; ++k) {
     result.weights.push_back({model.tunables()[k].key, values[k]});
   }
+  std::vector<double> instance_weights(values.begin() + static_cast<std::ptrdiff_t>(first),
+                                       values.end());
+  for (std::size_t i = 0; i < instances.items.size(); ++i) {
+    const TunableInstance& inst = instances.items[i];
+    result.instance_weights.push_back(
+        {model.tunables()[static_cast<std::size_t>(inst.tunable)].key + " for " + inst.args_key,
+         instance_weights[i]});
+  }
   Program learned = model;
+  values.resize(first);
   learned.set_tunable_values(values);
-  result.learned_program = learned.ToText();
+  result.learned_program = learned.ToText(&instances.items, &instance_weights);
   return result;
 }
 
 std::string FormatLfiResult(const LfiResult& result) {
   std::string out;
   char buf[64];
-  for (const LearnedWeight& w : result.weights) {
-    std::snprintf(buf, sizeof buf, "%.15g", w.weight);
-    out += w.key + "\t" + buf + "\n";
+  for (const auto* list : {&result.weights, &result.instance_weights}) {
+    for (const LearnedWeight& w : *list) {
+      std::snprintf(buf, sizeof buf, "%.15g", w.weight);
+      out += w.key + "\t" + buf + "\n";
+    }
   }
   std::snprintf(buf, sizeof buf, "%.15g", result.log_likelihood);
   out += std::string("#score\t") + buf + "\n";

@@ -100,6 +100,22 @@ lists_sw(ID, PW, [W|WT], [X|XT], X, XT) :- XT \= [], W1 is W / PW, lists_sw_p(ID
 lists_sw(ID, PW, [W|WT], [X|XT], Y, [X|RT]) :-
   XT \= [], W1 is W / PW, \+ lists_sw_p(ID, W1, WT, X, XT), PW1 is PW - W,
   lists_sw(ID, PW1, WT, XT, Y, RT).
+% enum_groups/3,4 (ProbLog's lists.py): the values of each group, groups in first-seen order.
+enum_groups(Groups, Values, Group, GroupValues) :-
+  lists_eg_keys(Groups, [], Keys), member(Group, Keys),
+  lists_eg_values(Groups, Values, Group, GroupValues).
+enum_groups(Pairs, Group, Values) :-
+  lists_unpair(Pairs, Gs, Vs), enum_groups(Gs, Vs, Group, Values).
+lists_eg_keys([], Acc, Keys) :- reverse(Acc, Keys).
+lists_eg_keys([G|T], Acc, Keys) :- lists_eg_in(G, Acc), lists_eg_keys(T, Acc, Keys).
+lists_eg_keys([G|T], Acc, Keys) :- \+ lists_eg_in(G, Acc), lists_eg_keys(T, [G|Acc], Keys).
+lists_eg_in(X, [Y|_]) :- X == Y.
+lists_eg_in(X, [Y|T]) :- X \== Y, lists_eg_in(X, T).
+lists_eg_values([], [], _, []).
+lists_eg_values([G|Gs], [V|Vs], K, [V|R]) :- G == K, lists_eg_values(Gs, Vs, K, R).
+lists_eg_values([G|Gs], [_|Vs], K, R) :- G \== K, lists_eg_values(Gs, Vs, K, R).
+lists_unpair([], [], []).
+lists_unpair([P|T], [G|Gs], [V|Vs]) :- P =.. [_, G, V], lists_unpair(T, Gs, Vs).
 )";
 
 constexpr std::string_view kPrelude = R"(
@@ -109,7 +125,196 @@ plus(X, Y, Z) :- var(X), nonvar(Y), X is Z - Y.
 plus(X, Y, Z) :- nonvar(X), var(Y), Y is Z - X.
 )";
 
+// ProbLog 2's problog/library/cut.pl: cut(rule(A, B)) takes the rule(Index, A, B) clause of the
+// lowest index that applies (deterministic rules only, as clause/2 and all/3 demand).
+constexpr std::string_view kCutLibrary = R"(
+cut(Call) :- Call =.. [Pred|Args], RCall =.. [Pred, Index | Args],
+  all(Index, clause(RCall, _), List), sort(List, OList), cut_first(RCall, Index, OList, Call).
+cut(Call, Index) :- Call =.. [Pred|Args], RCall =.. [Pred, Index | Args],
+  all(Index, clause(RCall, _), List), sort(List, OList), cut_first(RCall, Index, OList, Call).
+cut_first(RCall, Index, [Index | Rest], Call) :- call(RCall).
+cut_first(RCall, Index, [Value | Rest], Call) :-
+  \+ (Value = Index, call(RCall)), cut_first(RCall, Index, Rest, Call).
+)";
+
+// ProbLog 2's problog/library/apply.pl (Apache-2.0), clauses verbatim.
+constexpr std::string_view kApplyLibrary = R"(
+include(P, [], []).
+include(P, [X|T], [X|S]) :-
+    call(P, X),
+    include(P, T, S).
+include(P, [X|T], S) :-
+    \+ call(P, X),
+    include(P, T, S).
+exclude(P, [], []).
+exclude(P, [X|T], [X|S]) :-
+    \+ call(P, X),
+    exclude(P, T, S).
+exclude(P, [X|T], S) :-
+    call(P, X),
+    exclude(P, T, S).
+partition(_, [], [], []).
+partition(P, [X|R], [X|S], T) :-
+    call(P, X),
+    partition(P, R, S, T).
+partition(P, [X|R], S, [X|T]) :-
+    \+ call(P, X),
+    partition(P, R, S, T).
+partition(_, [], [], [], []).
+partition(P, [X|R], [X|S], T, U) :-
+    call(P, X, <),
+    partition(P, R, S, T, U).
+partition(P, [X|R], S, [X|T], U) :-
+    call(P, X, =),
+    partition(P, R, S, T, U).
+partition(P, [X|R], S, T, [X|U]) :-
+    call(P, X, >),
+    partition(P, R, S, T, U).
+maplist(_, []).
+maplist(P, [A|S]) :-
+    call(P, A),
+    maplist(P, S).
+maplist(_, [], []).
+maplist(P, [A|S], [B|T]) :-
+    call(P, A, B),
+    maplist(P, S, T).
+convlist(_, [], []).
+convlist(P, [A|S], [B|T]) :-
+    call(P, A, B),
+    convlist(P, S, T).
+convlist(P, [A|S], T) :-
+    \+ call(P, A, _),
+    convlist(P, S, T).
+maplist(_, [], [], []).
+maplist(P, [A|S], [B|T], [C|R]) :-
+    call(P, A, B, C),
+    maplist(P, S, T, R).
+maplist(_, [], [], [], []).
+maplist(P, [A|S], [B|T], [C|R], [D|U]) :-
+    call(P, A, B, C, D),
+    maplist(P, S, T, R, U).
+foldl(_, [], RR, RR).
+foldl(P, [L1|LR], L0,  RR) :-
+    call(P, L1, L0, R),
+    foldl(P, LR, R, RR).
+foldl(_, [], [], RR, RR).
+foldl(P, [L1|LR1], [L2|LR2], L0,  RR) :-
+    call(P, L1, L2, L0, R),
+    foldl(P, LR1, LR2, R, RR).
+foldl(_, [], [], [], RR, RR).
+foldl(P, [L1|LR1], [L2|LR2], [L3|LR3], L0,  RR) :-
+    call(P, L1, L2, L3, L0, R),
+    foldl(P, LR1, LR2, LR3, R, RR).
+foldl(_, [], [], [], [], RR, RR).
+foldl(P, [L1|LR1], [L2|LR2], [L3|LR3], [L4|LR4], L0,  RR) :-
+    call(P, L1, L2, L3, L4, L0, R),
+    foldl(P, LR1, LR2, LR3, LR4, R, RR).
+foldl_noinit(P, [], []).
+foldl_noinit(P, [L1|LR], RR) :-
+    foldl(P, LR, L1, RR).
+scanl(_, [], _, []).
+scanl(P, [L1|LR], L0,  [R|RR]) :-
+    call(P, L1, L0, R),
+    scanl(P, LR, R, RR).
+scanl(_, [], [], _, []).
+scanl(P, [L1|LR1], [L2|LR2], L0, [R|RR]) :-
+    call(P, L1, L2, L0, R),
+    scanl(P, LR1, LR2, R, RR).
+scanl(_, [], [], [], _, []).
+scanl(P, [L1|LR1], [L2|LR2], [L3|LR3], L0, [R|RR]) :-
+    call(P, L1, L2, L3, L0, R),
+    scanl(P, LR1, LR2, LR3, R, RR).
+scanl(_, [], [], [], [], _, []).
+scanl(P, [L1|LR1], [L2|LR2], [L3|LR3], [L4|LR4], L0, [R|RR]) :-
+    call(P, L1, L2, L3, L4, L0, R),
+    scanl(P, LR1, LR2, LR3, LR4, R, RR).
+)";
+
+// ProbLog 2's problog/library/aggregate.pl: aggregate/5 and the aggregation functions.
+constexpr std::string_view kAggregateLibrary = R"(
+:- use_module(library(lists)).
+:- use_module(library(apply)).
+aggregate(AggFunc, Var, Group, Body, (Group, Result)) :-
+  all([Group, Body, Var], Body, L), maplist(nth0(0), L, LG), maplist(nth0(2), L, LV),
+  enum_groups(LG, LV, Group, Values), call(AggFunc, Values, Result).
+avg(L, Avg) :- sum(L, Sum), length(L, Count), Avg is Sum / Count.
+sum(L, Sum) :- sum(L, 0, Sum).
+min([H|T], Min) :- min(T, H, Min).
+max([H|T], Max) :- max(T, H, Max).
+sum([], Acc, Acc).
+sum([X|T], Acc, Sum) :- Acc1 is Acc + X, sum(T, Acc1, Sum).
+min([], Acc, Acc).
+min([X|T], Acc, Min) :- X < Acc, min(T, X, Min).
+min([X|T], Acc, Min) :- X >= Acc, min(T, Acc, Min).
+max([], Acc, Acc).
+max([X|T], Acc, Max) :- X >= Acc, max(T, X, Max).
+max([X|T], Acc, Max) :- X < Acc, max(T, Acc, Max).
+)";
+
+// ProbLog 2's problog/library/collect.pl: `CodeBlock => Group/Collector` calls
+// collect_<Collector>(CodeBlock, Group, Args...).
+constexpr std::string_view kCollectLibrary = R"(
+:- use_module(library(lists)).
+:- use_module(library(apply)).
+:- use_module(library(string)).
+collectgroup(CodeBlock, AggVar, GroupBy, Values) :-
+  all_or_none((GroupBy, AggVar), CodeBlock, List1), enum_groups(List1, GroupBy, Values).
+'=>'(CodeBlock, GroupBy/Collector) :-
+  Collector =.. [Predicate | Args], concat(['collect_', Predicate], NewPredicate),
+  CollectorNew =.. [NewPredicate, CodeBlock, GroupBy | Args], call(CollectorNew).
+'=>'(CodeBlock, Collector) :-
+  Collector \= _/_, Collector =.. [Predicate | Args], concat(['collect_', Predicate], NewPredicate),
+  CollectorNew =.. [NewPredicate, CodeBlock, none | Args], call(CollectorNew).
+collect_list(CodeBlock, Y, Result) :- collect_list(CodeBlock, none, Y, Result).
+collect_list(CodeBlock, GB, Y, Result) :- collectgroup(CodeBlock, Y, GB, Result).
+)";
+
+// ProbLog 2's library(string), the part written in Python there: concat/2 and join/3 over the
+// printed texts of the terms (quotes stripped).
+constexpr std::string_view kStringLibrary = R"(
+concat(Terms, Atom) :- '$concat'('', Terms, Atom).
+join(Separator, Terms, Atom) :- '$concat'(Separator, Terms, Atom).
+)";
+
+// ProbLog 2's problog/library/scope.pl: Scope:Goal holds when Goal holds in Scope, in one of a
+// list of scopes, or outside any scope (try_call/1: an undefined goal fails).
+constexpr std::string_view kScopeLibrary = R"(
+:- use_module(library(lists)).
+C:R :- nonvar(R), R = (A, B), C:A, C:B.
+C:R :- nonvar(C), C = [C1|_], C1:R.
+C:R :- nonvar(C), \+ is_list(C), [C]:R.
+List:Predicate :- nonvar(List), select(X, List, R), [X|R]:Predicate.
+_:Pred :- nonvar(Pred), try_call(Pred).
+)";
+
+// The libraries loaded as program text by `:- use_module(library(Name)).` (lists has its own
+// lookup, after the user's clauses). One row per library.
+struct LibraryRow {
+  std::string_view name;
+  std::string_view text;
+};
+constexpr LibraryRow kTextLibraries[] = {{"cut", kCutLibrary},
+                                         {"apply", kApplyLibrary},
+                                         {"aggregate", kAggregateLibrary},
+                                         {"collect", kCollectLibrary},
+                                         {"string", kStringLibrary},
+                                         {"scope", kScopeLibrary},
+                                         {"db", "% csv_load/2 and sqlite_load/1 are directives"}};
+
 }  // namespace
+
+std::string_view LibraryText(std::string_view name) {
+  for (const LibraryRow& row : kTextLibraries) {
+    if (row.name == name) return row.text;
+  }
+  return {};
+}
+
+std::string LibraryNames() {
+  std::string names = "lists";
+  for (const LibraryRow& row : kTextLibraries) names += ", " + std::string(row.name);
+  return names;
+}
 
 const Program& ListsLibrary() {
   static const Program kLibrary = Program::FromText(kListsLibrary, "library(lists)");

@@ -137,7 +137,7 @@ void AppendRaw(std::string& key, const void* data, std::size_t n) {
 }
 }  // namespace
 
-const Term* Machine::Canonical(const Term* t, int& num_vars) {
+const Term* Machine::Canonical(const Term* t, int& num_vars, std::vector<std::int64_t>* globals) {
   std::unordered_map<std::int64_t, int> map;
   // Variables are numbered by first occurrence: Rebuild visits arguments left to right.
   const Term* out = Rebuild(arena_, t, [&](const Term* x) -> Visited {
@@ -145,7 +145,7 @@ const Term* Machine::Canonical(const Term* t, int& num_vars) {
     if (x->ground) return {x, nullptr};
     if (x->kind == TermKind::kVar) {
       auto [it, inserted] = map.try_emplace(x->var, static_cast<int>(map.size()));
-      (void)inserted;
+      if (inserted && globals) globals->push_back(x->var);
       return {arena_.Var(it->second), nullptr};
     }
     return {nullptr, x};

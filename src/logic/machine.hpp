@@ -67,8 +67,9 @@ class Machine {
   const Term* Rename(const Term* t, std::int64_t base);
   /// Copy with all bound variables replaced by their values.
   const Term* Resolve(const Term* t);
-  /// Copy with variables renumbered 0..k-1 by first occurrence (k returned in num_vars).
-  const Term* Canonical(const Term* t, int& num_vars);
+  /// Copy with variables renumbered 0..k-1 by first occurrence (k returned in num_vars);
+  /// `globals` receives the variable each new number stands for.
+  const Term* Canonical(const Term* t, int& num_vars, std::vector<std::int64_t>* globals = nullptr);
   /// Appends a binary key identifying t up to variable renaming. Ground subterms are replaced by
   /// their hash-consed id, so keys of calls on long ground lists stay short.
   void AppendVariantKey(std::string& key, const Term* t);

@@ -53,7 +53,7 @@ class Parser {
     }
     clause.end = tok_.offset + 1;
     Advance();
-    clause.term = term;
+    clause.term = RewriteAggregateHead(term);
     clause.var_names = names_;
     clause.num_vars = static_cast<int>(names_.size());
     return clause;
@@ -81,6 +81,38 @@ class Parser {
       default:
         return false;
     }
+  }
+
+  // ProbLog's aggregate heads (library(aggregate)): `h(G1, .., Gn, avg<X>) :- Body.` is
+  // `h(G1, .., Gn, R) :- aggregate(avg, X, [G1, .., Gn], Body, ([G1, .., Gn], R)).`, also under a
+  // scope (`s:h(..., avg<X>) :- Body.`).
+  const Term* RewriteAggregateHead(const Term* term) {
+    static const Symbol kNeck = Intern(":-"), kColon = Intern(":"), kAgg = Intern("$aggregate"),
+                        kAggregate = Intern("aggregate"), kComma = Intern(",");
+    if (!term->Is(kNeck, 2)) return term;
+    const Term* head = term->args[0];
+    const Term* scope = nullptr;
+    if (head->Is(kColon, 2)) {
+      scope = head->args[0];
+      head = head->args[1];
+    }
+    if (head->kind != TermKind::kCompound || !head->args[head->arity - 1]->Is(kAgg, 2)) {
+      return term;
+    }
+    const Term* agg = head->args[head->arity - 1];
+    const Term* result = Variable("R_VAR");
+    std::vector<const Term*> group(head->args, head->args + head->arity - 1);
+    const Term* groups = arena_.List(group);
+    const Term* pair = arena_.Compound(kComma, std::vector<const Term*>{groups, result});
+    const Term* body = arena_.Compound(
+        kAggregate,
+        std::vector<const Term*>{agg->args[0], agg->args[1], groups, term->args[1], pair},
+        term->line, term->column);
+    group.push_back(result);
+    const Term* new_head = arena_.Compound(head->name, group, head->line, head->column);
+    if (scope) new_head = arena_.Compound(kColon, std::vector<const Term*>{scope, new_head});
+    return arena_.Compound(kNeck, std::vector<const Term*>{new_head, body}, term->line,
+                           term->column);
   }
 
   const Term* Variable(const std::string& name) {
@@ -176,6 +208,19 @@ class Parser {
         break;
     }
     Advance();
+    // aggregate term of ProbLog: name<Var> (avg<Salary>) in an aggregate head
+    if (!t.quoted && tok_.kind == TokenKind::kAtom && tok_.text == "<" && !tok_.layout_before) {
+      Lexer probe = lexer_;
+      Token var = probe.Next();
+      Token close = probe.Next();
+      if (var.kind == TokenKind::kVar && close.kind == TokenKind::kAtom && close.text == ">") {
+        Advance();
+        Advance();
+        Advance();
+        const Term* args[2] = {arena_.Atom(Intern(t.text), t.line, t.column), Variable(var.text)};
+        return {arena_.Compound(Intern("$aggregate"), args, t.line, t.column), 0};
+      }
+    }
     // functional notation: name immediately followed by '('
     if (IsPunct("(") && !tok_.layout_before) {
       Token open = tok_;

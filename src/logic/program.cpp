@@ -1,12 +1,14 @@
 // Program: parsed clause terms -> clause database (det clauses, ADs, tunables, queries, evidence).
 #include "symnas/logic/program.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
+#include "db.hpp"
 #include "libraries.hpp"
 #include "symnas/logic/errors.hpp"
 
@@ -50,6 +52,32 @@ void MarkVars(const Term* root, std::vector<char>& used) {
       continue;
     }
     for (std::uint32_t i = 0; i < t->arity; ++i) todo.push_back(t->args[i]);
+  }
+}
+
+// Marks the variables of a clause body: in `local` those inside \+/not and the first two
+// arguments of findall/all/all_or_none (ProbLog's local variables), in `outside` the others.
+void MarkBodyVars(const Term* body, std::vector<char>& outside, std::vector<char>& local) {
+  static const Symbol kNot = Intern("\\+"), kNot2 = Intern("not"), kAnd = Intern(","),
+                      kOr = Intern(";"), kIf = Intern("->"), kFindall = Intern("findall"),
+                      kAll = Intern("all"), kAllOrNone = Intern("all_or_none");
+  std::vector<std::pair<const Term*, bool>> todo{{body, false}};
+  while (!todo.empty()) {
+    auto [t, in_local] = todo.back();
+    todo.pop_back();
+    if (t->ground) continue;
+    if (t->Is(kAnd, 2) || t->Is(kOr, 2) || t->Is(kIf, 2)) {
+      todo.push_back({t->args[0], in_local});
+      todo.push_back({t->args[1], in_local});
+    } else if (t->Is(kNot, 1) || t->Is(kNot2, 1)) {
+      todo.push_back({t->args[0], true});
+    } else if (t->Is(kFindall, 3) || t->Is(kAll, 3) || t->Is(kAllOrNone, 3)) {
+      MarkVars(t->args[0], local);
+      MarkVars(t->args[1], local);
+      todo.push_back({t->args[2], in_local});
+    } else {
+      MarkVars(t, in_local ? local : outside);
+    }
   }
 }
 
@@ -198,7 +226,18 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
       order_.push_back({3, static_cast<int>(directives_.size()) - 1});
       return;
     }
-    throw UnknownNameError(UnknownNameMessage("library", ToString(lib), "lists"), where);
+    if (lib->kind == TermKind::kAtom) {
+      if (std::string_view text = LibraryText(*lib->name); !text.empty()) {
+        directives_.push_back(":- " + ToString(goal) + ".");
+        order_.push_back({3, static_cast<int>(directives_.size()) - 1});
+        if (std::find(loaded_.begin(), loaded_.end(), *lib->name) == loaded_.end()) {
+          loaded_.push_back(*lib->name);
+          AddText(text, "library(" + *lib->name + ")");
+        }
+        return;
+      }
+    }
+    throw UnknownNameError(UnknownNameMessage("library", ToString(lib), LibraryNames()), where);
   }
   static const Symbol kUnknown = Intern("unknown");
   static const Symbol kFail = Intern("fail");
@@ -211,9 +250,25 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     Consult(*goal->args[0]->name, where);
     return;
   }
+  // library(db): the rows of a CSV file or an SQLite database as facts (db.cpp).
+  static const Symbol kCsvLoad = Intern("csv_load"), kSqliteLoad = Intern("sqlite_load");
+  if ((goal->Is(kCsvLoad, 2) && goal->args[1]->kind == TermKind::kAtom) ||
+      goal->Is(kSqliteLoad, 1)) {
+    if (goal->args[0]->kind != TermKind::kAtom) {
+      throw ParseError(ToString(goal) + ": the file name must be an atom", where);
+    }
+    namespace fs = std::filesystem;
+    fs::path path(*goal->args[0]->name);
+    if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+    AddText(goal->arity == 2 ? CsvFacts(path.string(), *goal->args[1]->name, where)
+                             : SqliteFacts(path.string(), where),
+            "library(db)");
+    return;
+  }
   (void)sym;
   throw ParseError("Unsupported directive ':- " + ToString(goal) +
-                       "' (supported: use_module(library(lists)), consult(File), unknown(fail))",
+                       "' (supported: use_module(library(Name)), consult(File), unknown(fail), "
+                       "csv_load(File, Predicate), sqlite_load(File))",
                    where);
 }
 
@@ -263,9 +318,18 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   }
   std::vector<char> used(static_cast<std::size_t>(clause.num_vars), 0);
   for (const Term* h : clause.heads) MarkVars(h, used);
-  if (body) MarkVars(body, used);
+  // A variable used only in local scopes (negation, findall) does not tell instances apart.
+  std::vector<char> local(used.size(), 0);
+  if (body) MarkBodyVars(body, used, local);
+  std::vector<char> in_head(used.size(), 0);
+  for (const Term* h : clause.heads) MarkVars(h, in_head);
+  for (const Term* p : clause.probs) {
+    if (!p->Is(sym.t, p->arity)) continue;
+    for (std::uint32_t a = 1; a < p->arity; ++a) MarkVars(p->args[a], in_head);
+  }
   for (int v = 0; v < clause.num_vars; ++v) {
     if (used[static_cast<std::size_t>(v)]) clause.instance_vars.push_back(v);
+    if (in_head[static_cast<std::size_t>(v)]) clause.head_vars.push_back(v);
   }
   std::vector<double> literal;
   for (const Term* p : clause.probs) literal.push_back(LiteralProbability(p));
@@ -273,7 +337,7 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
   int index = static_cast<int>(clauses_.size());
   for (std::size_t i = 0; i < clause.probs.size(); ++i) {
     const Term* p = clause.probs[i];
-    if (!p->Is(sym.t, 1)) continue;
+    if (p->kind != TermKind::kCompound || p->name != sym.t) continue;
     Tunable tunable;
     tunable.clause = index;
     tunable.head = static_cast<int>(i);
@@ -289,6 +353,14 @@ void Program::AddClauseTerm(const Term* head, const Term* body, const ParsedClau
     } else {
       throw ParseError("t(...) expects a number or '_', got '" + ToString(start) + "'",
                        LocationOf(p, parsed));
+    }
+    for (std::uint32_t a = 1; a < p->arity; ++a) {
+      const Term* arg = p->args[a];
+      bool anonymous = arg->kind == TermKind::kVar &&
+                       clause.var_names[static_cast<std::size_t>(arg->var)] == "_";
+      if (!arg->IsNumber() && arg->kind != TermKind::kAtom && !anonymous) {
+        tunable.args.push_back(arg);
+      }
     }
     clause.tunable[i] = static_cast<int>(tunables_.size());
     tunables_.push_back(tunable);
@@ -325,44 +397,6 @@ std::string Program::ListText(const std::vector<double>& values) {
     out += FormatFloat(values[i]);
   }
   return out + "]";
-}
-
-std::string Program::ToText() const {
-  std::string out;
-  for (auto [kind, i] : order_) {
-    if (kind == 1) {
-      const QuerySpec& q = queries_[i];
-      out += "query(" + ToString(q.goal, &q.var_names) + ")";
-      if (q.body != nullptr) out += " :- " + ToString(q.body, &q.var_names);
-      out += ".\n";
-      continue;
-    }
-    if (kind == 2) {
-      out += "evidence(" + ToString(evidence_[i].atom) + "," +
-             (evidence_[i].value ? "true" : "false") + ").\n";
-      continue;
-    }
-    if (kind == 3) {
-      out += directives_[i] + "\n";
-      continue;
-    }
-    const Clause& c = clauses_[i];
-    for (std::size_t h = 0; h < c.heads.size(); ++h) {
-      if (h) out += "; ";
-      if (c.probabilistic()) {
-        if (c.tunable[h] >= 0) {
-          out += FormatFloat(tunable_values_[c.tunable[h]]);
-        } else {
-          out += ToString(c.probs[h], &c.var_names);
-        }
-        out += "::";
-      }
-      out += ToString(c.heads[h], &c.var_names);
-    }
-    if (c.body) out += " :- " + ToString(c.body, &c.var_names);
-    out += ".\n";
-  }
-  return out;
 }
 
 }  // namespace symnas::logic

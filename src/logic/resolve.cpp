@@ -49,8 +49,12 @@ void Grounder::Solve(const Term* goal, Cont k) {
     IfThenElse(goal->args[0], nullptr, nullptr, k);
     return;
   }
-  if (arity == 3 && name == kFindall) {
-    FindAll(goal, k);
+  static const Symbol kAll = Intern("all"), kAllOrNone = Intern("all_or_none");
+  if (arity == 3 && (name == kFindall || name == kAll || name == kAllOrNone)) {
+    FindAll(
+        goal,
+        name == kFindall ? AllMode::kFindall : (name == kAll ? AllMode::kAll : AllMode::kAllOrNone),
+        k);
     return;
   }
   if (arity == 1 && (name == sym.not_provable || name == sym.not_)) {
@@ -74,6 +78,20 @@ void Grounder::Solve(const Term* goal, Cont k) {
     std::vector<const Term*> args(inner->args, inner->args + inner->arity);
     for (std::uint32_t i = 1; i < arity; ++i) args.push_back(goal->args[i]);
     Solve(m_.arena().Compound(inner->name, args, inner->line, inner->column), k);
+    return;
+  }
+  static const Symbol kClause = Intern("clause"), kSubquery = Intern("subquery");
+  static const Symbol kTryCall = Intern("try_call");
+  if (name == kTryCall && arity == 1) {
+    SolveTry(goal->args[0], k);
+    return;
+  }
+  if (name == kClause && (arity == 2 || arity == 3)) {
+    SolveClauseLookup(goal, k);
+    return;
+  }
+  if (name == kSubquery && arity >= 2 && arity <= 5) {
+    SolveSubquery(goal, k);
     return;
   }
   if (BuiltinFn fn = FindBuiltin(name, arity)) {
@@ -103,28 +121,8 @@ void Grounder::IfThenElse(const Term* cond, const Term* then, const Term* otherw
   if (!found && otherwise) Solve(otherwise, k);
 }
 
-// findall(Template, Goal, List) over the deterministic solutions of Goal.
-void Grounder::FindAll(const Term* goal, Cont k) {
-  std::vector<std::pair<const Term*, int>> found;
-  std::size_t base = lits_.size();
-  Solve(goal->args[1], [&] {
-    if (lits_.size() != base) {
-      throw GroundingError("findall/3 is supported for deterministic goals only", m_.where,
-                           "NonDeterministicCondition");
-    }
-    int nv = 0;
-    const Term* item = m_.Canonical(goal->args[0], nv);
-    found.push_back({item, nv});
-  });
-  auto mark = m_.GetMark();
-  std::vector<const Term*> items;
-  for (auto [item, nv] : found) items.push_back(nv ? m_.Rename(item, m_.NewVars(nv)) : item);
-  if (m_.Unify(goal->args[2], m_.arena().List(items))) k();
-  m_.Undo(mark);
-}
-
-void Grounder::SolveNegation(const Term* goal, Cont k) {
-  std::string key;
+void Grounder::SolveNegation(const Term* goal, Cont k, bool negative_head) {
+  std::string key = negative_head ? "h" : "n";
   m_.AppendVariantKey(key, goal);
   int node = 0;
   auto cached = negation_cache_.find(key);
@@ -133,7 +131,13 @@ void Grounder::SolveNegation(const Term* goal, Cont k) {
   } else {
     node = gp_.AddAtom(nullptr);
     auto mark = m_.GetMark();
-    WithBarrier([&] { Solve(goal, [&] { gp_.AddBody(node, lits_); }); });
+    WithBarrier([&] {
+      auto add = [&] { gp_.AddBody(node, lits_); };
+      if (negative_head)  // the clauses with head \+goal (ProbLog's negative head literals)
+        CallTabled(m_.arena().Compound(*Symbols::Get().not_provable, {goal}), add);
+      else
+        Solve(goal, add);
+    });
     m_.Undo(mark);
     negation_cache_.emplace(std::move(key), node);
   }
@@ -146,6 +150,56 @@ void Grounder::SolveNegation(const Term* goal, Cont k) {
   lits_.push_back(-node);
   k();
   lits_.pop_back();
+}
+
+// try_call(G): as call(G), but a goal without any definition fails, also inside conjunctions
+// and disjunctions (ProbLog turns the UnknownClause of the call into failure).
+void Grounder::SolveTry(const Term* goal, Cont k) {
+  const Symbols& sym = Symbols::Get();
+  goal = m_.Deref(goal);
+  if (goal->Is(sym.comma, 2)) {
+    const Term* rest = goal->args[1];
+    SolveTry(goal->args[0], [&] { SolveTry(rest, k); });
+    return;
+  }
+  if (goal->Is(sym.semicolon, 2)) {
+    SolveTry(goal->args[0], k);
+    SolveTry(goal->args[1], k);
+    return;
+  }
+  if (goal->IsCallable() && !IsControl(goal) && !FindBuiltin(goal->name, goal->arity) &&
+      !program_.Lookup(goal->name, goal->arity).refs) {
+    return;
+  }
+  Solve(goal, k);
+}
+
+// True for the goals Solve handles itself (control constructs and reflective built-ins).
+bool Grounder::IsControl(const Term* goal) {
+  static const std::vector<std::pair<Symbol, int>> kControl = {
+      {Intern(","), 2},       {Intern(";"), 2},      {Intern("->"), 2},
+      {Intern("\\+"), 1},     {Intern("not"), 1},    {Intern("once"), 1},
+      {Intern("findall"), 3}, {Intern("all"), 3},    {Intern("all_or_none"), 3},
+      {Intern("true"), 0},    {Intern("fail"), 0},   {Intern("false"), 0},
+      {Intern("clause"), 2},  {Intern("clause"), 3}, {Intern("try_call"), 1}};
+  for (auto [name, arity] : kControl) {
+    if (goal->name == name && static_cast<int>(goal->arity) == arity) return true;
+  }
+  static const Symbol kCall = Intern("call"), kSubquery = Intern("subquery");
+  return (goal->name == kCall && goal->arity >= 1) ||
+         (goal->name == kSubquery && goal->arity >= 2 && goal->arity <= 5);
+}
+
+// True when clauses with a negative head literal (`p::\+a :- b.`) may match `call`.
+bool Grounder::HasNegativeHeads(const Term* call) {
+  auto def = program_.Lookup(Symbols::Get().not_provable, 1);
+  if (!def.refs) return false;
+  for (ClauseRef ref : *def.refs) {
+    const Term* h = (*def.clauses)[ref.clause].heads[ref.head]->args[0];
+    if (h->kind == TermKind::kVar || (h->name == call->name && h->arity == call->arity))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace symnas::logic

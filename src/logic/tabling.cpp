@@ -6,10 +6,13 @@
 #include <vector>
 
 #include "grounder.hpp"
+#include "symnas/logic/parser.hpp"
 
 namespace symnas::logic {
 
 namespace {
+
+constexpr int kMaxReplays = 1000;  // bound on replayed duplicate deterministic answers
 
 bool QuickMismatch(const Term* a, const Term* b) {
   // a: dereferenced goal argument, b: clause head argument (clause-local)
@@ -67,18 +70,47 @@ void Grounder::CallTabled(const Term* goal, Cont k) {
     top.leader = std::min(top.leader, dep);
     stack_[dep].cyclic = true;
   }
+  if (findall_depth_ > 0 && tables_[ti].complete) {
+    ReplayForFindall(ti, goal, k);
+    return;
+  }
   for (std::size_t i = 0; i < tables_[ti].answers.size(); ++i) {
     if (options_.meter) options_.meter->Check("grounding", BytesInUse());
-    Answer a = tables_[ti].answers[i];
-    auto mark = m_.GetMark();
-    const Term* inst = a.num_vars ? m_.Rename(a.term, m_.NewVars(a.num_vars)) : a.term;
-    if (m_.Unify(goal, inst)) {
-      bool det = gp_.node(a.node).is_true;
-      if (!det) lits_.push_back(a.node);
-      k();
-      if (!det) lits_.pop_back();
+    ConsumeAnswer(ti, i, goal, k);
+  }
+}
+
+void Grounder::ConsumeAnswer(int ti, std::size_t i, const Term* goal, Cont k) {
+  const Answer& a = tables_[ti].answers[i];
+  auto mark = m_.GetMark();
+  const Term* inst = a.num_vars ? m_.Rename(a.term, m_.NewVars(a.num_vars)) : a.term;
+  if (m_.Unify(goal, inst)) {
+    bool det = gp_.node(a.node).is_true;
+    if (!det) lits_.push_back(a.node);
+    k();
+    if (!det) lits_.pop_back();
+  }
+  m_.Undo(mark);
+}
+
+// Under findall/3 an answer proved deterministically n times is n solutions, in the order they
+// were proved (ProbLog keeps duplicate proofs: r(a). r(b). r(a). gives [a, b, a]); uncertain
+// answers follow (findall orders them by their proofs).
+void Grounder::ReplayForFindall(int ti, const Term* goal, Cont k) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> events;
+  const auto& answers = tables_[ti].answers;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (!gp_.node(answers[i].node).is_true || answers[i].det_seqs.empty()) {
+      events.push_back({~std::uint64_t{0}, i});
+    } else {
+      for (std::uint64_t seq : answers[i].det_seqs) events.push_back({seq, i});
     }
-    m_.Undo(mark);
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (auto [seq, i] : events) {
+    if (options_.meter) options_.meter->Check("grounding", BytesInUse());
+    ConsumeAnswer(ti, i, goal, k);
   }
 }
 
@@ -98,15 +130,23 @@ void Grounder::Evaluate(int ti) {
   SourceLocation saved_where = m_.where;
   const Term* call = tables_[ti].call;
   auto def = program_.Lookup(call->name, call->arity);
+  bool negative_heads = HasNegativeHeads(call);
   while (true) {
     tables_[ti].eval_stamp = stamp_;
     std::uint64_t before = changes_;
     auto mark = m_.GetMark();
     const Term* goal = m_.Rename(call, m_.NewVars(tables_[ti].num_vars));
     for (ClauseRef ref : *def.refs) {
-      ResolveClause(goal, (*def.clauses)[ref.clause], ref, [&] { RecordAnswer(ti, goal); });
+      auto record = [&] { RecordAnswer(ti, goal); };
+      // An answer also derived by a negative head literal (`\+a :- c.`) holds only without it.
+      auto checked = [&] { SolveNegation(goal, record, true); };
+      if (negative_heads)
+        ResolveClause(goal, (*def.clauses)[ref.clause], ref, checked);
+      else
+        ResolveClause(goal, (*def.clauses)[ref.clause], ref, record);
     }
     m_.Undo(mark);
+    tables_[ti].first_pass = false;
     const Frame& f = stack_[pos];
     if (f.leader < pos || !f.cyclic || changes_ == before) break;
     ++stamp_;
@@ -163,7 +203,9 @@ void Grounder::ResolveClause(const Term* goal, const Clause& c, ClauseRef ref, C
 // 0 when the choice is certain (a single head with fixed probability 1).
 Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64_t base) {
   std::string key = std::to_string(clause_index) + ":";
-  for (int v : c.instance_vars) {
+  bool learnable = false;
+  for (int t : c.tunable) learnable = learnable || t >= 0;
+  for (int v : options_.instances_by_head&& learnable ? c.head_vars : c.instance_vars) {
     const Term* value = m_.Rename(m_.arena().Var(v), base);
     if (!m_.IsGround(value)) {
       const Term* head = c.heads[static_cast<std::size_t>(h)];
@@ -186,6 +228,10 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
     for (std::size_t i = 0; i < c.heads.size(); ++i) {
       double p = c.tunable[i] >= 0 ? values_.at(static_cast<std::size_t>(c.tunable[i]))
                                    : EvalProbability(c.probs[i], base);
+      if (c.tunable[i] >= 0 && options_.instances &&
+          !program_.tunables()[static_cast<std::size_t>(c.tunable[i])].args.empty()) {
+        group.tunable[i] = TunableInstanceOf(c.tunable[i], base);
+      }
       if (std::isnan(p)) {
         throw GroundingError("Parameter t(_) has no value: learn it with LFI first or write t(p)",
                              c.location, "UnknownParameter");
@@ -193,7 +239,15 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
       group.probs.push_back(p);
     }
     CheckProbabilities(c, group.probs);
-    if (options_.record_group_bodies) group.body_node = gp_.AddAtom(nullptr);
+    if (options_.record_group_bodies) {
+      group.body_node = gp_.AddAtom(nullptr);
+      for (const Term* head : c.heads) {
+        const Term* bound = m_.Resolve(m_.Rename(head, base));
+        std::string args;
+        for (std::uint32_t a = 0; a < bound->arity; ++a) args += ToString(bound->args[a]) + ",";
+        group.head_args.push_back(std::to_string(bound->arity) + ":" + args);
+      }
+    }
     gp_.groups.push_back(std::move(group));
   }
   if (options_.record_group_bodies) gp_.AddBody(gp_.groups[g].body_node, lits_);
@@ -207,6 +261,33 @@ Lit Grounder::ChoiceLiteral(const Clause& c, int clause_index, int h, std::int64
     gp_.groups[g].choice_nodes[h] = static_cast<int>(gp_.nodes.size());
   }
   return gp_.groups[g].choice_nodes[h];
+}
+
+// The index of the instance of template `tunable` for the values its arguments have at `base`.
+int Grounder::TunableInstanceOf(int tunable, std::int64_t base) {
+  TunableInstances& reg = *options_.instances;
+  const Tunable& t = program_.tunables()[static_cast<std::size_t>(tunable)];
+  TunableInstance inst;
+  inst.tunable = tunable;
+  for (const Term* arg : t.args) {
+    const Term* value = m_.Resolve(m_.Rename(arg, base));
+    if (!value->ground) {
+      throw NonGroundProbabilisticClause(
+          "The arguments of " + t.key + " are not ground when the clause is used", m_.where);
+    }
+    if (!inst.args_key.empty()) inst.args_key += ",";
+    inst.args_key += ToString(value);
+  }
+  auto [it, inserted] = reg.index.try_emplace(std::to_string(tunable) + ":" + inst.args_key, 0);
+  if (inserted) {
+    // The values may live in an example's arena: keep a copy read back from their text.
+    auto parsed = ParseProgramText("v(" + inst.args_key + ").", "<instance>", *reg.arena);
+    const Term* v = parsed.at(0).term;
+    inst.values.assign(v->args, v->args + v->arity);
+    it->second = static_cast<int>(reg.items.size());
+    reg.items.push_back(std::move(inst));
+  }
+  return reg.first_index + it->second;
 }
 
 double Grounder::EvalProbability(const Term* p, std::int64_t base) {
@@ -229,8 +310,12 @@ void Grounder::RecordAnswer(int ti, const Term* goal) {
     t.answers.push_back({term, nv, gp_.AddAtom(term)});
     ++changes_;
   }
-  int node = t.answers[static_cast<std::size_t>(it->second)].node;
-  if (gp_.AddBody(node, lits_)) ++changes_;
+  Answer& answer = t.answers[static_cast<std::size_t>(it->second)];
+  ++derivation_seq_;
+  if (lits_.empty() && t.first_pass && answer.det_seqs.size() < kMaxReplays) {
+    answer.det_seqs.push_back(derivation_seq_);
+  }
+  if (gp_.AddBody(answer.node, lits_)) ++changes_;
 }
 
 }  // namespace symnas::logic

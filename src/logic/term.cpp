@@ -245,6 +245,14 @@ bool IsAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+bool IsSymbolAtom(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!IsSymbolChar(c)) return false;
+  }
+  return true;
+}
+
 void AppendAtomName(std::string& out, std::string_view name) {
   if (!AtomNeedsQuotes(name)) {
     out += name;
@@ -289,7 +297,10 @@ void PushText(PrintJobs& jobs, std::string_view text) { jobs.push_back({nullptr,
 
 // Pushes t as an argument under max_priority, parenthesised when its operator binds looser.
 void PushArg(PrintJobs& jobs, const Term* t, int max_priority) {
-  bool paren = TermPriority(t) > max_priority;
+  // As ProbLog's printer: arguments and list items are parenthesised only when they are
+  // conjunctions (its And terms always print in parentheses; `p((a;b))` prints `p(a; b)`).
+  bool paren =
+      max_priority == 999 ? t->Is(Symbols::Get().comma, 2) : TermPriority(t) > max_priority;
   if (paren) PushText(jobs, ")");
   jobs.push_back({t, {}});
   if (paren) PushText(jobs, "(");
@@ -314,8 +325,15 @@ void PushList(PrintJobs& jobs, const Term* t) {
 void PushInfix(PrintJobs& jobs, const Term* t, const OpDef& op) {
   int left_max = op.type == OpType::kYfx ? op.priority : op.priority - 1;
   int right_max = op.type == OpType::kXfy ? op.priority : op.priority - 1;
-  PushArg(jobs, t->args[1], right_max);
   std::string_view name = *t->name;
+  // ProbLog prints a nested conjunction in parentheses (`(d, e); f`) except along its own tail.
+  const Symbol comma = Symbols::Get().comma;
+  // A clause body (`h :- b, c`) prints without them, as ProbLog's Clause.
+  if (name != ":-" && name != "<-") {
+    if (t->args[0]->Is(comma, 2)) left_max = 0;
+    if (t->args[1]->Is(comma, 2) && name != ",") right_max = 0;
+  }
+  PushArg(jobs, t->args[1], right_max);
   if (name == ",") {
     PushText(jobs, ", ");
   } else if (name == ";" || name == "|") {
@@ -336,6 +354,14 @@ void Step(std::string& out, const Term* t, const VarNames* names, PrintJobs& job
   const Symbols& sym = Symbols::Get();
   switch (t->kind) {
     case TermKind::kAtom:
+      if (IsSymbolAtom(*t->name)) {
+        // ProbLog keeps the quotes of a quoted atom in its name, and its built-ins (compare/3)
+        // create '<' quoted: a symbol-character atom prints quoted ('<', '+').
+        out += '\'';
+        out += *t->name;
+        out += '\'';
+        return;
+      }
       AppendAtomName(out, *t->name);
       return;
     case TermKind::kInt:
@@ -397,6 +423,11 @@ void Append(std::string& out, const Term* t, const VarNames* names) {
 
 bool AtomNeedsQuotes(std::string_view name) {
   if (name.empty()) return true;
+  // clause/2 names a clause's unbound variables V_0, V_1, ... as ProbLog prints them.
+  if (name.size() > 2 && name.substr(0, 2) == "V_" &&
+      name.find_first_not_of("0123456789", 2) == std::string_view::npos) {
+    return false;
+  }
   if (name == "[]" || name == "!" || name == ";" || name == "{}") return false;
   if (name[0] >= 'a' && name[0] <= 'z') {
     for (char c : name) {

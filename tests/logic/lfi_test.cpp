@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "symnas/logic/errors.hpp"
 #include "symnas/logic/inference.hpp"
@@ -49,6 +50,61 @@ TEST(LfiTest, FullyObservedFactsGiveRelativeFrequencies) {
   EXPECT_NEAR(r.log_likelihood,
               3 * std::log(0.75) + std::log(0.25) + std::log(0.25) + 3 * std::log(0.75), 1e-9);
   EXPECT_EQ(r.learned_program, "0.75::a.\n0.25::b.\n");
+}
+
+TEST(LfiTest, TemplateParametersLearnOneWeightPerBinding) {
+  // t(_, X): one weight per value of X (ProbLog's test/lfi/vars_in_tunable/test_1.pl).
+  Program model =
+      Program::FromText("person(alice).\nperson(bob).\nt(_,X)::hair(X) :- person(X).\n");
+  std::vector<Interpretation> ex = {{{"hair(alice)", true}, {"hair(bob)", true}},
+                                    {{"hair(alice)", false}, {"hair(bob)", true}},
+                                    {{"hair(bob)", true}},
+                                    {{"hair(bob)", false}}};
+  LfiResult r = LearnParameters(model, ex);
+  ASSERT_EQ(r.instance_weights.size(), 2u);
+  EXPECT_EQ(r.instance_weights[0].key, "t(_,X)::hair(X) for alice");
+  EXPECT_NEAR(r.instance_weights[0].weight, 0.5, 1e-9);
+  EXPECT_NEAR(r.instance_weights[1].weight, 0.75, 1e-9);
+  EXPECT_EQ(r.learned_program,
+            "person(alice).\nperson(bob).\n0.5::hair(alice) :- person(alice).\n"
+            "0.75::hair(bob) :- person(bob).\n");
+}
+
+TEST(LfiTest, LearnableClauseHasOneInstancePerHeadBinding) {
+  // As ProbLog's LFI: t(_)::t1 :- w(_). is one choice for t1, whichever w(_) proves the body
+  // (inference would make one choice per w(X)). With w(1), w(2) both certain, the body always
+  // holds: the weight is the frequency of t1, 1/2 (per-binding choices would give 1 - sqrt(1/2)).
+  Program model = Program::FromText("w(1).\nw(2).\nt(0.3)::t1 :- w(_).\n");
+  std::vector<Interpretation> ex = {{{"t1", true}}, {{"t1", false}}};
+  LfiResult r = LearnParameters(model, ex);
+  EXPECT_NEAR(r.weights[0].weight, 0.5, 1e-9);
+}
+
+TEST(LfiTest, AdHeadsWithOtherArgumentsCountOnlyWhereReached) {
+  // ProbLog's test/lfi/ad/ADtest_8_3.pl: a head counts in an instance when a head with the same
+  // arguments was reached; counts a 2, b 1, c 1 over one shared body count give 1/2, 1/4, 1/4.
+  Program model = Program::FromText("t(_)::a(X,X); t(_)::b(Y,Y); t(_)::c(Z) :- X=Y, Y=Z.\n");
+  std::vector<Interpretation> ex = {{{"a(1,1)", true}, {"b(2,2)", true}, {"c(3)", false}},
+                                    {{"a(1,1)", true}, {"b(2,2)", false}, {"c(2)", true}}};
+  LfiResult r = LearnParameters(model, ex);
+  ASSERT_EQ(r.weights.size(), 3u);
+  EXPECT_NEAR(r.weights[0].weight, 0.5, 1e-9);
+  EXPECT_NEAR(r.weights[1].weight, 0.25, 1e-9);
+  EXPECT_NEAR(r.weights[2].weight, 0.25, 1e-9);
+}
+
+TEST(LfiTest, TemplateAdsAreNormalisedPerBinding) {
+  Program model = Program::FromText("t(_,X)::a(X); t(_,X)::b(X) :- between(1, 2, X).\n");
+  std::vector<Interpretation> ex = {{{"a(1)", true}, {"a(2)", false}},
+                                    {{"a(1)", true}, {"b(2)", true}},
+                                    {{"b(1)", true}, {"a(2)", true}}};
+  LfiResult r = LearnParameters(model, ex);
+  std::map<std::string, double> w;
+  for (const auto& x : r.instance_weights) w[x.key] = x.weight;
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_NEAR(w["t(_,X)::a(X) for 1"] + w["t(_,X)::b(X) for 1"], 1.0, 1e-9);
+  EXPECT_NEAR(w["t(_,X)::a(X) for 1"], 2.0 / 3, 1e-6);
+  EXPECT_NEAR(w["t(_,X)::a(X) for 2"] + w["t(_,X)::b(X) for 2"], 1.0, 1e-9);
 }
 
 TEST(LfiTest, LearnableAdIsNormalisedWithoutRemainder) {

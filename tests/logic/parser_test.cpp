@@ -22,7 +22,10 @@ TEST(ParserTest, OperatorsPrintWithoutSpacesAndKeepPrecedence) {
   EXPECT_EQ(Roundtrip("X is (1 + 2) * 3."), "X is (1+2)*3");
   EXPECT_EQ(Roundtrip("X = a - b - c."), "X=a-b-c");
   EXPECT_EQ(Roundtrip("X = a - (b - c)."), "X=a-(b-c)");
-  EXPECT_EQ(Roundtrip("a :- b, c ; d."), "a :- b, c; d");
+  EXPECT_EQ(Roundtrip("a :- b, c ; d."), "a :- (b, c); d");  // ProbLog: a nested And in ( )
+  EXPECT_EQ(Roundtrip("p((a, b), (c; d))."), "p((a, b),c; d)");
+  // Symbol-character atoms print quoted, as ProbLog prints compare/3's '<'; operators do not.
+  EXPECT_EQ(Roundtrip("p('<', '+', a + b, '=..')."), "p('<','+',a+b,'=..')");
   EXPECT_EQ(Roundtrip("a :- \\+ b, c."), "a :- \\+b, c");
   EXPECT_EQ(Roundtrip("X = 2 ^ 3 ^ 2."), "X=2^3^2");
   EXPECT_EQ(Roundtrip("X = Y mod 3."), "X=Y mod 3");

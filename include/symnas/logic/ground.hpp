@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "symnas/logic/limits.hpp"
@@ -24,6 +25,8 @@ struct ChoiceGroup {
   std::vector<int> tunable;       ///< per head, Program tunable index or -1
   std::vector<int> choice_nodes;  ///< per head, the choice node or 0 if never used
   int body_node = 0;              ///< atom node collecting the clause bodies (LFI only)
+  /// LFI only: per head, its arguments under the instance's binding, as text ("1,1")
+  std::vector<std::string> head_args;
 };
 
 /// A node of the ground program: a probabilistic choice or a derived atom with its bodies.
@@ -67,16 +70,31 @@ struct GroundProgram {
   bool AddBody(int id, std::vector<Lit> body);
 };
 
+/// The instances of t(_, X, ...) templates met while grounding (LFI shares one across its
+/// examples). Instance i has tunable index `first_index + i` in ChoiceGroup::tunable and in the
+/// weight vector; its start value is its template's.
+struct TunableInstances {
+  int first_index = 0;  ///< Program::tunables().size()
+  std::vector<TunableInstance> items;
+  std::unordered_map<std::string, int> index;                        ///< "template:values" -> item
+  std::shared_ptr<TermArena> arena = std::make_shared<TermArena>();  ///< holds the values
+};
+
 /// Options of the grounder.
 struct GroundOptions {
   /// Values for t(...) parameters (Program::tunable_values() if empty).
   std::vector<double> tunable_values;
   /// Record, for each choice group, the disjunction of its clause bodies (needed by LFI).
   bool record_group_bodies = false;
+  /// LFI: a clause with t(...) heads has one instance per binding of its head variables
+  /// (Clause::head_vars), as ProbLog's LFI; inference uses every variable (instance_vars).
+  bool instances_by_head = false;
   /// Also ground every instance of every clause with t(...) parameters (LFI option).
   bool ground_all_tunables = false;
   /// Bound on nested table evaluations (protects the C++ stack).
   int max_depth = 4000;
+  /// Where t(_, X) templates get one weight per binding (nullptr: they use the template's).
+  TunableInstances* instances = nullptr;
   /// Time and memory of the enclosing inference (nullptr: unbounded).
   ResourceMeter* meter = nullptr;
 };

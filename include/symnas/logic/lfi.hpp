@@ -38,7 +38,9 @@ struct LearnedWeight {
 };
 
 struct LfiResult {
-  std::vector<LearnedWeight> weights;
+  std::vector<LearnedWeight> weights;  ///< one per Program::tunables(), in program order
+  /// t(_, X, ...) templates: one weight per binding met in the examples ("key for values").
+  std::vector<LearnedWeight> instance_weights;
   double log_likelihood = 0.0;  ///< sum of log P(example) at the weights before the last update
   int iterations = 0;
   int used_examples = 0;        ///< examples with P > 0 (others are ignored, as in ProbLog)

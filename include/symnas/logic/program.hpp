@@ -27,9 +27,12 @@ struct Clause {
   const Term* body = nullptr;      ///< nullptr for facts
   int num_vars = 0;                ///< variables are numbered 0..num_vars-1
   std::vector<int> instance_vars;  ///< variables of heads and body: they identify an instance
-  VarNames var_names;              ///< source names, for printing
-  SourceLocation location;         ///< where the clause starts
-  bool library = false;            ///< part of a loaded library, not printed
+  /// Variables of the heads (and of t(_, X) arguments): in LFI a clause with t(...) heads has one
+  /// instance per binding of these, whatever binding of the body proved it (ProbLog's lfi_rule).
+  std::vector<int> head_vars;
+  VarNames var_names;       ///< source names, for printing
+  SourceLocation location;  ///< where the clause starts
+  bool library = false;     ///< part of a loaded library, not printed
 
   bool probabilistic() const { return !probs.empty(); }
 };
@@ -46,6 +49,16 @@ struct Tunable {
   std::string key;            ///< as ProbLog prints it: "t(0.5)::lights_on(R)" (head only)
   bool random_start = false;  ///< t(_): start value drawn at random by LFI
   double start = 0.5;         ///< start value of t(p)
+  /// t(_, X, ...): the extra arguments (clause-local terms, constants and `_` left out, as
+  /// ProbLog). Such a tunable is a template: LFI learns one weight per binding of them.
+  std::vector<const Term*> args;
+};
+
+/// One weight of a t(_, X, ...) template: the template and the ground values of its arguments.
+struct TunableInstance {
+  int tunable = 0;                  ///< the template, index into Program::tunables()
+  std::vector<const Term*> values;  ///< one per Tunable::args, ground
+  std::string args_key;             ///< the values as text ("alice" or "w1,t2")
 };
 
 /// query(Goal): all answers of Goal are reported.
@@ -120,7 +133,10 @@ class Program {
   static std::string ListText(const std::vector<double>& values);
 
   /// The program text as ProbLog prints it, with tunables replaced by their current values.
-  std::string ToText() const;
+  /// With `instances` (and their weights, in that order), a clause with t(_, X, ...) templates
+  /// prints once per binding of X, ... with the bound values substituted, as ProbLog's LFI.
+  std::string ToText(const std::vector<TunableInstance>* instances = nullptr,
+                     const std::vector<double>* instance_weights = nullptr) const;
 
  private:
   void AddParsed(const ParsedClause& parsed);
@@ -128,6 +144,10 @@ class Program {
   void AddClauseTerm(const Term* head, const Term* body, const ParsedClause& parsed);
   void Consult(const std::string& name, const SourceLocation& where);
   void Index(int clause_index);
+  std::string ClauseText(const Clause& c, const std::vector<double>& weights,
+                         const std::vector<const Term*>& bound) const;
+  std::string InstancesText(const Clause& c, const std::vector<TunableInstance>& instances,
+                            const std::vector<double>& weights) const;
 
   std::vector<std::shared_ptr<TermArena>> arenas_;
   std::vector<Clause> clauses_;
@@ -142,6 +162,7 @@ class Program {
   };
   std::unordered_map<std::pair<Symbol, std::uint32_t>, std::vector<ClauseRef>, KeyHash> index_;
   bool lists_loaded_ = false;
+  std::vector<std::string> loaded_;  ///< libraries added as text (cut, ...)
   bool unknown_fails_ = false;
   std::vector<std::string> consulting_;  ///< files being consulted (cycle check)
   /// Source order of printable items: (0 clause | 1 query | 2 evidence | 3 directive, index).
