@@ -6,6 +6,7 @@
 #include <random>
 
 #include "../../src/search/strategies/pairwise_ranker.hpp"
+#include "symnas/common/error.hpp"
 #include "symnas/search/objective.hpp"
 #include "symnas/strategies/table.hpp"
 
@@ -94,6 +95,15 @@ TEST(ParetoRankTest, AsksTheBestRankedCandidateOfEachCostBin) {
     s->Tell(o);
   }
   EXPECT_LE(dominated_asks, 4) << "of 16 ranked asks";
+}
+
+TEST(ParetoRankTest, RejectsAnUnknownAcquisition) {
+  StrategyContext c;
+  c.space = SearchSpace({Dimension::Int("b", 0, 7, 0)});
+  c.options = {{"acquisition", "best"}};
+  EXPECT_THROW(strategies::MakeStrategy("pareto_rank", c), ConfigError);
+  c.options = {{"bins", 0}};
+  EXPECT_THROW(strategies::MakeStrategy("pareto_rank", c), ConfigError);
 }
 
 }  // namespace

@@ -71,6 +71,20 @@ std::vector<Params> Enumerate(const SearchSpace& space) {
   return out;
 }
 
+/// Hypervolume (2-D, minimisation) a point (known, value) adds to `front` (points sorted by
+/// known ascending, value strictly descending) inside the box up to reference (rk, rv).
+double HypervolumeGain(double known, double value,
+                       const std::vector<std::pair<double, double>>& front, double rk, double rv) {
+  double gain = 0.0, best = rv, from = -std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j <= front.size(); ++j) {
+    const double to = j < front.size() ? front[j].first : rk;
+    const double lo = std::max(from, known);
+    if (to > lo) gain += (to - lo) * std::max(0.0, best - value);
+    if (j < front.size()) best = std::min(best, front[j].second), from = to;
+  }
+  return gain;
+}
+
 }  // namespace
 
 ParetoRankStrategy::ParetoRankStrategy(const StrategyContext& context)
@@ -79,6 +93,11 @@ ParetoRankStrategy::ParetoRankStrategy(const StrategyContext& context)
       objective_names_(context.objective_names) {
   if (options().value("bins", 10) < 1) {
     throw ConfigError("strategy 'pareto_rank': bins must be at least 1");
+  }
+  const std::string acquisition = options().value("acquisition", std::string("bins"));
+  if (acquisition != "bins" && acquisition != "hv_gain") {
+    throw ConfigError("strategy 'pareto_rank': acquisition must be 'bins' or 'hv_gain', not '" +
+                      acquisition + "'");
   }
   nb201_cells_ = Nb201CellOf(space().Defaults()).has_value();
 }
@@ -187,11 +206,15 @@ void ParetoRankStrategy::BuildPool() {
   for (auto& sorted : pool_.known_sorted) std::sort(sorted.begin(), sorted.end());
   pool_.index.clear();
   pool_.bin.assign(n, 0);
+  pool_.first_known.assign(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const Eigen::VectorXd f = Features(pool_.params[i], known[i]);
     if (i == 0) pool_.features.resize(static_cast<Eigen::Index>(n), f.size());
     pool_.features.row(static_cast<Eigen::Index>(i)) = f;
-    if (!known_.empty()) pool_.bin[i] = BinOf(known[i].front());
+    if (!known_.empty()) {
+      pool_.bin[i] = BinOf(known[i].front());
+      pool_.first_known[i] = known[i].front();
+    }
     pool_.index.emplace(ParamsKey(pool_.params[i]), i);
   }
   pool_valid_ = true;
@@ -248,6 +271,10 @@ Params ParetoRankStrategy::ProposeFromModel() {
   };
   for (const auto& o : history()) close(o.params);
   for (const auto& p : pending()) close(p);
+  if (options().value("acquisition", std::string("bins")) == "hv_gain" && known_.size() == 1 &&
+      objective_names_.size() == 2) {
+    return HypervolumeGainPick(x, rows, open);
+  }
   const int bins = known_.empty() ? 1 : options().value("bins", 10);
   for (int t = 0; t < bins; ++t) {
     const int b = static_cast<int>((model_asks_ + t) % bins);
@@ -260,6 +287,59 @@ Params ParetoRankStrategy::ProposeFromModel() {
       model_asks_ += t + 1;
       return pool_.params[best];
     }
+  }
+  return SampleUntried();
+}
+
+Params ParetoRankStrategy::HypervolumeGainPick(const Eigen::MatrixXd& x,
+                                               const std::vector<std::size_t>& rows,
+                                               const std::vector<bool>& open) {
+  // Ridge regression of the unknown component on the features (centred target).
+  const std::size_t known = known_.front().index, unknown = 1 - known;
+  Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    y[static_cast<Eigen::Index>(r)] = vectors_[rows[r]][unknown];
+  const double mean = y.mean();
+  const Eigen::MatrixXd gram =
+      x.transpose() * x +
+      options().value("ridge", 1.0) * Eigen::MatrixXd::Identity(x.cols(), x.cols());
+  const Eigen::VectorXd w = gram.ldlt().solve(x.transpose() * (y.array() - mean).matrix());
+  const Eigen::VectorXd predicted = (pool_.features * w).array() + mean;
+  // The current front of the feasible trials, and the box: the pool's largest known value, the
+  // worst unknown value seen.
+  std::vector<std::pair<double, double>> points;
+  double rv = -std::numeric_limits<double>::infinity();
+  for (std::size_t r : rows) {
+    rv = std::max(rv, vectors_[r][unknown]);
+    if (history()[r].feasible) points.emplace_back(vectors_[r][known], vectors_[r][unknown]);
+  }
+  std::sort(points.begin(), points.end());
+  std::vector<std::pair<double, double>> front;
+  for (const auto& p : points) {
+    if (front.empty() || p.second < front.back().second) front.push_back(p);
+  }
+  const double rk = pool_.known_sorted.front().back();
+  // The largest gain; when no candidate adds any, the one predicted closest to the front.
+  std::size_t best = pool_.params.size();
+  double best_gain = 0.0, best_gap = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < pool_.params.size(); ++i) {
+    if (!open[i]) continue;
+    const double k = pool_.first_known[i];
+    const double gain = HypervolumeGain(k, predicted[static_cast<Eigen::Index>(i)], front, rk, rv);
+    double floor = rv;
+    for (const auto& p : front) {
+      if (p.first <= k) floor = p.second;
+    }
+    const double gap = floor - predicted[static_cast<Eigen::Index>(i)];
+    if (gain > best_gain || (best_gain == 0.0 && gain == 0.0 && gap > best_gap)) {
+      best = i;
+      best_gain = gain;
+      best_gap = gap;
+    }
+  }
+  if (best < pool_.params.size()) {
+    ++model_asks_;
+    return pool_.params[best];
   }
   return SampleUntried();
 }

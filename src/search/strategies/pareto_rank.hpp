@@ -20,6 +20,11 @@ namespace symnas::search {
 /// bins along the first objective component known before training, and the asks visit the bins
 /// in turn (diversity along e.g. the latency axis): each takes the untried, within-budget
 /// candidate of best score in its bin (the next bin when one is exhausted).
+/// `acquisition: hv_gain` (two objective components, one known before training) replaces steps
+/// (2)-(4)'s use of the ranks: a ridge regression predicts the unknown component (accuracy) from
+/// the same features, and the ask takes the candidate whose predicted point, with its known
+/// latency, adds the most hypervolume to the current front (greedy, no uncertainty term);
+/// when none adds any, the one predicted closest to the front.
 /// Features: the space's one-hot / unit-cube encoding (SearchSpace::Encode); for NAS-Bench-201
 /// cells also the one-hot of the dead-code-eliminated cell, its op counts and a connected flag;
 /// for each objective component the context's estimate_costs gives (latency_ms on the
@@ -52,6 +57,7 @@ class ParetoRankStrategy : public StrategyBase {
     std::unordered_map<std::string, std::size_t> index;  ///< ParamsKey -> row
     Eigen::MatrixXd features;
     std::vector<int> bin;
+    std::vector<double> first_known;  ///< value of the first known component
     std::vector<bool> within_budget;
     std::vector<std::vector<double>> known_sorted;  ///< per known component, sorted values
     bool enumerated = false;
@@ -63,6 +69,9 @@ class ParetoRankStrategy : public StrategyBase {
   Eigen::VectorXd Features(const Params& projected, const std::vector<double>& known) const;
   int BinOf(double value) const;
   Params ProposeFromModel();
+  /// acquisition hv_gain: the open candidate whose predicted point adds the most hypervolume.
+  Params HypervolumeGainPick(const Eigen::MatrixXd& x, const std::vector<std::size_t>& rows,
+                             const std::vector<bool>& open);
 
   CostEstimate estimate_costs_;
   std::vector<std::string> objective_names_;

@@ -96,7 +96,11 @@ const std::vector<StrategyEntry>& SearchStrategies() {
         {"pool_samples", 1000, "else: random candidates scored per ask"},
         {"l2", 1e-3, "weight decay of the ranker"},
         {"iterations", 200, "gradient steps of each ranker fit"},
-        {"max_pairs", 3000, "ordered pairs the ranker is fitted on (a seeded sample when more)"}},
+        {"max_pairs", 3000, "ordered pairs the ranker is fitted on (a seeded sample when more)"},
+        {"acquisition", "bins",
+         "bins (the ranker's best per cost bin in turn) or hv_gain (ridge-predicted unknown "
+         "component + known cost, the largest hypervolume gain; two components)"},
+        {"ridge", 1.0, "ridge penalty of the hv_gain regression"}},
        &Make<ParetoRankStrategy>},
   };
   return kStrategies;
