@@ -256,14 +256,7 @@ Params ParetoRankStrategy::ProposeFromModel() {
     x.row(static_cast<Eigen::Index>(r)) =
         Features(space().Project(history()[rows[r]].params), known);
   }
-  RankerOptions ranker;
-  ranker.l2 = options().value("l2", 1e-3);
-  ranker.iterations = options().value("iterations", 200);
-  ranker.max_pairs = options().value("max_pairs", 3000);
-  const Eigen::VectorXd w = FitPairwiseRanker(x, rank, ranker, rng());
-  const Eigen::VectorXd score = pool_.features * w;
-
-  // Tried or pending candidates are out.
+  // Tried or pending candidates are out. (hv_gain does not fit the ranker.)
   std::vector<bool> open = pool_.within_budget;
   auto close = [&](const Params& p) {
     auto it = pool_.index.find(ParamsKey(space().Project(p)));
@@ -275,6 +268,12 @@ Params ParetoRankStrategy::ProposeFromModel() {
       objective_names_.size() == 2) {
     return HypervolumeGainPick(x, rows, open);
   }
+  RankerOptions ranker;
+  ranker.l2 = options().value("l2", 1e-3);
+  ranker.iterations = options().value("iterations", 200);
+  ranker.max_pairs = options().value("max_pairs", 3000);
+  const Eigen::VectorXd w = FitPairwiseRanker(x, rank, ranker, rng());
+  const Eigen::VectorXd score = pool_.features * w;
   const int bins = known_.empty() ? 1 : options().value("bins", 10);
   for (int t = 0; t < bins; ++t) {
     const int b = static_cast<int>((model_asks_ + t) % bins);
