@@ -170,9 +170,12 @@ search::StudyOutcome RunWorker(const search::StudyConfig& config, store::StudySt
   if (!evaluator) evaluator = MakeEvaluator(config);
   if (!objective) objective = search::MakeObjective(config.objective);
   search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
+  search::CostEstimate costs = [&evaluator](const search::Params& p) {
+    return evaluator->EstimateCosts(p);
+  };
   auto factory = [&](const search::SearchSpace& space) {
-    return strategies::MakeStrategy(config.strategy,
-                                    {space, config.seed, config.strategy_options, budget});
+    return strategies::MakeStrategy(config.strategy, {space, config.seed, config.strategy_options,
+                                                      budget, costs, objective->VectorNames()});
   };
   search::DriverOptions options;
   options.trials = config.trials;
@@ -272,8 +275,9 @@ int RunSearch(const SearchArgs& a) {
   CheckBudgetsAtStart(config, *evaluator, *objective);
   search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
   // Strategy options (e.g. a --rules file) fail before any file is made.
-  strategies::MakeStrategy(config.strategy,
-                           {config.space, config.seed, config.strategy_options, budget});
+  strategies::MakeStrategy(
+      config.strategy,
+      {config.space, config.seed, config.strategy_options, budget, {}, objective->VectorNames()});
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   auto store = store::StudyStore::Open(path);
   store->Exclusive([&] {

@@ -116,6 +116,11 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
                                                                         ms, budget_ms)};
     };
   }
+  // Costs known before training (the table's latency) for strategies that read them (pareto_rank).
+  context.estimate_costs = [&evaluator](const search::Params& p) {
+    return evaluator.EstimateCosts(p);
+  };
+  context.objective_names = objective->VectorNames();
   for (const auto& [key, value] : strategy_options.items()) context.options[key] = value;
   auto searcher = search::MakeStrategyFrom(entry, context);
   search::SearchSpace space = context.space;

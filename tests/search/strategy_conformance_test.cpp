@@ -50,6 +50,7 @@ nlohmann::json FastOptions(const std::string& name) {
   if (name == "bo") return {{"initial_random", 3}, {"acq_samples", 200}, {"restarts", 1}};
   if (name == "evolution") return {{"population", 4}, {"sample", 2}};
   if (name == "morphism") return {{"initial_random", 2}, {"candidates", 8}};
+  if (name == "pareto_rank") return {{"initial_random", 3}, {"pool_samples", 50}};
   return nlohmann::json::object();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -39,12 +40,22 @@ struct BudgetVerdict {
 /// candidate is a verdict with within_budget = false.
 using BudgetCheck = std::function<BudgetVerdict(const Params&)>;
 
+/// A candidate's costs known before it is trained (Evaluator::EstimateCosts: flops, params, the
+/// NAS-Bench-201 table's latency_ms); throws ArchError for a candidate that cannot be built.
+using CostEstimate = std::function<std::map<std::string, double>(const Params&)>;
+
 /// Everything a strategy is built from.
 struct StrategyContext {
   SearchSpace space;       ///< the current space (after any replayed edits)
   std::uint64_t seed = 0;  ///< all randomness derives from it
   nlohmann::json options = nlohmann::json::object();  ///< table defaults merged with the user's
   BudgetCheck budget_check;  ///< may be empty: every candidate is within budget
+  /// May be empty: no cost is known before training (pareto_rank reads the objective
+  /// components it gives, e.g. latency_ms, instead of predicting them).
+  CostEstimate estimate_costs;
+  /// Names of the objective vector's components (Objective::VectorNames(), e.g. {"-accuracy",
+  /// "latency_ms"}); may be empty.
+  std::vector<std::string> objective_names;
 };
 
 /// A search strategy. The driver owns the loop: Ask -> evaluate -> Tell, and tells the strategy

@@ -4,30 +4,11 @@
 
 #include <algorithm>
 
+#include "nb201_params.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/hw/nb201.hpp"
 
 namespace symnas::search {
-
-namespace {
-
-// The NAS-Bench-201 cell of a candidate of a space with edge_0..edge_5 over the five ops.
-std::optional<hw::Nb201Cell> CellOf(const Params& params) {
-  hw::Nb201Cell cell;
-  for (int e = 0; e < hw::kNb201Edges; ++e) {
-    auto it = params.find("edge_" + std::to_string(e));
-    if (it == params.end() || !std::holds_alternative<std::string>(it->second)) return std::nullopt;
-    int op = -1;
-    for (int k = 0; k < hw::kNb201Ops; ++k) {
-      if (std::get<std::string>(it->second) == hw::Nb201OpName(static_cast<hw::Nb201Op>(k))) op = k;
-    }
-    if (op < 0) return std::nullopt;
-    cell.ops[static_cast<size_t>(e)] = static_cast<hw::Nb201Op>(op);
-  }
-  return cell;
-}
-
-}  // namespace
 
 LocalSearchStrategy::LocalSearchStrategy(const StrategyContext& context) : StrategyBase(context) {
   const std::string improvement = options().value("improvement", std::string("best"));
@@ -46,14 +27,14 @@ LocalSearchStrategy::LocalSearchStrategy(const StrategyContext& context) : Strat
   perturb_restart_ = restart == "perturb";
   Params probe;
   for (const auto& name : space().FreeNames()) probe[name] = space().At(name).default_value;
-  nb201_cells_ = CellOf(space().Project(probe)).has_value();
+  nb201_cells_ = Nb201CellOf(space().Project(probe)).has_value();
 }
 
 std::string LocalSearchStrategy::Canonical(const Params& params) const {
   const Params p = space().Project(params);
   std::string key = ParamsKey(p);
   if (!isomorphism_ || !nb201_cells_) return key;
-  const auto cell = CellOf(p);
+  const auto cell = Nb201CellOf(p);
   if (!cell) return key;
   // Everything but the six edges stays in the key.
   Params rest = p;

@@ -10,6 +10,7 @@
 #include "local_search.hpp"
 #include "morphism.hpp"
 #include "nsga2.hpp"
+#include "pareto_rank.hpp"
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
@@ -84,6 +85,23 @@ const std::vector<StrategyEntry>& SearchStrategies() {
          "at a local optimum: random (a random cell) or perturb (two random edits of the best "
          "cell so far: iterated local search)"}},
        &Make<LocalSearchStrategy>},
+      {"pareto_rank",
+       "Pareto-rank surrogate (HW-PR-NAS): a pairwise ranker of the evaluated candidates' Pareto "
+       "ranks on architecture features and costs known before training; asks the best-ranked "
+       "untried candidate of each cost bin in turn (use with the pareto objective)",
+       {{"initial_random", 20, "random candidates before the ranker is used"},
+        {"bins", 10, "equal-count bins along the first known objective component (latency)"},
+        {"enumerate_up_to", 20000,
+         "score the whole space when it has at most this many candidates"},
+        {"pool_samples", 1000, "else: random candidates scored per ask"},
+        {"l2", 1e-3, "weight decay of the ranker"},
+        {"iterations", 200, "gradient steps of each ranker fit"},
+        {"max_pairs", 3000, "ordered pairs the ranker is fitted on (a seeded sample when more)"},
+        {"acquisition", "bins",
+         "bins (the ranker's best per cost bin in turn) or hv_gain (ridge-predicted unknown "
+         "component + known cost, the largest hypervolume gain; two components)"},
+        {"ridge", 1.0, "ridge penalty of the hv_gain regression"}},
+       &Make<ParetoRankStrategy>},
   };
   return kStrategies;
 }
