@@ -87,3 +87,21 @@ problem(thr_exceeded(M)) :- over_budget(M).
 
 % True when some hardware budget is exceeded (the capacity-adding rules test its negation).
 hw_problem :- problem(thr_exceeded(_)).
+
+% --- int8 / quantisation (issue 13) ---
+% Facts (src/tuner/facts.cpp), present only for a trial whose int8 model was measured (the cnn
+% evaluator's `int8: true`):
+%   quant_drop(D)      validation accuracy lost by the int8 (QDQ) model: fp32 minus int8, a
+%                      fraction like the accuracy (0.02 = 2 points)
+%   quant_drop_th(B)   the study's budget on it (a constraint quant_drop: B), if any
+% quant_drop is not a hardware metric: it gives no metric/budget fact, so no thr_exceeded.
+% problem(quant_drop): the drop exceeds the study's budget or, without one, 0.01 (one point of
+% validation accuracy). Post-training int8 of the template's networks usually costs well under
+% a point (docs/nn.md, "int8"); a drop above one point means the network itself quantises
+% badly (wide activation ranges set by a few outliers, narrow layers), not measurement noise.
+quant_drop(_) :- fail.
+quant_drop_th(_) :- fail.
+quant_drop_limit(B) :- quant_drop_th(B).
+quant_drop_limit(0.01) :- \+ quant_drop_th(_).
+problem(quant_drop) :- quant_drop(D), quant_drop_limit(T), D > T.
+% --- end int8 / quantisation ---

@@ -61,3 +61,18 @@ t(0.4)::action(dec_neurons, thr_exceeded(energy_mj)) :- problem(thr_exceeded(ene
 t(0.7)::action(dec_layers, thr_exceeded(energy_mj)) :- problem(thr_exceeded(energy_mj)).
 t(0.3)::action(dec_convs_per_block, thr_exceeded(energy_mj)) :-
     problem(thr_exceeded(energy_mj)).
+
+% --- int8 / quantisation (issue 13) ---
+% A large int8 accuracy drop (problem(quant_drop), rules/diagnosis.pl). The int8 model quantises
+% each layer's input to 256 levels over its calibrated range and each weight channel to 255, so
+% what helps is narrower, better-behaved ranges and layers wide enough to average the rounding:
+% - reg_l2: weight decay keeps weights (and so activations) small and free of outliers, and
+%   batch norm standardises every convolution's output before the next layer quantises it;
+% - relu_activation: relu outputs are non-negative, so the next layer's uint8 input spends no
+%   levels on negative values (elu, selu and swish have negative outputs);
+% - inc_neurons: very narrow layers (few filters or units) carry more rounding error per output;
+%   only without a hardware problem, as for underfitting.
+t(0.5)::action(reg_l2, quant_drop) :- problem(quant_drop).
+t(0.4)::action(relu_activation, quant_drop) :- problem(quant_drop).
+t(0.3)::action(inc_neurons, quant_drop) :- problem(quant_drop), \+ hw_problem.
+% --- end int8 / quantisation ---

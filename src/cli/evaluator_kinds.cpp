@@ -313,16 +313,26 @@ nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
   };
 }
 
+/// `int8:` of the cnn evaluator (default false): measure int8_accuracy and quant_drop.
+bool Int8Option(const nlohmann::json& options) {
+  if (!options.contains("int8")) return false;
+  if (!options["int8"].is_boolean()) {
+    throw ConfigError(fmt::format("evaluator option 'int8' must be true or false, got {}",
+                                  options["int8"].dump()));
+  }
+  return options["int8"].get<bool>();
+}
+
 /// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table.
 /// Options: dataset, dir, image_size ([h, w], image_folder), channels (1 or 3, image_folder),
 /// validation_size, train_subset, val_subset, split_seed, threads,
 /// epochs (a fixed template parameter of every candidate unless the space sets it); hardware:
-/// device, precision, latency (see docs/hw.md, "Budgets in a study").
+/// device, precision, latency (see docs/hw.md, "Budgets in a study"); int8 (docs/nn.md, "int8").
 std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   static const char* kOptions[] = {"kind",       "dataset",         "dir",          "image_size",
                                    "channels",   "validation_size", "train_subset", "val_subset",
                                    "split_seed", "threads",         "epochs",       "device",
-                                   "precision",  "latency",         "keep_weights"};
+                                   "precision",  "latency",         "keep_weights", "int8"};
   for (const auto& [key, value] : options.items()) {
     bool known = false;
     for (const char* k : kOptions) known |= key == k;
@@ -330,7 +340,7 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
       throw ConfigError(fmt::format(
           "evaluator 'cnn' has no option '{}' (options: dataset, dir, image_size, channels, "
           "validation_size, train_subset, val_subset, split_seed, threads, epochs, device, "
-          "precision, latency, keep_weights)",
+          "precision, latency, keep_weights, int8)",
           key));
     }
   }
@@ -353,25 +363,8 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   if (options.contains("device")) device = LoadDevice(options["device"].get<std::string>());
   nn::HardwareOptions hardware;
   hardware.precision = PrecisionOption(options, device);
+  hardware.int8_accuracy = Int8Option(options);
   if (options.contains("latency")) hardware.probe = LatencyProbe(options["latency"], device);
-  nn::DataOptions data;
-  data.dataset = options.value("dataset", data.dataset);
-  data.dir = options.value("dir", data.dir);
-  if (options.contains("image_size")) {
-    const auto size = options["image_size"].get<std::vector<int>>();
-    if (size.size() != 2) {
-      throw ConfigError("evaluator 'cnn': image_size must be [height, width], e.g. [32, 32]");
-    }
-    data.image.height = size[0];
-    data.image.width = size[1];
-  }
-  data.image.channels = options.value("channels", data.image.channels);
-  data.validation_size = options.value("validation_size", data.validation_size);
-  data.train_subset = options.value("train_subset", data.train_subset);
-  data.val_subset = options.value("val_subset", data.val_subset);
-  data.split_seed = options.value("split_seed", data.split_seed);
-  data.load_test = false;  // the test set is never read during a search
-  data.dir_option = "set `dir:` under `evaluator:` in the study config";
   nn::TrainOptions train;
   train.threads = options.value("threads", train.threads);
   // A trial whose network is wasteful or slow says so before it trains, and a long epoch shows
@@ -380,7 +373,7 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   train.on_progress = [](const nn::BatchProgress& p) {
     fmt::print(stderr, "  training: {}\n", nn::FormatProgress(p));
   };
-  auto splits = std::make_shared<const nn::DataSplits>(nn::LoadSplits(data));
+  auto splits = std::make_shared<const nn::DataSplits>(nn::LoadSplits(CnnDataOptions(options)));
   std::shared_ptr<WeightInbox> inbox;
   if (KeepWeightsCount(options) != 0) {
     inbox = std::make_shared<WeightInbox>();
@@ -415,6 +408,30 @@ const std::vector<EvaluatorKind>& EvaluatorKinds() {
   };
   return kKinds;
 }
+
+#ifdef SYMNAS_HAVE_NN
+nn::DataOptions CnnDataOptions(const nlohmann::json& options) {
+  nn::DataOptions data;
+  data.dataset = options.value("dataset", data.dataset);
+  data.dir = options.value("dir", data.dir);
+  if (options.contains("image_size")) {
+    const auto size = options["image_size"].get<std::vector<int>>();
+    if (size.size() != 2) {
+      throw ConfigError("evaluator 'cnn': image_size must be [height, width], e.g. [32, 32]");
+    }
+    data.image.height = size[0];
+    data.image.width = size[1];
+  }
+  data.image.channels = options.value("channels", data.image.channels);
+  data.validation_size = options.value("validation_size", data.validation_size);
+  data.train_subset = options.value("train_subset", data.train_subset);
+  data.val_subset = options.value("val_subset", data.val_subset);
+  data.split_seed = options.value("split_seed", data.split_seed);
+  data.load_test = false;  // the test set is never read during a search
+  data.dir_option = "set `dir:` under `evaluator:` in the study config";
+  return data;
+}
+#endif
 
 std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config) {
   const std::string kind = config.value("kind", std::string());
@@ -484,9 +501,45 @@ std::string RetrainWeights(const nlohmann::json& evaluator_config, const search:
 #endif
 }
 
+namespace {
+
+/// Whether `j` (an objective config) names `metric` as a key or a string value, at any depth.
+bool NamesMetric(const nlohmann::json& j, const std::string& metric) {
+  if (j.is_string()) return j.get<std::string>() == metric;
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      if (key == metric || NamesMetric(value, metric)) return true;
+    }
+  }
+  if (j.is_array()) {
+    for (const auto& value : j) {
+      if (NamesMetric(value, metric)) return true;
+    }
+  }
+  return false;
+}
+
+/// The int8 metrics exist only with the cnn evaluator's `int8: true`: an objective naming them
+/// otherwise would fail its first trial.
+void RequireInt8Option(const search::StudyConfig& config) {
+  for (const char* metric : {search::kInt8AccuracyMetric, search::kQuantDropMetric}) {
+    const bool measured = config.evaluator.value("kind", std::string()) == "cnn" &&
+                          config.evaluator.value("int8", false);
+    if (NamesMetric(config.objective, metric) && !measured) {
+      throw ConfigError(fmt::format(
+          "the objective uses '{}', which only the cnn evaluator reports, with `int8: true` "
+          "under evaluator:",
+          metric));
+    }
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config) {
   std::unique_ptr<search::Evaluator> evaluator;
   config.Locate("evaluator", [&] { evaluator = MakeEvaluator(config.evaluator); });
+  config.Locate("objective", [&] { RequireInt8Option(config); });
   return evaluator;
 }
 

@@ -15,6 +15,12 @@
 #include "symnas/search/study_config.hpp"
 #include "symnas/store/study_store.hpp"
 
+#ifdef SYMNAS_HAVE_NN
+namespace symnas::nn {
+struct DataOptions;
+}
+#endif
+
 namespace symnas::cli {
 
 /// One line of the evaluator table.
@@ -46,8 +52,16 @@ std::string RetrainWeights(const nlohmann::json& evaluator_config, const search:
 /// anything else.
 int KeepWeightsCount(const nlohmann::json& evaluator_config);
 
+#ifdef SYMNAS_HAVE_NN
+/// The data options of a `cnn` evaluator config (dataset, dir, image_size, channels,
+/// validation_size, train_subset, val_subset, split_seed; no test set): the splits its study
+/// trained and scored on.
+nn::DataOptions CnnDataOptions(const nlohmann::json& evaluator_config);
+#endif
+
 /// MakeEvaluator(config.evaluator) with its errors located in the study's YAML file (at the
-/// option they name, e.g. `epochs:`, else at `evaluator:`).
+/// option they name, e.g. `epochs:`, else at `evaluator:`); an objective naming int8_accuracy or
+/// quant_drop without the cnn evaluator's `int8: true` is a ConfigError located at it.
 std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& config);
 /// With an evaluator `device:` option, adds the device's limits (SRAM/RAM -> peak_memory_bytes,
 /// flash -> model_size_bytes) to the objective's constraints, keeping any tighter explicit one.

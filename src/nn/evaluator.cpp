@@ -2,9 +2,12 @@
 #include "symnas/nn/evaluator.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "symnas/common/error.hpp"
 #include "symnas/nn/cost.hpp"
+#include "symnas/nn/export.hpp"
+#include "symnas/nn/quantise.hpp"
 
 namespace symnas::nn {
 
@@ -94,6 +97,15 @@ search::EvalResult TrainingEvaluator::EvaluateMonitored(const search::Params& pa
     result.metrics = Metrics(arch);
     TrainOptions options = options_;
     options.seed = seed;
+    std::optional<double> int8_accuracy;
+    if (hardware_.int8_accuracy) {
+      options.on_trained = [this, &int8_accuracy, inner = options_.on_trained](
+                               const Arch& a, std::uint64_t s, torch::nn::Sequential& best) {
+        if (inner) inner(a, s, best);
+        TrainedModel model = MakeTrainedModel(a, best, *data_, s);
+        int8_accuracy = MeasureInt8Accuracy(model, data_->val, data_->mean, data_->std).int8;
+      };
+    }
     if (monitor) {
       const int max_epochs = arch.train.epochs;
       options.should_stop = [&monitor, max_epochs](const std::vector<EpochRecord>& epochs) {
@@ -111,6 +123,10 @@ search::EvalResult TrainingEvaluator::EvaluateMonitored(const search::Params& pa
     if (report.stop_reason == "pruned") result.status = search::TrialStatus::kPruned;
     result.accuracy = report.val_accuracy;
     result.metrics["val_loss"] = report.val_loss;
+    if (int8_accuracy) {
+      result.metrics[search::kInt8AccuracyMetric] = *int8_accuracy;
+      result.metrics[search::kQuantDropMetric] = report.val_accuracy - *int8_accuracy;
+    }
     result.wall_seconds = report.wall_seconds;
     return result;
   } catch (const Error& e) {

@@ -197,7 +197,7 @@ const std::vector<ExportFormat>& ExportFormats() {
       {"onnx-int8",
        "int8 ONNX (opset 13, QDQ; post-training static quantisation calibrated on the training "
        "images), for onnxruntime",
-       &WriteOnnxInt8},
+       &WriteOnnxInt8, true},
       {"torchscript", "TorchScript module for torch.jit.load (Python) and torch::jit::load (C++)",
        &WriteTorchScript},
   };

@@ -1,17 +1,16 @@
 // ONNX writer (fp32, and int8 in QDQ form): walks the trained torch::nn::Sequential built from
 // an Arch (model.cpp's layer order) and emits one ONNX node per layer with the weights as
-// initializers, through the protobuf classes of Debian's libonnx (onnx-ml.proto). Takes a
-// TrainedModel, produces a file.
+// initializers, through the protobuf classes of Debian's libonnx (onnx-ml.proto); int8 writes
+// the Int8Plan of quantise.hpp (folding, scales, zero points). Takes a TrainedModel, produces a
+// file.
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
 
-#include <algorithm>
-#include <cmath>
 #include <fstream>
-#include <map>
 
 #include "symnas/common/error.hpp"
 #include "symnas/nn/export.hpp"
+#include "symnas/nn/quantise.hpp"
 
 namespace symnas::nn {
 namespace {
@@ -26,11 +25,8 @@ class OnnxGraphBuilder {
   void SetCurrent(const std::string& name) { current_ = name; }
   const std::string& current() const { return current_; }
 
-  // int8 mode: QDQ with the calibration ranges of `model` (docs/nn.md, "int8").
-  void Quantise(const TrainedModel& model) {
-    quantise_ = true;
-    ranges_ = &model.input_ranges;
-  }
+  // int8 mode: the QDQ graph of `plan` (quantise.hpp; docs/nn.md, "int8").
+  void Quantise(const Int8Plan& plan) { plan_ = &plan; }
 
   // An initializer from a float tensor (copied, NCHW-contiguous).
   std::string Initializer(const std::string& name, const torch::Tensor& t) {
@@ -90,24 +86,20 @@ class OnnxGraphBuilder {
     a->set_f(v);
   }
 
-  // One layer of the Sequential (`next`: the layer after it, or nullptr); `i` makes initializer
-  // names unique. Returns false when it consumed `next` too (a batch norm folded for int8).
-  bool AddLayer(const std::shared_ptr<tnn::Module>& layer, const std::shared_ptr<tnn::Module>& next,
-                std::size_t i) {
+  // Layer `i` of the Sequential (`i` also makes initializer names unique). Returns false when
+  // it consumed the next layer too (a batch norm folded into an int8 convolution).
+  bool AddLayer(const std::shared_ptr<tnn::Module>& layer, std::size_t i) {
     const std::string p = fmt::format("layer{}", i);
     bool consumed_next = false;
     if (auto* conv = layer->as<tnn::Conv2d>()) {
-      torch::Tensor weight = conv->weight.detach(), bias = conv->bias;
-      if (quantise_ && next != nullptr && next->as<tnn::BatchNorm2d>() != nullptr) {
-        FoldBatchNorm(*next->as<tnn::BatchNorm2d>(), weight, bias);
-        consumed_next = true;
-      }
       std::vector<std::string> in;
-      if (quantise_) {
-        in = QuantisedWeights(p, i, weight, bias);
+      if (plan_ != nullptr) {
+        const Int8Layer& q = plan_->at(i);
+        consumed_next = q.folds_next;
+        in = QuantisedInputs(p, q);
       } else {
-        in.push_back(Initializer(p + ".weight", weight));
-        if (bias.defined()) in.push_back(Initializer(p + ".bias", bias));
+        in.push_back(Initializer(p + ".weight", conv->weight));
+        if (conv->bias.defined()) in.push_back(Initializer(p + ".bias", conv->bias));
       }
       const auto k = conv->options.kernel_size();
       const auto pad = c10::get<torch::ExpandingArray<2>>(conv->options.padding());
@@ -145,9 +137,9 @@ class OnnxGraphBuilder {
       Int(Node("Flatten"), "axis", 1);
     } else if (auto* fc = layer->as<tnn::Linear>()) {
       const std::vector<std::string> in =
-          quantise_ ? QuantisedWeights(p, i, fc->weight.detach(), fc->bias.detach())
-                    : std::vector<std::string>{Initializer(p + ".weight", fc->weight),
-                                               Initializer(p + ".bias", fc->bias)};
+          plan_ != nullptr ? QuantisedInputs(p, plan_->at(i))
+                           : std::vector<std::string>{Initializer(p + ".weight", fc->weight),
+                                                      Initializer(p + ".bias", fc->bias)};
       Int(Node("Gemm", in), "transB", 1);
     } else {
       throw Error("ExportError",
@@ -157,57 +149,18 @@ class OnnxGraphBuilder {
   }
 
  private:
-  // Folds an eval-mode batch norm into the preceding convolution's weight and bias.
-  static void FoldBatchNorm(const tnn::BatchNorm2dImpl& bn, torch::Tensor& weight,
-                            torch::Tensor& bias) {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor scale = bn.weight.detach() / torch::sqrt(bn.running_var + bn.options.eps());
-    const torch::Tensor b0 = bias.defined() ? bias.detach() : torch::zeros_like(bn.running_mean);
-    weight = weight * scale.reshape({-1, 1, 1, 1});
-    bias = (b0 - bn.running_mean) * scale + bn.bias.detach();
-  }
-
-  // Quantises the current value (uint8, asymmetric over the calibrated input range of layer
-  // `i`, widened to include 0) through QuantizeLinear -> DequantizeLinear; returns its scale.
-  float QuantiseInput(const std::string& p, std::size_t i) {
-    const auto it = ranges_->find(static_cast<int>(i));
-    if (it == ranges_->end()) {
-      throw Error("ExportError", fmt::format("int8 export: no calibration range for layer {}", i));
-    }
-    const float lo = std::min(it->second.first, 0.0f), hi = std::max(it->second.second, 0.0f);
-    const float scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
-    const long zero = std::clamp(std::lround(-lo / scale), 0L, 255L);
-    const std::string s = Initializer(p + ".x_scale", torch::tensor(scale));
+  // Quantises the current value through QuantizeLinear -> DequantizeLinear with the layer's
+  // input quantisation, then returns the Conv/Gemm inputs after it: the weight and the bias,
+  // each the output of a DequantizeLinear of a constant.
+  std::vector<std::string> QuantisedInputs(const std::string& p, const Int8Layer& q) {
+    const std::string s = Initializer(p + ".x_scale", torch::tensor(q.input.scale));
     const std::string z = IntInitializer(
-        p + ".x_zero", torch::tensor(static_cast<std::int32_t>(zero)).to(torch::kByte));
+        p + ".x_zero",
+        torch::tensor(static_cast<std::int32_t>(q.input.zero_point)).to(torch::kByte));
     Node("QuantizeLinear", {s, z});
     Node("DequantizeLinear", {s, z});
-    return scale;
-  }
-
-  // Quantises the layer's input, then returns the Conv/Gemm inputs after it: the weight (int8,
-  // symmetric per output channel) and the bias (int32, scale = input scale x weight scale),
-  // each the output of a DequantizeLinear of a constant.
-  std::vector<std::string> QuantisedWeights(const std::string& p, std::size_t i,
-                                            const torch::Tensor& weight,
-                                            const torch::Tensor& bias) {
-    torch::NoGradGuard no_grad;
-    const float x_scale = QuantiseInput(p, i);
-    const torch::Tensor w = weight.to(torch::kFloat).contiguous();
-    const std::int64_t out = w.size(0);
-    torch::Tensor w_scale = std::get<0>(w.abs().reshape({out, -1}).max(1)) / 127.0f;
-    w_scale = torch::where(w_scale > 0, w_scale, torch::ones_like(w_scale));
-    std::vector<std::int64_t> shape(static_cast<std::size_t>(w.dim()), 1);
-    shape[0] = out;
-    const torch::Tensor w_q =
-        torch::clamp(torch::round(w / w_scale.reshape(shape)), -127, 127).to(torch::kChar);
-    std::vector<std::string> in = {DequantizeConstant(p + ".weight", w_q, w_scale)};
-    if (bias.defined()) {
-      const torch::Tensor b_scale = w_scale * x_scale;
-      const torch::Tensor b_q =
-          torch::round(bias.to(torch::kFloat) / b_scale).clamp(-2147483647.0, 2147483647.0);
-      in.push_back(DequantizeConstant(p + ".bias", b_q.to(torch::kInt), b_scale));
-    }
+    std::vector<std::string> in = {DequantizeConstant(p + ".weight", q.weight_q, q.weight_scale)};
+    if (q.bias_q.defined()) in.push_back(DequantizeConstant(p + ".bias", q.bias_q, q.bias_scale));
     return in;
   }
 
@@ -232,8 +185,7 @@ class OnnxGraphBuilder {
 
   onnx::GraphProto& graph_;
   std::string current_;
-  bool quantise_ = false;
-  const std::map<int, std::pair<float, float>>* ranges_ = nullptr;
+  const Int8Plan* plan_ = nullptr;  ///< int8 mode when set
 };
 
 void SetTensorType(onnx::ValueInfoProto& v, const std::string& name,
@@ -259,14 +211,10 @@ ExportSummary WriteOnnxGraph(TrainedModel& model, const std::string& path, bool 
   const InputShape& in = model.arch.input;
   SetTensorType(*graph.add_input(), "input", {in.channels, in.height, in.width});
   OnnxGraphBuilder b(graph);
+  Int8Plan plan;
   if (int8) {
-    if (model.input_ranges.empty()) {
-      throw Error("ExportError",
-                  "int8 export: the model has no calibration ranges (saved before int8 export "
-                  "existed); retrain it (symnas train --save, or a study with keep_weights: "
-                  "none, whose export retrains) or use --format onnx");
-    }
-    b.Quantise(model);
+    plan = PlanInt8(model);
+    b.Quantise(plan);
   }
   b.SetCurrent("input");
   // Standardisation constants shaped C x 1 x 1 (broadcast over N, H, W). OpenCV 4.6's importer
@@ -278,7 +226,7 @@ ExportSummary WriteOnnxGraph(TrainedModel& model, const std::string& path, bool 
   b.Node("Div", {b.Initializer("std", torch::tensor(model.std).reshape({c, 1, 1}))});
   const auto layers = model.module->children();
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    if (!b.AddLayer(layers[i], i + 1 < layers.size() ? layers[i + 1] : nullptr, i)) ++i;
+    if (!b.AddLayer(layers[i], i)) ++i;
   }
   graph.mutable_node(graph.node_size() - 1)->set_output(0, "logits");
   SetTensorType(*graph.add_output(), "logits", {model.arch.classes});

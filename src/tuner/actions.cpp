@@ -292,6 +292,16 @@ ActionOutcome DecWidestLayer(const ActionContext& c, const ActionEntry& e) {
                                       std::max(widest->low, target), c.reason)});
 }
 
+/// Pins the activation of every conv and dense layer to relu (a categorical fix).
+ActionOutcome ReluActivation(const ActionContext& c, const ActionEntry&) {
+  const Dimension* dim = c.space.Find("activation");
+  if (dim == nullptr) return NotApplicable("no activation dimension (the template's relu is used)");
+  if (dim->fixed && search::AsString(dim->default_value) == "relu") {
+    return NotApplicable("activation is already relu");
+  }
+  return Described({SpaceEdit::Fix("activation", search::Value{std::string("relu")}, c.reason)});
+}
+
 }  // namespace
 
 double ActionEntry::Param(const std::string& param_name) const {
@@ -382,6 +392,12 @@ const std::vector<ActionEntry>& TuningActions() {
        {{"factor", 0.5, 0.1, 0.95, "new upper bound = factor * the trial's filters"}},
        "inc_neurons",
        &DecWidestLayer},
+      {"relu_activation",
+       "pin the activation of every layer to relu (non-negative outputs: the next layer's uint8 "
+       "int8 input spends no levels on negative values)",
+       {},
+       "",
+       &ReluActivation},
   };
   return kActions;
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "symnas/search/evaluator.hpp"
+
 namespace symnas::tuner {
 
 Thresholds ThresholdsAtIteration(int iteration) {
@@ -39,7 +41,8 @@ double SlopeIntegral(const std::vector<double>& values) {
 }
 
 bool IsQualityMetric(const std::string& name) {
-  return name == "accuracy" || name == "test_accuracy";
+  return name == "accuracy" || name == "test_accuracy" || name == search::kInt8AccuracyMetric ||
+         name == search::kQuantDropMetric;
 }
 
 namespace {
@@ -86,6 +89,13 @@ TrialFacts ExtractFacts(const search::EvalResult& result,
   }
   for (const auto& [name, budget] : budgets) {
     if (!IsQualityMetric(name)) facts.budgets[name] = budget;
+  }
+  if (auto it = result.metrics.find(search::kQuantDropMetric);
+      it != result.metrics.end() && std::isfinite(it->second)) {
+    facts.quant_drop = it->second;
+  }
+  if (auto it = budgets.find(search::kQuantDropMetric); it != budgets.end()) {
+    facts.quant_drop_budget = it->second;
   }
   return facts;
 }
@@ -155,6 +165,8 @@ std::string FactsToProlog(const TrialFacts& facts) {
   }
   if (facts.max_epochs > 0) out << "max_epochs(" << facts.max_epochs << ").\n";
   if (facts.rejected) out << "rejected.\n";
+  if (facts.quant_drop) AppendScalar(out, "quant_drop", *facts.quant_drop);
+  if (facts.quant_drop_budget) AppendScalar(out, "quant_drop_th", *facts.quant_drop_budget);
   return out.str();
 }
 

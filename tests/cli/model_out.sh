@@ -6,9 +6,11 @@
 #  - the ONNX runs in onnxruntime-node (tools/onnxruntime/predict.cjs), the TorchScript file in
 #    torch.jit.load (each skipped, saying so, when not installed);
 #  - the int8 (QDQ) ONNX is at most 0.3 x the fp32 file and its test accuracy in onnxruntime-node
-#    is within 0.5 points of the fp32 model's (210 test images);
+#    is within 0.5 points of the fp32 model's (210 test images) and equal to the int8 accuracy
+#    export-model prints (symnas's simulation);
 #  - train --save + export-model --weights; bad input (unknown trial, both --study and --weights,
-#    bad keep_weights) is refused naming what to fix.
+#    bad keep_weights, a non-boolean int8, an int8 objective without int8: true) is refused
+#    naming what to fix.
 # Usage: model_out.sh SYMNAS_FULL_BINARY SOURCE_DIR
 set -euo pipefail
 symnas=$1
@@ -80,6 +82,13 @@ if [ -d "$src/tools/onnxruntime/node_modules/onnxruntime-node" ] && command -v n
   NODE_PATH="$src/tools/onnxruntime/node_modules" node "$src/tests/nn/check_int8.cjs" best.onnx \
     best.int8.onnx test.f32 "$(cat shape)" test.i64 0.5 || fail "int8 accuracy not within 0.5 points"
   echo "int8: $int8_bytes bytes, fp32: $fp32_bytes bytes"
+  # symnas's own int8 accuracy (the QDQ graph simulated in libtorch) is onnxruntime's.
+  sym=$(sed -n 's/^int8 accuracy *\([0-9.]*\) %.*/\1/p' int8.log)
+  node "$src/tools/onnxruntime/predict.cjs" best.int8.onnx img/test_nchw.npy img/test_labels.npy \
+    > ort8.log || { cat ort8.log; fail "onnxruntime-node (int8)"; }
+  ort=$(sed -n 's/^accuracy \([0-9.]*\) %.*/\1/p' ort8.log)
+  [ -n "$sym" ] && [ "$sym" = "$ort" ] || { cat int8.log ort8.log; fail "int8 accuracy $sym != $ort"; }
+  echo "int8 test accuracy: symnas $sym %, onnxruntime-node $ort %"
 else
   echo "skip: onnxruntime-node not installed (scripts/setup.sh)"
 fi
@@ -124,4 +133,10 @@ expect_error "exactly one of --study" \
 expect_error "onnx-int8" "$symnas" export-model --weights m.symnas --format tflite --out x
 study_config bad often > bad.yaml
 expect_error "keep_weights" "$symnas" search --config bad.yaml --study bad.db --quiet
+study_config badint8 "1, int8: maybe" > badint8.yaml
+expect_error "option 'int8' must be true or false, got \"maybe\" at badint8.yaml:" \
+  "$symnas" search --config badint8.yaml --study bad.db --quiet
+study_config noint8 1 | sed 's/maximise: accuracy/maximise: int8_accuracy/' > noint8.yaml
+expect_error "uses 'int8_accuracy'.*int8: true.* at noint8.yaml:" \
+  "$symnas" search --config noint8.yaml --study bad.db --quiet
 echo "model out: ok"

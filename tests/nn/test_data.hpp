@@ -89,7 +89,8 @@ inline std::vector<std::uint8_t> CifarBytes(int n, int label_offset = 0) {
 }
 
 /// A learnable 1x12x12 task: class k lights up a 3x3 patch at a class-specific place, plus
-/// noise. n_train / n_val images, 4 classes.
+/// noise. n_train / n_val images, 4 classes; the images count as standardised with mean 0 and
+/// std 1 (so RunTrainedModel takes them as they are).
 inline DataSplits TinySplits(int n_train, int n_val, std::uint64_t seed = 1) {
   torch::manual_seed(seed);
   auto make = [](int n) {
@@ -106,6 +107,8 @@ inline DataSplits TinySplits(int n_train, int n_val, std::uint64_t seed = 1) {
   s.dataset = "tiny";
   s.input = {1, 12, 12};
   s.classes = 4;
+  s.mean = {0.0f};
+  s.std = {1.0f};
   s.train = make(n_train);
   s.val = make(n_val);
   s.test = make(n_val);

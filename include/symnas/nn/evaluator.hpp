@@ -23,9 +23,14 @@ enum class StoragePrecision { kFp32, kInt8 };
 /// layer list. Injected: the CLI times it with the hw layer's estimators, tests use a fake.
 using HardwareProbe = std::function<std::map<std::string, double>(const CostReport& cost)>;
 
-/// Hardware view of the candidates: storage precision and an optional probe.
+/// Hardware view of the candidates: storage precision, an optional probe, and whether the int8
+/// deployment's accuracy is measured.
 struct HardwareOptions {
   StoragePrecision precision = StoragePrecision::kFp32;
+  /// After training: calibrate (MakeTrainedModel), simulate the int8 graph of the export
+  /// (quantise.hpp) on the validation split and report the metrics int8_accuracy and quant_drop
+  /// (accuracy minus int8_accuracy; fractions like accuracy).
+  bool int8_accuracy = false;
   /// Empty: no probe metrics. Called once per distinct network (training hyper-parameters and
   /// dropout rates do not change the network at inference), cached for the evaluator's life.
   HardwareProbe probe;
@@ -48,8 +53,9 @@ class TrainingEvaluator : public search::Evaluator {
   /// Cost analytics (flops, macs, params, peak_memory_bytes, model_size_bytes, ...) plus the
   /// probe's metrics (e.g. latency_ms), measured before any training.
   std::map<std::string, double> EstimateCosts(const search::Params& params) override;
-  /// Trains; metrics as EstimateCosts (the probe runs once per network); status kFailed with
-  /// the reason for an invalid or diverging candidate.
+  /// Trains; metrics as EstimateCosts (the probe runs once per network), val_loss,
+  /// train_images_per_second and, with HardwareOptions::int8_accuracy, int8_accuracy and
+  /// quant_drop; status kFailed with the reason for an invalid or diverging candidate.
   search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override;
   /// Evaluate with `monitor` asked after every epoch but the last; a stop gives kPruned.
   search::EvalResult EvaluateMonitored(const search::Params& params, std::uint64_t seed,

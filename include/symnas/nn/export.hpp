@@ -58,6 +58,9 @@ struct ExportFormat {
   const char* name;         ///< "onnx", "torchscript"
   const char* description;  ///< one line
   ExportSummary (*write)(TrainedModel& model, const std::string& path);
+  /// The file is the int8 graph of PlanInt8 (quantise.hpp): export-model then reports its
+  /// accuracy (SimulateInt8) beside the fp32 one.
+  bool int8 = false;
 };
 
 /// The explicit table of export formats.
@@ -76,8 +79,9 @@ ExportSummary WriteOnnx(TrainedModel& model, const std::string& path);
 /// quantisation): batch norm folded into its convolution; every Conv and Gemm reads its input
 /// through QuantizeLinear/DequantizeLinear (uint8, asymmetric, range from input_ranges), its
 /// weights as int8 (symmetric, per output channel) and its bias as int32 (scale = input scale x
-/// weight scale), each through DequantizeLinear; the rest as WriteOnnx. ExportError if the
-/// model has no calibration.
+/// weight scale), each through DequantizeLinear; the rest as WriteOnnx. The graph is PlanInt8's
+/// (quantise.hpp), which SimulateInt8 runs in libtorch. ExportError if the model has no
+/// calibration.
 ExportSummary WriteOnnxInt8(TrainedModel& model, const std::string& path);
 /// Writes `model` as a TorchScript module (torch.jit.load / torch::jit::load; forward(x) as for
 /// ONNX), scripted from generated TorchScript source with the weights as parameters.

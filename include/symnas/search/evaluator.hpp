@@ -12,6 +12,11 @@
 
 namespace symnas::search {
 
+/// Metrics of a training evaluator that measures its int8 deployment (the cnn evaluator's
+/// `int8: true`): the validation accuracy of the int8 model, and accuracy minus it (fractions).
+inline constexpr const char* kInt8AccuracyMetric = "int8_accuracy";
+inline constexpr const char* kQuantDropMetric = "quant_drop";
+
 /// Called by a training evaluator after every epoch with the curves so far and the number of
 /// epochs the run would take; returning true stops the run (the trial is pruned).
 using EpochMonitor = std::function<bool(const LearningCurves& so_far, int max_epochs)>;

@@ -48,9 +48,14 @@ struct TrialFacts {
   std::optional<double> incumbent_train_acc;  ///< its final training accuracy
   int max_epochs = 0;                         ///< max_epochs(N) when > 0
   bool rejected = false;                      ///< `rejected.`: never trained (costs only)
+  /// quant_drop(D): validation accuracy lost by the trial's int8 model (fp32 minus int8, a
+  /// fraction), when the evaluator measured it (search::kQuantDropMetric).
+  std::optional<double> quant_drop;
+  std::optional<double> quant_drop_budget;  ///< quant_drop_th(B): the study's budget on it
 };
 
-/// Metric names that are never hardware metrics (they carry no budget fact).
+/// Metric names that are never hardware metrics: accuracy, test_accuracy and the int8 ones
+/// (int8_accuracy, quant_drop). They carry no metric/budget fact; quant_drop has its own.
 bool IsQualityMetric(const std::string& name);
 
 /// Extracts the facts of one evaluated trial. Non-finite curve values (a diverged run) are
@@ -60,7 +65,8 @@ TrialFacts ExtractFacts(const search::EvalResult& result,
                         const std::map<std::string, double>& budgets, int iteration);
 
 /// ProbLog text of the facts, one per line: l([...]). ... metric(flops, 1.2e7). budget(...).
-/// plus flops/flops_th/nparams/nparams_th for the original's rules. Empty curves are omitted.
+/// plus flops/flops_th/nparams/nparams_th for the original's rules and quant_drop/quant_drop_th
+/// when set. Empty curves are omitted.
 std::string FactsToProlog(const TrialFacts& facts);
 
 /// A float in ProbLog syntax: always with a decimal point ("2.0", "1.5e-07" -> "1.5e-07").
