@@ -76,7 +76,8 @@ int RunNb201(BenchOptions& o) {
                          {"seed", r.seed},
                          {"seconds", r.seconds},
                          {"indices", r.indices}});
-    if (!r.other_budgets.empty()) runs_json.back()["other_budgets"] = OtherBudgetsToJson(r.other_budgets);
+    if (!r.other_budgets.empty())
+      runs_json.back()["other_budgets"] = OtherBudgetsToJson(r.other_budgets);
   }
   WriteFile(out / "runs.json", runs_json.dump());
   WriteFile(out / "summary.json", summary.dump(1));

@@ -48,10 +48,10 @@ std::string DeviceEntryName(const nlohmann::json& entry) {
   if (entry.is_object() && entry.contains("device") && entry["device"].is_string()) {
     return entry["device"].get<std::string>();
   }
-  throw ConfigError(fmt::format(
-      "evaluator 'cnn': each entry of devices must be a device name or {{device: NAME, "
-      "estimator: roofline | predictor, model: FILE}}, got {}",
-      entry.dump()));
+  throw ConfigError(
+      fmt::format("evaluator 'cnn': each entry of devices must be a device name or {{device: NAME, "
+                  "estimator: roofline | predictor, model: FILE}}, got {}",
+                  entry.dump()));
 }
 
 /// The profiles of `devices:` (several target devices, issue 18), in order; ConfigError for a
@@ -448,8 +448,8 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   hardware.precision = PrecisionOption(options, device);
   if (options.contains("latency")) hardware.probe = LatencyProbe(options["latency"], device);
   if (options.contains("devices")) {
-    hardware.probe = WithTargetDevices(std::move(hardware.probe),
-                                       TargetDevices(options["devices"]), hardware.precision);
+    hardware.probe = WithTargetDevices(std::move(hardware.probe), TargetDevices(options["devices"]),
+                                       hardware.precision);
   }
   nn::DataOptions data;
   data.dataset = options.value("dataset", data.dataset);

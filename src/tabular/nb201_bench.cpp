@@ -35,8 +35,8 @@ std::map<std::string, double> LatencyBudgets(const Nb201Run& run) {
   return budgets;
 }
 
-nlohmann::json ObjectiveConfig(const std::string& task, const std::map<std::string, double>&
-                                                            budgets) {
+nlohmann::json ObjectiveConfig(const std::string& task,
+                               const std::map<std::string, double>& budgets) {
   if (task == "constrained") {
     nlohmann::json constraints = nlohmann::json::array();
     for (const auto& [metric, budget] : budgets) {

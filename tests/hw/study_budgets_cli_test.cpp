@@ -197,14 +197,15 @@ TEST_F(StudyBudgetsCli, SeveralDevicesAreBudgetedAndTheTunerNamesTheDeviceOverBu
   const auto at = several.err.find(marker);
   ASSERT_NE(at, std::string::npos) << several.err;
   const std::string smallest = several.err.substr(at + marker.size(), 8);
-  Result one = Symnas({"search", "--config",
-                       Config("{kind: constrained, maximise: accuracy, constraints: {latency_ms: "
-                              "1.0e-6}}",
-                              ", device: raspi4, latency: {estimator: roofline}", "seed000",
-                              "random"),
-                       "--study", Db()});
+  Result one =
+      Symnas({"search", "--config",
+              Config("{kind: constrained, maximise: accuracy, constraints: {latency_ms: "
+                     "1.0e-6}}",
+                     ", device: raspi4, latency: {estimator: roofline}", "seed000", "random"),
+              "--study", Db()});
   EXPECT_NE(one.err.find("the smallest latency_ms in the space is " + smallest), std::string::npos)
-      << smallest << "\n" << one.err;
+      << smallest << "\n"
+      << one.err;
   // Just above the space's smallest raspi4 latency: the first proposal is over raspi4's budget
   // only, rejected before training, diagnosed with the device; each device's RAM joins.
   const std::string config = Config(

@@ -257,9 +257,14 @@ TEST(Nb201SearchTest, JointDeviceBenchBoundsEveryDeviceAtOnce) {
       << Nb201SummaryMarkdown(summary);
   // The runs files carry the other budgets; a one-device peer run is no joint setting.
   const std::string path = ::testing::TempDir() + "/joint_runs.json";
-  nlohmann::json run = {{"tool", "optuna"},        {"strategy", "tpe"}, {"task", "constrained"},
-                        {"device", "raspi4"},      {"budget_ms", 19.29}, {"seed", 0},
-                        {"indices", {1, 2, 3}},    {"seconds", 0.1},
+  nlohmann::json run = {{"tool", "optuna"},
+                        {"strategy", "tpe"},
+                        {"task", "constrained"},
+                        {"device", "raspi4"},
+                        {"budget_ms", 19.29},
+                        {"seed", 0},
+                        {"indices", {1, 2, 3}},
+                        {"seconds", 0.1},
                         {"other_budgets", OtherBudgetsToJson(runs[0].other_budgets)}};
   std::ofstream(path) << nlohmann::json{{"runs", {run}}}.dump();
   auto loaded = LoadPeerRuns(path);

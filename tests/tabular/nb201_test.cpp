@@ -122,9 +122,9 @@ TEST(Nb201TruthTest, SeveralDeviceBudgetsAtOnceMatchIndependentComputation) {
   EXPECT_EQ(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[0]})->index, 11810);
   EXPECT_EQ(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[1]})->index, 4659);
   // One budget in the list is the one-device optimum.
-  EXPECT_EQ(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[0]})->index,
-            TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, 19.29)
-                ->index);
+  EXPECT_EQ(
+      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[0]})->index,
+      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, 19.29)->index);
   EXPECT_FALSE(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10,
                                       {{Nb201Device::kRaspi4, 20}, {Nb201Device::kFpga, 0.5}}));
 }
@@ -146,7 +146,8 @@ TEST(Nb201TruthTest, SeveralDeviceBudgetsEqualBruteForceOnRandomBudgets) {
     double best = -1;
     for (const auto& entry : table.entries()) {
       bool ok = true;
-      for (const auto& b : budgets) ok = ok && table.LatencyMs(entry.index, b.device) <= b.budget_ms;
+      for (const auto& b : budgets)
+        ok = ok && table.LatencyMs(entry.index, b.device) <= b.budget_ms;
       if (ok) best = std::max(best, table.AccuracyPercent(entry.index, Nb201Dataset::kCifar100));
     }
     auto opt = TrueConstrainedOptimum(table, Nb201Dataset::kCifar100, budgets);
@@ -158,8 +159,8 @@ TEST(Nb201TruthTest, SeveralDeviceBudgetsEqualBruteForceOnRandomBudgets) {
     EXPECT_DOUBLE_EQ(opt->accuracy, best) << trial;
     EXPECT_TRUE(MeetsBudgets(table, opt->index, budgets)) << trial;
     // Scoring under the same budgets: a run that evaluates the optimum has reached it.
-    auto curve = ScoreConstrainedRun(table, Nb201Dataset::kCifar100, budgets, *opt,
-                                     {0, opt->index});
+    auto curve =
+        ScoreConstrainedRun(table, Nb201Dataset::kCifar100, budgets, *opt, {0, opt->index});
     EXPECT_EQ(curve.evals_to_optimum, 2) << trial;
     EXPECT_DOUBLE_EQ(curve.regret.back(), 0.0);
   }

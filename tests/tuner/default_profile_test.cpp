@@ -160,8 +160,7 @@ TEST(DeviceRules, AnExceededDeviceBudgetNamesTheDevice) {
   TrialFacts facts = ExtractFacts(result, budgets, 1);
   facts.rejected = true;
   const std::string text = FactsToProlog(facts);
-  EXPECT_NE(text.find("device_metric('latency_ms@raspi4', latency_ms, raspi4)."),
-            std::string::npos)
+  EXPECT_NE(text.find("device_metric('latency_ms@raspi4', latency_ms, raspi4)."), std::string::npos)
       << text;
   const Reasoning reasoning = Reason(RuleBase::Shipped(), {}, facts);
   EXPECT_EQ(reasoning.problems.count("device_exceeded(raspi4,latency_ms)"), 1u);

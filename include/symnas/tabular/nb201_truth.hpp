@@ -37,7 +37,8 @@ struct Nb201DeviceBudget {
 };
 
 /// True when the cell meets every budget (an empty list: always).
-bool MeetsBudgets(const Nb201Table& table, int index, const std::vector<Nb201DeviceBudget>& budgets);
+bool MeetsBudgets(const Nb201Table& table, int index,
+                  const std::vector<Nb201DeviceBudget>& budgets);
 
 /// Highest accuracy among cells within every budget of `budgets` (several devices at once);
 /// ties: lower latency on the first budget's device, then lower index. latency_ms of the result
