@@ -105,3 +105,15 @@ quant_drop_limit(B) :- quant_drop_th(B).
 quant_drop_limit(0.01) :- \+ quant_drop_th(_).
 problem(quant_drop) :- quant_drop(D), quant_drop_limit(T), D > T.
 % --- end int8 / quantisation ---
+
+% --- several devices (issue 18) ---
+% A study may budget one metric on several devices: metric M@D is metric M on device D (e.g.
+% latency_ms@raspi4, reported by the cnn evaluator's `devices:` option and by nasbench201).
+%   device_metric(MD, M, D)  supplied for every metric or budget name MD of that form
+device_metric(_, _, _) :- fail.
+% Which device's budget is exceeded: device_exceeded(D, M) names the device and the metric.
+problem(device_exceeded(D, M)) :- over_budget(MD), device_metric(MD, M, D).
+% The metric's own remedies apply whichever device is over: the tuning rules of
+% thr_exceeded(M) (latency_ms, energy_mj, peak_memory_bytes, ...) fire for M@D too.
+problem(thr_exceeded(M)) :- over_budget(MD), device_metric(MD, M, _).
+% --- end several devices ---

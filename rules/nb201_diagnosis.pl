@@ -39,3 +39,11 @@ problem(low_accuracy) :- feasible, \+ new_anchor, \+ failed.
 problem(local_optimum) :- unseen_neighbours(0).
 % No better anchor for a long time.
 problem(stagnation) :- since_improvement(N), stagnation_after(T), N >= T.
+
+% --- several devices (issue 18) ---
+% A budget on metric M of device D is named M@D (latency_ms@raspi4, latency_ms@fpga, ...).
+%   device_metric(MD, M, D)  supplied for every budgeted metric MD of that form
+device_metric(_, _, _) :- fail.
+% Which device's budget the told cell exceeds: device_over_budget(D, M) names the device.
+problem(device_over_budget(D, M)) :- budget_ratio(MD, R), R > 1.0, device_metric(MD, M, D).
+% --- end several devices ---

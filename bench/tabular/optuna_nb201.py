@@ -7,7 +7,8 @@ so both tools are measured by one yardstick.
 Input: ../shared/data/nasbench201_hw.csv (index, arch, <dataset>_test_acc, lat_ms_<device>).
 Output (stdout or --out): {"runs": [{"tool": "optuna", "strategy": "tpe"|"nsga2", "task": ...,
   "device": ..., "dataset": ..., "budget_ms": ..., "seed": ..., "indices": [...],
-  "seconds": ...}]}
+  "seconds": ..., "other_budgets" (only with --also): [{"device": ..., "budget_ms": ...}]}]}
+With --also DEVICE=MS (repeatable) the constrained task bounds several devices' latency at once.
 """
 import argparse
 import csv
@@ -30,14 +31,20 @@ def arch_key(ops):
     return f"|{o[0]}~0|+|{o[1]}~0|{o[2]}~1|+|{o[3]}~0|{o[4]}~1|{o[5]}~2|"
 
 
-def load_table(path, dataset, device):
-    """Returns {arch string: (index, accuracy %, latency ms)}."""
+def lat_column(device):
+    return "lat_ms_titan_rtx_1" if device == "titan_rtx" else f"lat_ms_{device}"
+
+
+def load_table(path, dataset, device, also=()):
+    """Returns {arch string: (index, accuracy %, latency ms, [latency ms on each `also`
+    device])}."""
     acc_col = f"{dataset}_test_acc"
-    lat_col = "lat_ms_titan_rtx_1" if device == "titan_rtx" else f"lat_ms_{device}"
+    lat_col = lat_column(device)
     table = {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
-            table[row["arch"]] = (int(row["index"]), float(row[acc_col]), float(row[lat_col]))
+            table[row["arch"]] = (int(row["index"]), float(row[acc_col]), float(row[lat_col]),
+                                  [float(row[lat_column(d)]) for d in also])
     if len(table) != 15625:
         sys.exit(f"optuna_nb201.py: {path} has {len(table)} cells, expected 15625")
     return table
@@ -48,18 +55,20 @@ def suggest_cell(trial, table):
     return table[arch_key(ops)]
 
 
-def run_constrained(table, budget_ms, evals, seed):
-    """TPE maximising accuracy subject to latency <= budget (Optuna's constraints_func)."""
+def run_constrained(table, budget_ms, evals, seed, also_budgets=()):
+    """TPE maximising accuracy subject to latency <= budget (Optuna's constraints_func), and
+    to each further device's latency <= its budget (one constraint per device)."""
     indices = []
 
     def objective(trial):
-        index, acc, lat = suggest_cell(trial, table)
+        index, acc, lat, also_lat = suggest_cell(trial, table)
         indices.append(index)
-        trial.set_user_attr("violation", lat - budget_ms)
+        trial.set_user_attr("violation", [lat - budget_ms] +
+                            [v - b for v, b in zip(also_lat, also_budgets)])
         return acc
 
     sampler = optuna.samplers.TPESampler(
-        seed=seed, constraints_func=lambda t: [t.user_attrs["violation"]])
+        seed=seed, constraints_func=lambda t: t.user_attrs["violation"])
     study = optuna.create_study(direction="maximize", sampler=sampler)
     study.optimize(objective, n_trials=evals)
     return indices
@@ -70,7 +79,7 @@ def run_pareto(table, evals, seed, population):
     indices = []
 
     def objective(trial):
-        index, acc, lat = suggest_cell(trial, table)
+        index, acc, lat, _ = suggest_cell(trial, table)
         indices.append(index)
         return acc, lat
 
@@ -87,18 +96,27 @@ def main():
     ap.add_argument("--device", choices=DEVICES, required=True)
     ap.add_argument("--dataset", choices=DATASETS, default="cifar10")
     ap.add_argument("--budget-ms", type=float, default=0.0, help="latency budget (constrained)")
+    ap.add_argument("--also", action="append", default=[], metavar="DEVICE=MS",
+                    help="constrained: a further latency budget on another device (repeatable)")
     ap.add_argument("--evals", type=int, default=200)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--population", type=int, default=50, help="NSGA-II population size")
     ap.add_argument("--out", help="write JSON here instead of stdout")
     args = ap.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    table = load_table(args.data, args.dataset, args.device)
+    also = []
+    for item in args.also:
+        device, _, ms = item.partition("=")
+        if device not in DEVICES or not ms:
+            sys.exit(f"optuna_nb201.py: --also {item}: expected DEVICE=MS, DEVICE one of {DEVICES}")
+        also.append((device, float(ms)))
+    table = load_table(args.data, args.dataset, args.device, [d for d, _ in also])
     runs = []
     for seed in args.seeds:
         start = time.perf_counter()
         if args.task == "constrained":
-            indices = run_constrained(table, args.budget_ms, args.evals, seed)
+            indices = run_constrained(table, args.budget_ms, args.evals, seed,
+                                      [b for _, b in also])
             strategy = "tpe"
         else:
             indices = run_pareto(table, args.evals, seed, args.population)
@@ -107,6 +125,8 @@ def main():
                      "device": args.device, "dataset": args.dataset,
                      "budget_ms": args.budget_ms, "seed": seed, "indices": indices,
                      "seconds": time.perf_counter() - start})
+        if also and args.task == "constrained":
+            runs[-1]["other_budgets"] = [{"device": d, "budget_ms": b} for d, b in also]
     text = json.dumps({"optuna_version": optuna.__version__, "runs": runs})
     if args.out:
         with open(args.out, "w") as f:

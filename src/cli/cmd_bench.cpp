@@ -48,6 +48,11 @@ int RunNb201(BenchOptions& o) {
   c.run_constrained = o.task != "pareto";
   c.run_pareto = o.task != "constrained";
   c.optuna = !o.no_optuna;
+  if (c.joint_devices && (c.devices.size() < 2 || !c.run_constrained)) {
+    throw ConfigError(
+        "--joint-devices bounds several devices at once: give --task constrained (or both) and "
+        "two or more devices, e.g. --device raspi4 --device fpga");
+  }
   if (c.seeds < 1 || c.constrained_evals < 1 || c.pareto_evals < 1) {
     throw ConfigError("--seeds, --evals and --pareto-evals must be at least 1");
   }
@@ -71,6 +76,8 @@ int RunNb201(BenchOptions& o) {
                          {"seed", r.seed},
                          {"seconds", r.seconds},
                          {"indices", r.indices}});
+    if (!r.other_budgets.empty())
+      runs_json.back()["other_budgets"] = OtherBudgetsToJson(r.other_budgets);
   }
   WriteFile(out / "runs.json", runs_json.dump());
   WriteFile(out / "summary.json", summary.dump(1));
@@ -94,6 +101,9 @@ void AddNb201Command(CLI::App& sub, BenchOptions& o, CommandRun& run) {
                  "raspi4, pixel3, fpga, gold_6226, titan_rtx or all (repeatable)")
       ->capture_default_str();
   sub.add_option("--task", o.task, "constrained, pareto or both")->capture_default_str();
+  sub.add_flag("--joint-devices", c.joint_devices,
+               "constrained task: budget i of every --device at once (latency_ms@<device> "
+               "constraints, one run meets them all) instead of one device at a time");
   sub.add_option("--budget-ms", c.budgets_ms,
                  "latency budgets in ms (repeatable); default: quantiles of each device");
   sub.add_option("--budget-quantiles", c.budget_quantiles,

@@ -41,6 +41,41 @@ hw::DeviceProfile LoadDevice(const std::string& device) {
   return is_path ? hw::LoadProfile(device) : hw::LoadProfileByName(device, hw::DefaultDevicesDir());
 }
 
+/// The device an entry of the cnn evaluator's `devices:` list names: NAME, a path to a YAML
+/// file, or a mapping {device: NAME, estimator, model}.
+std::string DeviceEntryName(const nlohmann::json& entry) {
+  if (entry.is_string()) return entry.get<std::string>();
+  if (entry.is_object() && entry.contains("device") && entry["device"].is_string()) {
+    return entry["device"].get<std::string>();
+  }
+  throw ConfigError(
+      fmt::format("evaluator 'cnn': each entry of devices must be a device name or {{device: NAME, "
+                  "estimator: roofline | predictor, model: FILE}}, got {}",
+                  entry.dump()));
+}
+
+/// The profiles of `devices:` (several target devices, issue 18), in order; ConfigError for a
+/// list that is not one, or a device named twice (its metrics would collide).
+std::vector<hw::DeviceProfile> TargetProfiles(const nlohmann::json& devices) {
+  if (!devices.is_array() || devices.empty()) {
+    throw ConfigError(
+        "evaluator 'cnn': devices must be a non-empty list, e.g. devices: [raspi4, jetson_nano]");
+  }
+  std::vector<hw::DeviceProfile> profiles;
+  std::set<std::string> names;
+  for (const nlohmann::json& entry : devices) {
+    profiles.push_back(LoadDevice(DeviceEntryName(entry)));
+    const std::string& name = profiles.back().name;
+    if (name.empty() || name.find('@') != std::string::npos || !names.insert(name).second) {
+      throw ConfigError(fmt::format(
+          "evaluator 'cnn': devices names '{}' twice or with an '@'; each device's metrics are "
+          "named <metric>@<device name>, so the names must differ",
+          name));
+    }
+  }
+  return profiles;
+}
+
 /// `nasbench201`: table look-ups (tabular::Nb201Evaluator) that own their table.
 class Nb201TableEvaluator : public search::Evaluator {
  public:
@@ -323,6 +358,64 @@ bool Int8Option(const nlohmann::json& options) {
   return options["int8"].get<bool>();
 }
 
+/// One target device of `devices:`: its name and the estimator of its latency.
+struct TargetDevice {
+  std::string name;
+  std::shared_ptr<hw::Estimator> estimator;
+};
+
+/// `devices:` -> one estimator per device: roofline with its profile unless the entry says
+/// {estimator: predictor, model: FILE} (a predictor fitted on that device, `symnas hw fit`).
+/// Host timers (measured, lut) say nothing about another device: a ConfigError.
+std::vector<TargetDevice> TargetDevices(const nlohmann::json& devices) {
+  const std::vector<hw::DeviceProfile> profiles = TargetProfiles(devices);
+  std::vector<TargetDevice> targets;
+  for (std::size_t i = 0; i < profiles.size(); ++i) {
+    const nlohmann::json& entry = devices[i];
+    const nlohmann::json o = entry.is_object() ? entry : nlohmann::json::object();
+    for (const auto& [key, value] : o.items()) {
+      if (key != "device" && key != "estimator" && key != "model") {
+        throw ConfigError("evaluator 'cnn': a devices entry has no option '" + key +
+                          "' (options: device, estimator, model)");
+      }
+    }
+    const std::string name = o.value("estimator", std::string("roofline"));
+    if (name != "roofline" && name != "predictor") {
+      throw ConfigError(fmt::format(
+          "evaluator 'cnn': devices entry '{}' has estimator '{}'; a target device's latency "
+          "comes from roofline (its profile) or predictor (a model fitted on it), not from "
+          "timing this host",
+          profiles[i].name, name));
+    }
+    hw::EstimatorContext context;
+    context.profile = profiles[i];
+    context.predictor_model_path = o.value("model", std::string());
+    targets.push_back({profiles[i].name, hw::MakeEstimator(name, context)});
+  }
+  return targets;
+}
+
+/// `probe` plus, for each target device D, latency_ms@D and energy_mj@D from its estimator and
+/// peak_memory_bytes@D / model_size_bytes@D (the evaluator's precision; they carry D's limits).
+nn::HardwareProbe WithTargetDevices(nn::HardwareProbe probe, std::vector<TargetDevice> targets,
+                                    nn::StoragePrecision precision) {
+  return [probe = std::move(probe), targets = std::move(targets),
+          precision](const nn::CostReport& cost) {
+    std::map<std::string, double> metrics;
+    if (probe) metrics = probe(cost);
+    const std::map<std::string, double> memory = nn::PrecisionCostMetrics(cost, precision);
+    for (const TargetDevice& target : targets) {
+      const hw::CostEstimate estimate = target.estimator->Estimate(cost.layers);
+      metrics["latency_ms@" + target.name] = estimate.latency_ms;
+      if (estimate.energy_mj) metrics["energy_mj@" + target.name] = *estimate.energy_mj;
+      for (const char* name : {"peak_memory_bytes", "model_size_bytes"}) {
+        metrics[std::string(name) + "@" + target.name] = memory.at(name);
+      }
+    }
+    return metrics;
+  };
+}
+
 /// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table.
 /// Options: dataset, dir, image_size ([h, w], image_folder), channels (1 or 3, image_folder),
 /// validation_size, train_subset, val_subset, split_seed, threads,
@@ -332,7 +425,8 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   static const char* kOptions[] = {"kind",       "dataset",         "dir",          "image_size",
                                    "channels",   "validation_size", "train_subset", "val_subset",
                                    "split_seed", "threads",         "epochs",       "device",
-                                   "precision",  "latency",         "keep_weights", "int8"};
+                                   "precision",  "latency",         "keep_weights", "int8",
+                                   "devices"};
   for (const auto& [key, value] : options.items()) {
     bool known = false;
     for (const char* k : kOptions) known |= key == k;
@@ -340,7 +434,7 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
       throw ConfigError(fmt::format(
           "evaluator 'cnn' has no option '{}' (options: dataset, dir, image_size, channels, "
           "validation_size, train_subset, val_subset, split_seed, threads, epochs, device, "
-          "precision, latency, keep_weights, int8)",
+          "precision, latency, keep_weights, int8, devices)",
           key));
     }
   }
@@ -365,6 +459,10 @@ std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
   hardware.precision = PrecisionOption(options, device);
   hardware.int8_accuracy = Int8Option(options);
   if (options.contains("latency")) hardware.probe = LatencyProbe(options["latency"], device);
+  if (options.contains("devices")) {
+    hardware.probe = WithTargetDevices(std::move(hardware.probe), TargetDevices(options["devices"]),
+                                       hardware.precision);
+  }
   nn::TrainOptions train;
   train.threads = options.value("threads", train.threads);
   // A trial whose network is wasteful or slow says so before it trains, and a long epoch shows
@@ -543,11 +641,27 @@ std::unique_ptr<search::Evaluator> MakeEvaluator(const search::StudyConfig& conf
   return evaluator;
 }
 
+namespace {
+
+/// Adds `budget` (named `metric`) to the constraints unless an explicit tighter one is there.
+void MergeBudget(nlohmann::json& constraints, const std::string& metric, double limit) {
+  const bool tighter = !constraints.contains(metric) || !constraints[metric].is_number() ||
+                       limit < constraints[metric].get<double>();
+  if (tighter) constraints[metric] = limit;
+}
+
+}  // namespace
+
 void ApplyDeviceBudgets(search::StudyConfig& config) {
-  if (!config.evaluator.contains("device")) return;
+  const bool one = config.evaluator.contains("device");
+  const bool several = config.evaluator.contains("devices");
+  if (!one && !several) return;
   // nasbench201's `device` names a latency column of the table, not a profile of devices/.
   if (config.evaluator.value("kind", std::string()) == "nasbench201") return;
-  const hw::DeviceProfile device = LoadDevice(config.evaluator["device"].get<std::string>());
+  std::vector<hw::DeviceProfile> targets;
+  if (several) targets = TargetProfiles(config.evaluator["devices"]);
+  std::optional<hw::DeviceProfile> device;
+  if (one) device = LoadDevice(config.evaluator["device"].get<std::string>());
   static const std::set<std::string> kWithConstraints = {"constrained", "weighted", "pareto"};
   const std::string kind = config.objective.value("kind", std::string());
   if (!kWithConstraints.count(kind)) {
@@ -555,15 +669,21 @@ void ApplyDeviceBudgets(search::StudyConfig& config) {
         "evaluator device '{}' sets budgets, but objective '{}' takes no constraints; use "
         "objective kind constrained (or weighted, pareto), e.g. {{kind: constrained, maximise: "
         "accuracy, constraints: {{latency_ms: 5}}}}",
-        device.name, kind));
+        device ? device->name : targets.front().name, kind));
   }
   nlohmann::json& constraints = config.objective["constraints"];
   if (!constraints.is_object()) constraints = nlohmann::json::object();
-  for (const hw::Budget& budget : hw::DeviceBudgets(device)) {
-    const bool tighter = !constraints.contains(budget.metric) ||
-                         !constraints[budget.metric].is_number() ||
-                         budget.limit < constraints[budget.metric].get<double>();
-    if (tighter) constraints[budget.metric] = budget.limit;
+  if (device) {
+    for (const hw::Budget& budget : hw::DeviceBudgets(*device)) {
+      MergeBudget(constraints, budget.metric, budget.limit);
+    }
+  }
+  // Each target device's limits bound its own copy of the metric (peak_memory_bytes@raspi4),
+  // so an exceeded one names the device.
+  for (const hw::DeviceProfile& target : targets) {
+    for (const hw::Budget& budget : hw::DeviceBudgets(target)) {
+      MergeBudget(constraints, budget.metric + "@" + target.name, budget.limit);
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <map>
 #include <memory>
 
 #include "symnas/common/error.hpp"
@@ -25,10 +26,23 @@ double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-nlohmann::json ObjectiveConfig(const std::string& task, double budget_ms) {
+/// Metric -> budget of a constrained run: latency_ms, or with budgets on other devices
+/// latency_ms@<device> for each device.
+std::map<std::string, double> LatencyBudgets(const Nb201Run& run) {
+  if (run.other_budgets.empty()) return {{"latency_ms", run.budget_ms}};
+  std::map<std::string, double> budgets;
+  for (const auto& b : RunBudgets(run)) budgets[DeviceLatencyMetric(b.device)] = b.budget_ms;
+  return budgets;
+}
+
+nlohmann::json ObjectiveConfig(const std::string& task,
+                               const std::map<std::string, double>& budgets) {
   if (task == "constrained") {
-    return {{"kind", "constrained"},
-            {"constraints", {{{"metric", "latency_ms"}, {"budget", budget_ms}}}}};
+    nlohmann::json constraints = nlohmann::json::array();
+    for (const auto& [metric, budget] : budgets) {
+      constraints.push_back({{"metric", metric}, {"budget", budget}});
+    }
+    return {{"kind", "constrained"}, {"constraints", constraints}};
   }
   return {{"kind", "pareto"},
           {"metrics",
@@ -36,6 +50,18 @@ nlohmann::json ObjectiveConfig(const std::string& task, double budget_ms) {
 }
 
 }  // namespace
+
+std::vector<Nb201DeviceBudget> RunBudgets(const Nb201Run& run) {
+  std::vector<Nb201DeviceBudget> budgets = {{run.device, run.budget_ms}};
+  budgets.insert(budgets.end(), run.other_budgets.begin(), run.other_budgets.end());
+  return budgets;
+}
+
+std::string RunDevicesName(const Nb201Run& run) {
+  std::string name = Nb201DeviceName(run.device);
+  for (const auto& b : run.other_budgets) name += std::string("+") + Nb201DeviceName(b.device);
+  return name;
+}
 
 std::pair<std::string, nlohmann::json> ParseStrategySpec(const std::string& spec) {
   const auto colon = spec.find(':');
@@ -85,10 +111,13 @@ std::vector<double> BudgetsFor(const Nb201Table& table, const Nb201BenchConfig& 
 
 Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device device,
                    const std::string& task, const std::string& strategy, double budget_ms,
-                   int evals, std::uint64_t seed, int population) {
+                   int evals, std::uint64_t seed, int population,
+                   const std::vector<Nb201DeviceBudget>& other_budgets) {
   auto start = std::chrono::steady_clock::now();
   Nb201Evaluator evaluator(table, dataset, device);
-  auto objective = search::MakeObjective(ObjectiveConfig(task, budget_ms));
+  Nb201Run run{"symnas", strategy, task, device, budget_ms, seed, {}, 0.0, other_budgets};
+  const std::map<std::string, double> budgets = LatencyBudgets(run);
+  auto objective = search::MakeObjective(ObjectiveConfig(task, budgets));
   // A strategy may carry options: NAME:key=value:key=value (the whole text labels the run;
   // `--strategies` splits its list at commas).
   const auto [strategy_name, strategy_options] = ParseStrategySpec(strategy);
@@ -102,18 +131,22 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   // as `symnas search` gives it.
   const search::StrategyEntry& entry = strategies::FindStrategy(strategy_name);
   if (entry.HasOption("budgets") && task == "constrained") {
-    context.options = {{"budgets", {{"latency_ms", budget_ms}}}};
+    context.options = {{"budgets", budgets}};
   }
   // What the study driver gives every strategy: the constraint metric of a candidate is known
   // before it is evaluated (the table's latency column), so over-budget candidates can be
   // recognised without spending an evaluation (local_search and morphism use it).
   if (task == "constrained") {
-    context.budget_check = [&evaluator, budget_ms](const search::Params& params) {
-      const double ms = evaluator.EstimateCosts(params).at("latency_ms");
-      return ms <= budget_ms ? search::BudgetVerdict{true, ""}
-                             : search::BudgetVerdict{false, fmt::format("latency_ms {:.4g} > "
-                                                                        "budget {:.4g}",
-                                                                        ms, budget_ms)};
+    context.budget_check = [&evaluator, budgets](const search::Params& params) {
+      const auto costs = evaluator.EstimateCosts(params);
+      for (const auto& [metric, budget] : budgets) {
+        const double ms = costs.at(metric);
+        if (ms > budget) {
+          return search::BudgetVerdict{
+              false, fmt::format("{} {:.4g} > budget {:.4g}", metric, ms, budget)};
+        }
+      }
+      return search::BudgetVerdict{true, ""};
     };
   }
   // Costs known before training (the table's latency) for strategies that read them (pareto_rank).
@@ -124,7 +157,6 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   for (const auto& [key, value] : strategy_options.items()) context.options[key] = value;
   auto searcher = search::MakeStrategyFrom(entry, context);
   search::SearchSpace space = context.space;
-  Nb201Run run{"symnas", strategy, task, device, budget_ms, seed, {}, 0.0};
   for (int e = 0; e < evals; ++e) {
     search::Params params = searcher->Ask();
     for (const auto& edit : searcher->TakeSpaceEdits()) {
@@ -148,14 +180,20 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
 }
 
 std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
-                                Nb201Device device, double budget_ms) {
+                                Nb201Device device, double budget_ms,
+                                const std::vector<Nb201DeviceBudget>& other_budgets) {
   std::string seeds;
   for (int s = 0; s < config.seeds; ++s) seeds += fmt::format(" {}", config.first_seed + s);
+  // Budgets on other devices: --also DEVICE=MS, one constraint each (Optuna's constraints_func).
+  std::string also;
+  for (const auto& b : other_budgets) {
+    also += fmt::format(" --also {}={}", Nb201DeviceName(b.device), b.budget_ms);
+  }
   std::string command = fmt::format(
-      "'{}' '{}' --data '{}' --task {} --device {} --dataset {} --budget-ms {} --evals {} "
+      "'{}' '{}' --data '{}' --task {} --device {} --dataset {} --budget-ms {}{} --evals {} "
       "--population {} --seeds{} 2>&1",
       config.python, config.optuna_script, config.data_path, task, Nb201DeviceName(device),
-      Nb201DatasetName(config.dataset), budget_ms,
+      Nb201DatasetName(config.dataset), budget_ms, also,
       task == "constrained" ? config.constrained_evals : config.pareto_evals,
       config.optuna_population, seeds);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
@@ -178,9 +216,27 @@ std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::strin
   for (const auto& r : doc["runs"]) {
     runs.push_back({"optuna", r.at("strategy").get<std::string>(), task, device, budget_ms,
                     r.at("seed").get<std::uint64_t>(), r.at("indices").get<std::vector<int>>(),
-                    r.at("seconds").get<double>()});
+                    r.at("seconds").get<double>(), other_budgets});
   }
   return runs;
+}
+
+std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const nlohmann::json& run) {
+  std::vector<Nb201DeviceBudget> budgets;
+  if (!run.contains("other_budgets")) return budgets;
+  for (const auto& b : run.at("other_budgets")) {
+    budgets.push_back(
+        {ParseNb201Device(b.at("device").get<std::string>()), b.at("budget_ms").get<double>()});
+  }
+  return budgets;
+}
+
+nlohmann::json OtherBudgetsToJson(const std::vector<Nb201DeviceBudget>& budgets) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : budgets) {
+    out.push_back({{"device", Nb201DeviceName(b.device)}, {"budget_ms", b.budget_ms}});
+  }
+  return out;
 }
 
 std::vector<Nb201Run> LoadPeerRuns(const std::string& path) {
@@ -197,7 +253,8 @@ std::vector<Nb201Run> LoadPeerRuns(const std::string& path) {
                       r.at("task").get<std::string>(),
                       ParseNb201Device(r.at("device").get<std::string>()),
                       r.at("budget_ms").get<double>(), r.at("seed").get<std::uint64_t>(),
-                      r.at("indices").get<std::vector<int>>(), r.at("seconds").get<double>()});
+                      r.at("indices").get<std::vector<int>>(), r.at("seconds").get<double>(),
+                      OtherBudgetsFromJson(r)});
     }
   } catch (const nlohmann::json::exception& error) {
     throw ConfigError("malformed run in '" + path + "': " + error.what());
@@ -218,6 +275,7 @@ void CheckPeerRuns(const std::vector<Nb201Run>& runs, const Nb201Table& table,
     if (constrained) {
       const auto budgets = BudgetsFor(table, config, run.device);
       known = known && std::find(budgets.begin(), budgets.end(), run.budget_ms) != budgets.end();
+      known = known && run.other_budgets.empty() != config.joint_devices;
     }
     if (!known || static_cast<int>(run.indices.size()) != evals ||
         (constrained ? !config.run_constrained : !config.run_pareto)) {
@@ -238,14 +296,28 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
     std::string task;
     Nb201Device device;
     double budget_ms;
+    std::vector<Nb201DeviceBudget> other_budgets;
   };
   std::vector<Setting> settings;
-  for (Nb201Device device : config.devices) {
-    if (config.run_constrained) {
-      for (double b : BudgetsFor(table, config, device))
-        settings.push_back({"constrained", device, b});
+  if (config.joint_devices && config.run_constrained && !config.devices.empty()) {
+    // Budget i of every device at once (the same quantile on each).
+    const Nb201Device first = config.devices.front();
+    const std::vector<double> first_budgets = BudgetsFor(table, config, first);
+    for (std::size_t i = 0; i < first_budgets.size(); ++i) {
+      Setting joint{"constrained", first, first_budgets[i], {}};
+      for (std::size_t d = 1; d < config.devices.size(); ++d) {
+        joint.other_budgets.push_back(
+            {config.devices[d], BudgetsFor(table, config, config.devices[d])[i]});
+      }
+      settings.push_back(joint);
     }
-    if (config.run_pareto) settings.push_back({"pareto", device, 0.0});
+  }
+  for (Nb201Device device : config.devices) {
+    if (config.run_constrained && !config.joint_devices) {
+      for (double b : BudgetsFor(table, config, device))
+        settings.push_back({"constrained", device, b, {}});
+    }
+    if (config.run_pareto) settings.push_back({"pareto", device, 0.0, {}});
   }
   // The Optuna peer runs in child processes (on the second core) while symnas runs here.
   std::vector<Nb201Run> saved_peer_runs;
@@ -259,7 +331,7 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
     std::vector<Nb201Run> out;
     for (const auto& s : settings) {
       if (!config.optuna || !config.peer_run_files.empty()) break;
-      auto r = RunOptuna(config, s.task, s.device, s.budget_ms);
+      auto r = RunOptuna(config, s.task, s.device, s.budget_ms, s.other_budgets);
       out.insert(out.end(), r.begin(), r.end());
     }
     return out;
@@ -272,11 +344,13 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
       auto start = std::chrono::steady_clock::now();
       for (int k = 0; k < config.seeds; ++k) {
         runs.push_back(RunSymnas(table, config.dataset, s.device, s.task, strategy, s.budget_ms,
-                                 evals, config.first_seed + k, config.optuna_population));
+                                 evals, config.first_seed + k, config.optuna_population,
+                                 s.other_budgets));
       }
+      const Nb201Run label{"", "", "", s.device, s.budget_ms, 0, {}, 0.0, s.other_budgets};
       fmt::print(stderr,
                  "  {:<11} {:<9} budget {:>8.4g} ms  {:<10} {} seeds x {} evals: {:.1f} s\n",
-                 s.task, Nb201DeviceName(s.device), s.budget_ms, strategy, config.seeds, evals,
+                 s.task, RunDevicesName(label), s.budget_ms, strategy, config.seeds, evals,
                  Seconds(start));
     }
   }

@@ -45,15 +45,23 @@ struct Group {
   Nb201Device device;
   double budget_ms;
   std::vector<const Nb201Run*> runs;
+  /// Every budget of the group's runs (one device, or several at once).
+  std::vector<Nb201DeviceBudget> Budgets() const { return RunBudgets(*runs.front()); }
 };
+
+bool SameBudgets(const Nb201Run& a, const Nb201Run& b) {
+  const auto x = RunBudgets(a), y = RunBudgets(b);
+  return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& p, const auto& q) {
+    return p.device == q.device && p.budget_ms == q.budget_ms;
+  });
+}
 
 std::vector<Group> GroupRuns(const std::vector<Nb201Run>& runs) {
   std::vector<Group> groups;
   for (const auto& run : runs) {
     std::string key = run.tool + ":" + run.strategy;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.task == run.task && g.key == key && g.device == run.device &&
-             g.budget_ms == run.budget_ms;
+      return g.task == run.task && g.key == key && SameBudgets(*g.runs.front(), run);
     });
     if (it == groups.end()) {
       groups.push_back({run.task, key, run.device, run.budget_ms, {}});
@@ -65,12 +73,17 @@ std::vector<Group> GroupRuns(const std::vector<Nb201Run>& runs) {
 }
 
 nlohmann::json SummariseConstrained(const Nb201Table& table, Nb201Dataset dataset, const Group& g) {
-  auto optimum = TrueConstrainedOptimum(table, dataset, g.device, g.budget_ms);
+  const std::vector<Nb201DeviceBudget> budgets = g.Budgets();
+  auto optimum = TrueConstrainedOptimum(table, dataset, budgets);
   nlohmann::json out = {{"task", g.task},
                         {"strategy", g.key},
-                        {"device", Nb201DeviceName(g.device)},
+                        {"device", RunDevicesName(*g.runs.front())},
                         {"budget_ms", g.budget_ms},
                         {"runs", g.runs.size()}};
+  if (budgets.size() > 1) {
+    out["budgets_ms"] = nlohmann::json::array();
+    for (const auto& b : budgets) out["budgets_ms"].push_back(b.budget_ms);
+  }
   if (!optimum) {
     out["optimum"] = nullptr;
     return out;
@@ -82,7 +95,7 @@ nlohmann::json SummariseConstrained(const Nb201Table& table, Nb201Dataset datase
   std::vector<std::vector<double>> best_curves;
   int reached = 0;
   for (const Nb201Run* run : g.runs) {
-    auto curve = ScoreConstrainedRun(table, dataset, g.device, g.budget_ms, *optimum, run->indices);
+    auto curve = ScoreConstrainedRun(table, dataset, budgets, *optimum, run->indices);
     to_optimum.push_back(curve.evals_to_optimum ? *curve.evals_to_optimum : kInf);
     reached += curve.evals_to_optimum.has_value();
     final_regret.push_back(curve.regret.back());
@@ -166,8 +179,16 @@ std::string Nb201SummaryMarkdown(const nlohmann::json& summary) {
   for (const auto& g : summary["constrained"]) {
     if (g["optimum"].is_null()) continue;
     int evals = g["evals"].get<int>();
-    md += fmt::format("| {} | {:.4g} | {:.2f} | {} | {} | {}/{} | {} |\n",
-                      g["device"].get<std::string>(), g["budget_ms"].get<double>(),
+    // Several devices at once: the budgets in device order, "20 / 3".
+    std::string budget = fmt::format("{:.4g}", g["budget_ms"].get<double>());
+    if (g.contains("budgets_ms")) {
+      budget.clear();
+      for (const auto& b : g["budgets_ms"]) {
+        budget += fmt::format("{}{:.4g}", budget.empty() ? "" : " / ", b.get<double>());
+      }
+    }
+    md += fmt::format("| {} | {} | {:.2f} | {} | {} | {}/{} | {} |\n",
+                      g["device"].get<std::string>(), budget,
                       g["optimum"]["accuracy"].get<double>(), g["strategy"].get<std::string>(),
                       Cell(g["evals_to_optimum"], "{:.0f}", evals), g["reached_optimum"].get<int>(),
                       g["runs"].get<int>(), Cell(g["final_regret"], "{:.2f}", evals));

@@ -16,10 +16,23 @@ AccLatPoint PointOf(const Nb201Table& table, int index, Nb201Dataset dataset, Nb
 std::optional<ConstrainedOptimum> TrueConstrainedOptimum(const Nb201Table& table,
                                                          Nb201Dataset dataset, Nb201Device device,
                                                          double budget_ms) {
+  return TrueConstrainedOptimum(table, dataset, {{device, budget_ms}});
+}
+
+bool MeetsBudgets(const Nb201Table& table, int index,
+                  const std::vector<Nb201DeviceBudget>& budgets) {
+  return std::all_of(budgets.begin(), budgets.end(), [&](const Nb201DeviceBudget& b) {
+    return table.LatencyMs(index, b.device) <= b.budget_ms;
+  });
+}
+
+std::optional<ConstrainedOptimum> TrueConstrainedOptimum(
+    const Nb201Table& table, Nb201Dataset dataset, const std::vector<Nb201DeviceBudget>& budgets) {
+  const Nb201Device first = budgets.empty() ? Nb201Device::kRaspi4 : budgets.front().device;
   std::optional<ConstrainedOptimum> best;
   for (const auto& entry : table.entries()) {
-    AccLatPoint p = PointOf(table, entry.index, dataset, device);
-    if (p.latency_ms > budget_ms) continue;
+    if (!MeetsBudgets(table, entry.index, budgets)) continue;
+    AccLatPoint p = PointOf(table, entry.index, dataset, first);
     bool better = !best || p.accuracy > best->accuracy ||
                   (p.accuracy == best->accuracy && p.latency_ms < best->latency_ms);
     if (better) best = ConstrainedOptimum{p.index, p.accuracy, p.latency_ms};
@@ -87,11 +100,19 @@ ConstrainedCurve ScoreConstrainedRun(const Nb201Table& table, Nb201Dataset datas
                                      Nb201Device device, double budget_ms,
                                      const ConstrainedOptimum& optimum,
                                      const std::vector<int>& indices) {
+  return ScoreConstrainedRun(table, dataset, {{device, budget_ms}}, optimum, indices);
+}
+
+ConstrainedCurve ScoreConstrainedRun(const Nb201Table& table, Nb201Dataset dataset,
+                                     const std::vector<Nb201DeviceBudget>& budgets,
+                                     const ConstrainedOptimum& optimum,
+                                     const std::vector<int>& indices) {
   ConstrainedCurve curve;
   double best = 0.0;
   for (std::size_t e = 0; e < indices.size(); ++e) {
-    AccLatPoint p = PointOf(table, indices[e], dataset, device);
-    if (p.latency_ms <= budget_ms) best = std::max(best, p.accuracy);
+    if (MeetsBudgets(table, indices[e], budgets)) {
+      best = std::max(best, table.AccuracyPercent(indices[e], dataset));
+    }
     curve.best_feasible_accuracy.push_back(best);
     curve.regret.push_back(optimum.accuracy - best);
     if (!curve.evals_to_optimum && best >= optimum.accuracy) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "strategy_state.hpp"
@@ -53,6 +54,9 @@ std::string CellFactsToProlog(const CellFacts& facts) {
   for (const auto& [metric, ratio] : facts.budget_ratios) {
     out << "budget_ratio(" << PrologAtom(metric) << ", " << PrologFloat(ratio) << ").\n";
   }
+  std::set<std::string> budgeted;
+  for (const auto& [metric, ratio] : facts.budget_ratios) budgeted.insert(metric);
+  out << DeviceMetricFacts(budgeted);
   if (facts.feasible) out << "feasible.\n";
   if (facts.failed) out << "failed.\n";
   if (facts.new_best) out << "new_best.\n";

@@ -127,6 +127,26 @@ std::string PrologAtom(const std::string& name) {
   return quoted + "'";
 }
 
+std::optional<DeviceMetric> SplitDeviceMetric(const std::string& name) {
+  const std::size_t at = name.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == name.size() ||
+      name.find('@', at + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  return DeviceMetric{name.substr(0, at), name.substr(at + 1)};
+}
+
+std::string DeviceMetricFacts(const std::set<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) {
+    if (auto split = SplitDeviceMetric(name)) {
+      out += "device_metric(" + PrologAtom(name) + ", " + PrologAtom(split->metric) + ", " +
+             PrologAtom(split->device) + ").\n";
+    }
+  }
+  return out;
+}
+
 std::string FactsToProlog(const TrialFacts& facts) {
   std::ostringstream out;
   AppendList(out, "l", facts.raw.train_loss);
@@ -149,6 +169,10 @@ std::string FactsToProlog(const TrialFacts& facts) {
   for (const auto& [name, budget] : facts.budgets) {
     out << "budget(" << PrologAtom(name) << ", " << PrologFloat(budget) << ").\n";
   }
+  std::set<std::string> names;
+  for (const auto& [name, value] : facts.metrics) names.insert(name);
+  for (const auto& [name, budget] : facts.budgets) names.insert(name);
+  out << DeviceMetricFacts(names);
   const auto emit_pair = [&](const char* metric, const char* value_name, const char* th_name) {
     if (auto it = facts.metrics.find(metric); it != facts.metrics.end()) {
       AppendScalar(out, value_name, it->second);

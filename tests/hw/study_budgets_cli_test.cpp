@@ -183,6 +183,54 @@ TEST_F(StudyBudgetsCli, ADeviceNeedsAnObjectiveWithConstraintsAndAKnownName) {
   EXPECT_FALSE(fs::exists(Db()));
 }
 
+TEST_F(StudyBudgetsCli, SeveralDevicesAreBudgetedAndTheTunerNamesTheDeviceOverBudget) {
+  // devices: [raspi4, jetson_nano] gives latency_ms@<device> in EstimateCosts: the unreachable
+  // check sees it, with the same smallest latency as device: raspi4 + roofline latency_ms.
+  Result several = Symnas(
+      {"search", "--config",
+       Config("{kind: constrained, maximise: accuracy, constraints: {latency_ms@raspi4: 1.0e-6, "
+              "latency_ms@jetson_nano: 100}}",
+              ", devices: [raspi4, jetson_nano]", "seed000", "random"),
+       "--study", Db()});
+  EXPECT_EQ(several.code, 2) << several.out << several.err;
+  const std::string marker = "the smallest latency_ms@raspi4 in the space is ";
+  const auto at = several.err.find(marker);
+  ASSERT_NE(at, std::string::npos) << several.err;
+  const std::string smallest = several.err.substr(at + marker.size(), 8);
+  Result one =
+      Symnas({"search", "--config",
+              Config("{kind: constrained, maximise: accuracy, constraints: {latency_ms: "
+                     "1.0e-6}}",
+                     ", device: raspi4, latency: {estimator: roofline}", "seed000", "random"),
+              "--study", Db()});
+  EXPECT_NE(one.err.find("the smallest latency_ms in the space is " + smallest), std::string::npos)
+      << smallest << "\n"
+      << one.err;
+  // Just above the space's smallest raspi4 latency: the first proposal is over raspi4's budget
+  // only, rejected before training, diagnosed with the device; each device's RAM joins.
+  const std::string config = Config(
+      "{kind: constrained, maximise: accuracy, constraints: {latency_ms@raspi4: 0.66, "
+      "latency_ms@jetson_nano: 100}}",
+      ", devices: [raspi4, jetson_nano]");
+  Result r = Symnas({"search", "--config", config, "--study", Db()});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("peak_memory_bytes@jetson_nano<="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("REJECTED before training: latency_ms@raspi4"), std::string::npos) << r.out;
+  Result explain = Symnas({"explain", "--study", Db()});
+  ASSERT_EQ(explain.code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("device_exceeded(raspi4,latency_ms)"), std::string::npos)
+      << explain.out;
+  EXPECT_EQ(explain.out.find("device_exceeded(jetson_nano"), std::string::npos) << explain.out;
+  EXPECT_NE(explain.out.find("[thr_exceeded(latency_ms)]"), std::string::npos) << explain.out;
+  // A host timer cannot stand for a target device.
+  Result host = Symnas({"search", "--config",
+                        Config("{kind: constrained, constraints: {flops: 1e9}}",
+                               ", devices: [{device: raspi4, estimator: measured}]"),
+                        "--study", Db() + "x"});
+  EXPECT_EQ(host.code, 2) << host.err;
+  EXPECT_NE(host.err.find("not from timing this host"), std::string::npos) << host.err;
+}
+
 TEST_F(StudyBudgetsCli, ABadRuleFileFailsBeforeTheStudyFileExists) {
   // The strategy is built once before the store opens, so its options are checked first.
   const std::string config = Config("{kind: constrained, constraints: {flops: 1e9}}", "");

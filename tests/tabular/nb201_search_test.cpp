@@ -219,6 +219,67 @@ TEST(Nb201SearchTest, PeerRunFilesAreCheckedAgainstTheSettings) {
   EXPECT_THROW(LoadPeerRuns(path + ".missing"), ConfigError);
 }
 
+TEST(Nb201SearchTest, JointDeviceBenchBoundsEveryDeviceAtOnce) {
+  // raspi4 and fpga at their 0.3 quantiles together: optimum 15000 (nb201_test.cpp).
+  Nb201BenchConfig config;
+  config.devices = {Nb201Device::kRaspi4, Nb201Device::kFpga};
+  config.budget_quantiles = {0.3};
+  config.joint_devices = true;
+  config.constrained_evals = 150;
+  config.seeds = 2;
+  config.constrained_strategies = {"local_search", "symbolic_nb201"};
+  config.run_pareto = false;
+  config.optuna = false;
+  const auto runs = RunNb201Bench(Table(), config);
+  ASSERT_EQ(runs.size(), 4u);  // one joint setting, not one per device
+  for (const auto& run : runs) {
+    EXPECT_EQ(run.device, Nb201Device::kRaspi4);
+    EXPECT_DOUBLE_EQ(run.budget_ms, 19.29);
+    ASSERT_EQ(run.other_budgets.size(), 1u);
+    EXPECT_EQ(run.other_budgets[0].device, Nb201Device::kFpga);
+    EXPECT_DOUBLE_EQ(run.other_budgets[0].budget_ms, 3.088);
+    EXPECT_EQ(RunDevicesName(run), "raspi4+fpga");
+    if (run.strategy != "local_search") continue;
+    // local_search is told the budget check on both devices: it evaluates no cell over either.
+    for (int index : run.indices) {
+      EXPECT_TRUE(MeetsBudgets(Table(), index, RunBudgets(run))) << "cell " << index;
+    }
+  }
+  const auto summary = SummariseNb201Runs(Table(), config, runs);
+  ASSERT_EQ(summary["constrained"].size(), 2u);
+  for (const auto& g : summary["constrained"]) {
+    EXPECT_EQ(g["device"], "raspi4+fpga");
+    EXPECT_EQ(g["optimum"]["index"], 15000);
+    EXPECT_EQ(g["budgets_ms"], nlohmann::json({19.29, 3.088}));
+  }
+  EXPECT_NE(Nb201SummaryMarkdown(summary).find("| raspi4+fpga | 19.29 / 3.088 | 92.37 |"),
+            std::string::npos)
+      << Nb201SummaryMarkdown(summary);
+  // The runs files carry the other budgets; a one-device peer run is no joint setting.
+  const std::string path = ::testing::TempDir() + "/joint_runs.json";
+  nlohmann::json run = {{"tool", "optuna"},
+                        {"strategy", "tpe"},
+                        {"task", "constrained"},
+                        {"device", "raspi4"},
+                        {"budget_ms", 19.29},
+                        {"seed", 0},
+                        {"indices", {1, 2, 3}},
+                        {"seconds", 0.1},
+                        {"other_budgets", OtherBudgetsToJson(runs[0].other_budgets)}};
+  std::ofstream(path) << nlohmann::json{{"runs", {run}}}.dump();
+  auto loaded = LoadPeerRuns(path);
+  ASSERT_EQ(loaded.size(), 1u);
+  ASSERT_EQ(loaded[0].other_budgets.size(), 1u);
+  EXPECT_EQ(loaded[0].other_budgets[0].device, Nb201Device::kFpga);
+  config.constrained_evals = 3;
+  config.constrained_strategies = {"random"};
+  config.peer_run_files = {path};
+  EXPECT_EQ(RunNb201Bench(Table(), config).size(), 3u);  // two symnas seeds + the peer run
+  run.erase("other_budgets");
+  std::ofstream(path) << nlohmann::json{{"runs", {run}}}.dump();
+  EXPECT_THROW(RunNb201Bench(Table(), config), ConfigError);
+}
+
 TEST(Nb201SearchTest, QuantileMatchesNumpy) {
   // numpy.quantile([1, 2, 4, 8], [0.25, 0.5, 0.9]) = [1.75, 3.0, 6.8]
   EXPECT_DOUBLE_EQ(Quantile({8, 1, 4, 2}, 0.25), 1.75);

@@ -2,6 +2,7 @@
 // figures were computed independently (numpy, O(n^2) dominance check) from the same CSV.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -106,6 +107,63 @@ TEST(Nb201TruthTest, ConstrainedOptimaMatchIndependentComputation) {
   opt = TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, 3);
   EXPECT_EQ(opt->index, 4659);
   EXPECT_FALSE(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, 0));
+}
+
+TEST(Nb201TruthTest, SeveralDeviceBudgetsAtOnceMatchIndependentComputation) {
+  // The 0.3 quantiles of raspi4 and fpga (19.29 and 3.088 ms): each alone has another optimum
+  // (11810 and 4659, computed with Python's csv module from the same file), together 15000.
+  const std::vector<Nb201DeviceBudget> both = {{Nb201Device::kRaspi4, 19.29},
+                                               {Nb201Device::kFpga, 3.088}};
+  auto opt = TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, both);
+  ASSERT_TRUE(opt);
+  EXPECT_EQ(opt->index, 15000);
+  EXPECT_DOUBLE_EQ(opt->accuracy, 92.3667);
+  EXPECT_DOUBLE_EQ(opt->latency_ms, 18.675);  // on the first budget's device
+  EXPECT_EQ(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[0]})->index, 11810);
+  EXPECT_EQ(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[1]})->index, 4659);
+  // One budget in the list is the one-device optimum.
+  EXPECT_EQ(
+      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, {both[0]})->index,
+      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, 19.29)->index);
+  EXPECT_FALSE(TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10,
+                                      {{Nb201Device::kRaspi4, 20}, {Nb201Device::kFpga, 0.5}}));
+}
+
+TEST(Nb201TruthTest, SeveralDeviceBudgetsEqualBruteForceOnRandomBudgets) {
+  // Brute force: the best accuracy among cells within all budgets, by a plain loop here.
+  const auto& table = Table();
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 12; ++trial) {
+    std::vector<Nb201Device> devices(kNb201Devices.begin(), kNb201Devices.end());
+    std::shuffle(devices.begin(), devices.end(), rng);
+    std::vector<Nb201DeviceBudget> budgets;
+    const int count = 2 + trial % 2;
+    for (int d = 0; d < count; ++d) {
+      // A budget between the latencies of two random cells.
+      std::uniform_int_distribution<int> cell(0, static_cast<int>(table.size()) - 1);
+      budgets.push_back({devices[d], table.LatencyMs(cell(rng), devices[d])});
+    }
+    double best = -1;
+    for (const auto& entry : table.entries()) {
+      bool ok = true;
+      for (const auto& b : budgets)
+        ok = ok && table.LatencyMs(entry.index, b.device) <= b.budget_ms;
+      if (ok) best = std::max(best, table.AccuracyPercent(entry.index, Nb201Dataset::kCifar100));
+    }
+    auto opt = TrueConstrainedOptimum(table, Nb201Dataset::kCifar100, budgets);
+    if (best < 0) {
+      EXPECT_FALSE(opt) << trial;
+      continue;
+    }
+    ASSERT_TRUE(opt) << trial;
+    EXPECT_DOUBLE_EQ(opt->accuracy, best) << trial;
+    EXPECT_TRUE(MeetsBudgets(table, opt->index, budgets)) << trial;
+    // Scoring under the same budgets: a run that evaluates the optimum has reached it.
+    auto curve =
+        ScoreConstrainedRun(table, Nb201Dataset::kCifar100, budgets, *opt, {0, opt->index});
+    EXPECT_EQ(curve.evals_to_optimum, 2) << trial;
+    EXPECT_DOUBLE_EQ(curve.regret.back(), 0.0);
+  }
 }
 
 TEST(Nb201TruthTest, TrueFrontsAndHypervolumesMatchIndependentComputation) {

@@ -90,6 +90,21 @@ TEST(CellRulesTest, OverBudgetCellIsMadeCheaper) {
   EXPECT_EQ(ActionsOf(r).count("upgrade_cheapest/slack"), 0u);
 }
 
+TEST(CellRulesTest, TheDeviceOverItsBudgetIsNamed) {
+  // Budgets on two devices at once (nasbench201's latency_ms@<device>), fpga's exceeded.
+  CellFacts facts;
+  facts.budget_ratios["latency_ms@raspi4"] = 0.9;
+  facts.budget_ratios["latency_ms@fpga"] = 1.2;
+  facts.unseen_neighbours = 10;
+  const Reasoning r = ReasonOn(facts);
+  EXPECT_EQ(r.problems.count("device_over_budget(fpga,latency_ms)"), 1u);
+  EXPECT_EQ(r.problems.count("device_over_budget(raspi4,latency_ms)"), 0u);
+  EXPECT_EQ(r.problems.count("over_budget"), 1u);
+  EXPECT_NEAR(ActionsOf(r).at("cheapen_costliest/over_budget"), 0.9, 1e-9);
+  facts.budget_ratios["latency_ms@fpga"] = 0.8;
+  EXPECT_EQ(ReasonOn(facts).problems.count("device_over_budget(fpga,latency_ms)"), 0u);
+}
+
 TEST(CellRulesTest, SlackUpgradesAndTightBudgetDoesNot) {
   CellFacts facts;
   facts.feasible = true;

@@ -4,6 +4,9 @@
 // against the incumbent, prior weights from earlier studies.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "curve_evaluator.hpp"
 #include "symnas/search/driver.hpp"
 #include "symnas/strategies/table.hpp"
@@ -146,6 +149,51 @@ TEST(DefaultRules, OverfittingIsJudgedAgainstTheIncumbentsGap) {
       {0.6, 0.3, 0.2}, {0.80, 0.92, 0.97}, {0.7, 0.6, 0.65}, {0.74, 0.79, 0.80}};
   EXPECT_TRUE(Diagnose(gap, std::make_pair(0.84, 0.86)).count("overfitting"));  // 0.17 vs 0.02
   EXPECT_FALSE(Diagnose(gap, std::make_pair(0.84, 1.0)).count("overfitting"));  // 0.17 vs 0.16
+}
+
+TEST(DeviceRules, AnExceededDeviceBudgetNamesTheDevice) {
+  // Latency budgets on two devices (the cnn evaluator's `devices:`), only raspi4's exceeded.
+  search::EvalResult result;
+  result.metrics = {{"latency_ms@raspi4", 30.0}, {"latency_ms@jetson_nano", 4.0}, {"flops", 1e6}};
+  const std::map<std::string, double> budgets = {{"latency_ms@raspi4", 20.0},
+                                                 {"latency_ms@jetson_nano", 10.0}};
+  TrialFacts facts = ExtractFacts(result, budgets, 1);
+  facts.rejected = true;
+  const std::string text = FactsToProlog(facts);
+  EXPECT_NE(text.find("device_metric('latency_ms@raspi4', latency_ms, raspi4)."), std::string::npos)
+      << text;
+  const Reasoning reasoning = Reason(RuleBase::Shipped(), {}, facts);
+  EXPECT_EQ(reasoning.problems.count("device_exceeded(raspi4,latency_ms)"), 1u);
+  EXPECT_EQ(reasoning.problems.count("device_exceeded(jetson_nano,latency_ms)"), 0u);
+  // The latency remedies fire for a device's latency budget.
+  EXPECT_EQ(reasoning.problems.count("thr_exceeded(latency_ms)"), 1u);
+  bool dec_layers = false;
+  for (const auto& a : reasoning.actions) {
+    dec_layers |= a.action == "dec_layers" && a.problem == "thr_exceeded(latency_ms)";
+  }
+  EXPECT_TRUE(dec_layers);
+  // Both within budget: no device is named.
+  result.metrics["latency_ms@raspi4"] = 15.0;
+  const auto within = Reason(RuleBase::Shipped(), {}, ExtractFacts(result, budgets, 1)).problems;
+  EXPECT_EQ(within.count("device_exceeded(raspi4,latency_ms)"), 0u);
+  EXPECT_EQ(within.count("thr_exceeded(latency_ms)"), 0u);
+}
+
+TEST(DeviceRules, DeviceMetricNamesAndTheRulesThatCanFire) {
+  EXPECT_EQ(SplitDeviceMetric("latency_ms@fpga")->metric, "latency_ms");
+  EXPECT_EQ(SplitDeviceMetric("latency_ms@fpga")->device, "fpga");
+  for (const char* name : {"latency_ms", "@fpga", "latency_ms@", "a@b@c"}) {
+    EXPECT_FALSE(SplitDeviceMetric(name)) << name;
+  }
+  EXPECT_EQ(DeviceMetricFacts({"flops", "energy_mj@raspi4"}),
+            "device_metric('energy_mj@raspi4', energy_mj, raspi4).\n");
+  // A latency rule can fire in a study that budgets some device's latency, not otherwise.
+  TuningRule rule;
+  rule.problem = "thr_exceeded(latency_ms)";
+  const TuningRule* latency = &rule;
+  EXPECT_TRUE(RuleCanFire(*latency, std::map<std::string, double>{{"latency_ms@raspi4", 1}}));
+  EXPECT_TRUE(RuleCanFire(*latency, std::set<std::string>{"latency_ms"}));
+  EXPECT_FALSE(RuleCanFire(*latency, std::set<std::string>{"energy_mj@raspi4", "latency_msx"}));
 }
 
 TEST(Credit, AnActionHelpsWhenTheNextResultMatchesTheIncumbent) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "symnas/tabular/nb201_table.hpp"
+#include "symnas/tabular/nb201_truth.hpp"
 
 namespace symnas::tabular {
 
@@ -28,6 +29,9 @@ struct Nb201BenchConfig {
   std::uint64_t first_seed = 0;
   std::vector<std::string> constrained_strategies = {"random", "evolution", "local_search"};
   std::vector<std::string> pareto_strategies = {"random", "nsga2"};
+  /// Several devices at once (issue 18): each constrained setting bounds the latency on every
+  /// device of `devices` together (budget i of each device), instead of one device at a time.
+  bool joint_devices = false;
   bool run_constrained = true;
   bool run_pareto = true;
   bool optuna = true;                       ///< run the Optuna 3.1 peer side by side
@@ -49,7 +53,19 @@ struct Nb201Run {
   std::uint64_t seed = 0;
   std::vector<int> indices;
   double seconds = 0.0;  ///< wall time of the search itself (look-ups are free)
+  /// Further latency budgets on other devices, all met at once with budget_ms on `device`
+  /// (the joint multi-device task); empty for the one-device tasks.
+  std::vector<Nb201DeviceBudget> other_budgets;
 };
+
+/// Every budget of a constrained run: {device, budget_ms} and then other_budgets.
+std::vector<Nb201DeviceBudget> RunBudgets(const Nb201Run& run);
+/// "raspi4" or, with other budgets, "raspi4+fpga".
+std::string RunDevicesName(const Nb201Run& run);
+/// other_budgets of a run as JSON ([{device, budget_ms}], the runs files' field) and back
+/// (absent field: none).
+nlohmann::json OtherBudgetsToJson(const std::vector<Nb201DeviceBudget>& budgets);
+std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const nlohmann::json& run);
 
 /// "NAME" or "NAME:key=value:key=value" -> the strategy name and its options (values parsed as
 /// JSON scalars when they are one: true, 3, 0.5; otherwise strings). ConfigError when malformed.
@@ -69,14 +85,17 @@ std::vector<double> BudgetsFor(const Nb201Table& table, const Nb201BenchConfig& 
 
 /// Runs one symnas strategy for `evals` evaluations; task "constrained" maximises accuracy
 /// subject to latency_ms <= budget_ms, task "pareto" maximises accuracy and minimises latency.
+/// With `other_budgets` (constrained task) every budget is a constraint latency_ms@<device>.
 Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device device,
                    const std::string& task, const std::string& strategy, double budget_ms,
-                   int evals, std::uint64_t seed, int population);
+                   int evals, std::uint64_t seed, int population,
+                   const std::vector<Nb201DeviceBudget>& other_budgets = {});
 
 /// Runs the Optuna peer script for all seeds of one setting; ConfigError if it fails (with
 /// its output and how to install the peer).
 std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
-                                Nb201Device device, double budget_ms);
+                                Nb201Device device, double budget_ms,
+                                const std::vector<Nb201DeviceBudget>& other_budgets = {});
 
 /// The runs of a file written by optuna_nb201.py --out; ConfigError if it cannot be read or
 /// is malformed.

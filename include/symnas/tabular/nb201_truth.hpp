@@ -30,6 +30,22 @@ std::optional<ConstrainedOptimum> TrueConstrainedOptimum(const Nb201Table& table
                                                          Nb201Dataset dataset, Nb201Device device,
                                                          double budget_ms);
 
+/// A latency budget on one device (one constraint of a multi-device task).
+struct Nb201DeviceBudget {
+  Nb201Device device = Nb201Device::kRaspi4;
+  double budget_ms = 0.0;
+};
+
+/// True when the cell meets every budget (an empty list: always).
+bool MeetsBudgets(const Nb201Table& table, int index,
+                  const std::vector<Nb201DeviceBudget>& budgets);
+
+/// Highest accuracy among cells within every budget of `budgets` (several devices at once);
+/// ties: lower latency on the first budget's device, then lower index. latency_ms of the result
+/// is on that device. nullopt when no cell meets them all. Exact: scans all 15,625 cells.
+std::optional<ConstrainedOptimum> TrueConstrainedOptimum(
+    const Nb201Table& table, Nb201Dataset dataset, const std::vector<Nb201DeviceBudget>& budgets);
+
 /// The non-dominated subset of `points` (no other point has accuracy >= and latency <= with one
 /// strict), sorted by latency ascending; of points equal in both objectives one is kept.
 std::vector<AccLatPoint> ParetoFront2D(std::vector<AccLatPoint> points);
@@ -56,6 +72,11 @@ struct ConstrainedCurve {
 /// Scores a run that evaluated `indices` in this order.
 ConstrainedCurve ScoreConstrainedRun(const Nb201Table& table, Nb201Dataset dataset,
                                      Nb201Device device, double budget_ms,
+                                     const ConstrainedOptimum& optimum,
+                                     const std::vector<int>& indices);
+/// The same under several budgets: a cell is feasible when it meets every one.
+ConstrainedCurve ScoreConstrainedRun(const Nb201Table& table, Nb201Dataset dataset,
+                                     const std::vector<Nb201DeviceBudget>& budgets,
                                      const ConstrainedOptimum& optimum,
                                      const std::vector<int>& indices);
 

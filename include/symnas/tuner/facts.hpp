@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,5 +74,17 @@ std::string FactsToProlog(const TrialFacts& facts);
 std::string PrologFloat(double value);
 /// An atom in ProbLog syntax: bare when it is a plain lower-case identifier, quoted otherwise.
 std::string PrologAtom(const std::string& name);
+
+/// A metric of one device, `M@D` (e.g. latency_ms@raspi4): the metric M and the device D.
+struct DeviceMetric {
+  std::string metric;
+  std::string device;
+};
+/// "latency_ms@raspi4" -> {latency_ms, raspi4}; nullopt for a name without one '@' between two
+/// non-empty parts.
+std::optional<DeviceMetric> SplitDeviceMetric(const std::string& name);
+/// `device_metric('M@D', M, D).` for every name of `names` that is a device metric (the rules
+/// name the device of an exceeded budget with it), one line each.
+std::string DeviceMetricFacts(const std::set<std::string>& names);
 
 }  // namespace symnas::tuner

@@ -103,13 +103,31 @@ class RuleBase {
   std::vector<std::pair<std::size_t, std::string>> rule_tunables_;  ///< tunable index -> rule id
 };
 
-/// True when `rule` can fire in a study with these budgets (metric names): a hardware rule
-/// (problem thr_exceeded(M)) only if the study sets a budget on M; every other rule always.
+/// True when `rule` can fire in a study with these budgets (a map or JSON object by metric
+/// name, or a set of names): a hardware rule (problem thr_exceeded(M)) only if the study sets a
+/// budget on M or on M of some device (M@D, rules/diagnosis.pl derives thr_exceeded(M) from
+/// it); every other rule always.
 template <typename Budgets>
 bool RuleCanFire(const TuningRule& rule, const Budgets& budgets) {
   const std::string hw = "thr_exceeded(";
   if (rule.problem.rfind(hw, 0) != 0) return true;
-  return budgets.contains(rule.problem.substr(hw.size(), rule.problem.size() - hw.size() - 1));
+  const std::string metric = rule.problem.substr(hw.size(), rule.problem.size() - hw.size() - 1);
+  if (budgets.contains(metric)) return true;
+  const std::string on_device = metric + "@";
+  if constexpr (requires { budgets.items(); }) {
+    for (const auto& entry : budgets.items()) {
+      if (entry.key().rfind(on_device, 0) == 0) return true;
+    }
+  } else {
+    for (const auto& entry : budgets) {
+      if constexpr (requires { entry.first; }) {
+        if (entry.first.rfind(on_device, 0) == 0) return true;
+      } else if (entry.rfind(on_device, 0) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /// Parses a tuning-rule clause; returns false if its head is not action/2. RuleError if it is
