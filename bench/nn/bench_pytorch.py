@@ -49,11 +49,14 @@ def build(arch):
     return nn.Sequential(*layers), (inp.get("channels", 1), inp.get("height", 28), inp.get("width", 28))
 
 
-def optimizer(name, params, lr, wd):
+def optimizer(name, params, lr, wd, momentum=0.9):
+    """nn::MakeOptimizer's optimiser: momentum (training.momentum, default 0.9) for SGD and
+    RMSprop, as symnas sets it (RMSprop without it was a different, cheaper optimiser)."""
     table = {"adam": torch.optim.Adam, "adamax": torch.optim.Adamax, "adagrad": torch.optim.Adagrad,
-             "adadelta": torch.optim.Adadelta, "rmsprop": torch.optim.RMSprop}
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, weight_decay=wd, momentum=0.9)
+             "adadelta": torch.optim.Adadelta}
+    if name in ("sgd", "rmsprop"):
+        cls = torch.optim.SGD if name == "sgd" else torch.optim.RMSprop
+        return cls(params, lr=lr, weight_decay=wd, momentum=momentum)
     return table[name](params, lr=lr, weight_decay=wd)
 
 
@@ -73,7 +76,8 @@ def main():
     model, shape = build(arch)
     train = arch.get("training", {})
     opt = optimizer(train.get("optimizer", "adam"), model.parameters(),
-                    train.get("learning_rate", 1e-3), train.get("weight_decay", 0.0))
+                    train.get("learning_rate", 1e-3), train.get("weight_decay", 0.0),
+                    train.get("momentum", 0.9))
     model.train()
     steps = (a.images + a.batch - 1) // a.batch
     x = torch.randn(a.batch, *shape)
