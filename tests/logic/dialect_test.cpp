@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "answers.hpp"
 #include "symnas/logic/errors.hpp"
 #include "symnas/logic/inference.hpp"
 #include "symnas/logic/lfi.hpp"
@@ -18,15 +19,7 @@
 namespace symnas::logic {
 namespace {
 
-std::map<std::string, double> Answers(const Program& program) {
-  std::map<std::string, double> out;
-  for (const QueryAnswer& a : Infer(program)) out[a.atom] = a.probability;
-  return out;
-}
-
-std::map<std::string, double> Answers(const std::string& text) {
-  return Answers(Program::FromText(text, "t.pl"));
-}
+using testing::Answers;
 
 TEST(DialectTest, ReverseArrowIsAClauseNeck) {
   auto p = Answers("0.9::alarm <- burglary.\n0.5::burglary.\nquery(alarm).\n");

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "answers.hpp"
 #include "symnas/logic/errors.hpp"
 #include "symnas/logic/inference.hpp"
 #include "symnas/logic/program.hpp"
@@ -12,11 +13,7 @@
 namespace symnas::logic {
 namespace {
 
-std::map<std::string, double> Answers(const std::string& text) {
-  std::map<std::string, double> out;
-  for (const QueryAnswer& a : Infer(Program::FromText(text, "t.pl"))) out[a.atom] = a.probability;
-  return out;
-}
+using testing::Answers;
 
 TEST(FindallTest, OneListPerSubsetOfIndependentSolutions) {
   auto p = Answers(

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 
+#include "answers.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/logic/inference.hpp"
 #include "symnas/logic/program.hpp"
@@ -17,11 +18,7 @@
 namespace symnas::logic {
 namespace {
 
-std::map<std::string, double> Answers(const std::string& text) {
-  std::map<std::string, double> out;
-  for (const QueryAnswer& a : Infer(Program::FromText(text, "t.pl"))) out[a.atom] = a.probability;
-  return out;
-}
+using testing::Answers;
 
 TEST(LibrariesTest, CutTakesTheFirstApplicableRule) {
   auto p = Answers(
