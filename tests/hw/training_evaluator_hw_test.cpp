@@ -19,7 +19,9 @@ search::Params Candidate(double learning_rate, double dropout, std::int64_t filt
 TEST(TrainingEvaluatorHardware, Int8MetricsAreAQuarterOfActivationsAndTheInt8Weights) {
   auto data = std::make_shared<const DataSplits>(testing::TinySplits(32, 16));
   TrainingEvaluator fp32(data);
-  TrainingEvaluator int8(data, {}, {StoragePrecision::kInt8, {}});
+  HardwareOptions int8_storage;
+  int8_storage.precision = StoragePrecision::kInt8;
+  TrainingEvaluator int8(data, {}, int8_storage);
   const auto params = Candidate(1e-3, 0.25, 8);
   const auto a = fp32.EstimateCosts(params);
   const auto b = int8.EstimateCosts(params);

@@ -52,7 +52,9 @@ TEST(Trainer, ReportsProgressWithinAnEpochAtItsInterval) {
     EXPECT_EQ(seen[i].images_total, 200);
     EXPECT_EQ(seen[i].epoch, 1);
     EXPECT_EQ(seen[i].epochs, 1);
-    if (i > 0) EXPECT_GE(seen[i].seconds, seen[i - 1].seconds);
+    if (i > 0) {
+      EXPECT_GE(seen[i].seconds, seen[i - 1].seconds);
+    }
   }
   const std::string line = FormatProgress({2, 10, 12800, 55000, 320.0});
   EXPECT_EQ(line,
