@@ -307,7 +307,7 @@ void Grounder::RecordAnswer(int ti, const Term* goal) {
     int nv = 0;
     const Term* term = m_.Canonical(goal, nv);
     it->second = static_cast<int>(t.answers.size());
-    t.answers.push_back({term, nv, gp_.AddAtom(term)});
+    t.answers.push_back({term, nv, gp_.AddAtom(term), {}});
     ++changes_;
   }
   Answer& answer = t.answers[static_cast<std::size_t>(it->second)];
