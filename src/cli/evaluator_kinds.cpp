@@ -1,30 +1,23 @@
-// Evaluator kinds of the CLI: synthetic test functions and the NAS-Bench-201 table (always), the
-// CNN trainer (nn layer) with its hardware view (device profile, storage precision, latency from
-// an hw estimator), and the study recorder that keeps the trained weights of the best trials.
+// Evaluator kinds of the CLI: synthetic test functions and the NAS-Bench-201 table (always;
+// evaluator_nb201.cpp), the CNN trainer (nn layer) with its hardware view (device profiles,
+// storage precision, latency from an hw estimator: evaluator_options.cpp), and the study
+// recorder that keeps the trained weights of the best trials.
 #include "evaluator_kinds.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <numeric>
 #include <optional>
-#include <random>
 #include <set>
 
+#include "evaluator_options.hpp"
 #include "symnas/common/error.hpp"
-#include "symnas/hw/csv.hpp"
-#include "symnas/hw/estimator.hpp"
-#include "symnas/hw/fewshot.hpp"
 #include "symnas/hw/metrics.hpp"
 #include "symnas/hw/profile.hpp"
 #include "symnas/search/synthetic.hpp"
-#include "symnas/tabular/nb201_search.hpp"
 #ifdef SYMNAS_HAVE_NN
 #include "symnas/nn/evaluator.hpp"
 #include "symnas/nn/export.hpp"
-#endif
-#ifdef SYMNAS_HW_HAVE_TORCH
-#include "symnas/hw/torch_timer.hpp"
 #endif
 
 namespace symnas::cli {
@@ -32,171 +25,6 @@ namespace symnas::cli {
 namespace {
 std::unique_ptr<search::Evaluator> MakeSynthetic(const nlohmann::json& options) {
   return std::make_unique<search::SyntheticEvaluator>(search::SyntheticOptions::FromJson(options));
-}
-
-/// The device of a `device:` option: a profile name of devices/ or a path to a YAML file.
-hw::DeviceProfile LoadDevice(const std::string& device) {
-  const bool is_path = device.find('/') != std::string::npos ||
-                       (device.size() > 5 && device.substr(device.size() - 5) == ".yaml");
-  return is_path ? hw::LoadProfile(device) : hw::LoadProfileByName(device, hw::DefaultDevicesDir());
-}
-
-/// The device an entry of the cnn evaluator's `devices:` list names: NAME, a path to a YAML
-/// file, or a mapping {device: NAME, estimator, model}.
-std::string DeviceEntryName(const nlohmann::json& entry) {
-  if (entry.is_string()) return entry.get<std::string>();
-  if (entry.is_object() && entry.contains("device") && entry["device"].is_string()) {
-    return entry["device"].get<std::string>();
-  }
-  throw ConfigError(
-      fmt::format("evaluator 'cnn': each entry of devices must be a device name or {{device: NAME, "
-                  "estimator: roofline | predictor, model: FILE}}, got {}",
-                  entry.dump()));
-}
-
-/// The profiles of `devices:` (several target devices, issue 18), in order; ConfigError for a
-/// list that is not one, or a device named twice (its metrics would collide).
-std::vector<hw::DeviceProfile> TargetProfiles(const nlohmann::json& devices) {
-  if (!devices.is_array() || devices.empty()) {
-    throw ConfigError(
-        "evaluator 'cnn': devices must be a non-empty list, e.g. devices: [raspi4, jetson_nano]");
-  }
-  std::vector<hw::DeviceProfile> profiles;
-  std::set<std::string> names;
-  for (const nlohmann::json& entry : devices) {
-    profiles.push_back(LoadDevice(DeviceEntryName(entry)));
-    const std::string& name = profiles.back().name;
-    if (name.empty() || name.find('@') != std::string::npos || !names.insert(name).second) {
-      throw ConfigError(fmt::format(
-          "evaluator 'cnn': devices names '{}' twice or with an '@'; each device's metrics are "
-          "named <metric>@<device name>, so the names must differ",
-          name));
-    }
-  }
-  return profiles;
-}
-
-/// `nasbench201`: table look-ups (tabular::Nb201Evaluator) that own their table.
-class Nb201TableEvaluator : public search::Evaluator {
- public:
-  Nb201TableEvaluator(std::shared_ptr<const tabular::Nb201Table> table,
-                      tabular::Nb201Dataset dataset, tabular::Nb201Device device)
-      : table_(std::move(table)), inner_(*table_, dataset, device) {}
-  std::map<std::string, double> EstimateCosts(const search::Params& params) override {
-    return inner_.EstimateCosts(params);
-  }
-  search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override {
-    return inner_.Evaluate(params, seed);
-  }
-  tabular::Nb201Evaluator& inner() { return inner_; }
-
- private:
-  std::shared_ptr<const tabular::Nb201Table> table_;
-  tabular::Nb201Evaluator inner_;
-};
-
-/// `latency: {estimator: fewshot, shots: K | FILE.csv, seed}` of the nasbench201 evaluator:
-/// latency_ms predicted for a new device from the other devices' columns and measured cells
-/// (hw/fewshot.hpp). `shots: K` simulates the measurements with K cells of the `device` column
-/// (which is then hidden from the study); `shots: FILE.csv` reads measured cells (columns arch,
-/// latency_ms) of a device the table does not have (`device` may then be any name).
-void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table& table,
-                       const nlohmann::json& latency, const std::string& device_name) {
-  static const std::set<std::string> kKeys = {"estimator", "shots", "seed"};
-  if (!latency.is_object()) {
-    throw ConfigError(
-        "evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
-  }
-  for (const auto& [key, value] : latency.items()) {
-    if (!kKeys.count(key)) {
-      throw ConfigError("evaluator 'nasbench201': latency has no option '" + key +
-                        "' (options: estimator, shots, seed)");
-    }
-  }
-  if (latency.value("estimator", std::string()) != "fewshot") {
-    throw ConfigError(
-        "evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
-        "itself gives measured latency without a latency option)");
-  }
-  if (!latency.contains("shots")) {
-    throw ConfigError("evaluator 'nasbench201': latency fewshot needs shots: K or a CSV file");
-  }
-  std::vector<hw::Nb201Cell> cells;
-  for (const auto& entry : table.entries())
-    cells.push_back(hw::ParseNb201Cell(tabular::Nb201ArchString(entry.ops)));
-  std::optional<tabular::Nb201Device> target;
-  for (tabular::Nb201Device d : tabular::kNb201Devices) {
-    if (device_name == tabular::Nb201DeviceName(d)) target = d;
-  }
-  std::vector<std::string> names;
-  std::vector<std::vector<double>> refs;
-  for (tabular::Nb201Device d : tabular::kNb201Devices) {
-    if (target && d == *target) continue;
-    names.push_back(tabular::Nb201DeviceName(d));
-    refs.emplace_back();
-    for (const auto& entry : table.entries())
-      refs.back().push_back(table.LatencyMs(entry.index, d));
-  }
-  std::vector<hw::LatencyShot> shots;
-  std::string source;
-  if (latency["shots"].is_number_integer()) {
-    if (!target) {
-      throw ConfigError("evaluator 'nasbench201': shots: K samples the table's column of device '" +
-                        device_name + "', which it does not have; give a CSV of measured cells");
-    }
-    const int k = latency["shots"].get<int>();
-    std::vector<size_t> order(table.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(latency.value("seed", 0));
-    std::shuffle(order.begin(), order.end(), rng);
-    if (k < 3 || static_cast<size_t>(k) > order.size()) {
-      throw ConfigError(
-          fmt::format("evaluator 'nasbench201': shots {} must be in [3, {}]", k, order.size()));
-    }
-    for (int i = 0; i < k; ++i) {
-      shots.push_back({order[static_cast<size_t>(i)],
-                       table.LatencyMs(static_cast<int>(order[static_cast<size_t>(i)]), *target)});
-    }
-    source = fmt::format("fewshot ({} sampled cells of {})", k, device_name);
-  } else if (latency["shots"].is_string()) {
-    const std::string path = latency["shots"].get<std::string>();
-    const hw::CsvTable csv = hw::ReadCsv(path);
-    const int arch = csv.Column("arch"), ms = csv.Column("latency_ms");
-    for (size_t r = 0; r < csv.rows.size(); ++r) {
-      const int index =
-          table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
-      shots.push_back({static_cast<size_t>(index), csv.Number(r, ms)});
-    }
-    source = fmt::format("fewshot ({} measured cells, {})", shots.size(), path);
-  } else {
-    throw ConfigError("evaluator 'nasbench201': latency shots must be a count K or a CSV file");
-  }
-  hw::FewShotFit fit = hw::FitFewShot(cells, names, refs, shots);
-  source += ": " + fit.connected_model + " / " + fit.disconnected_model;
-  evaluator.inner().SetLatencyOverride(std::move(fit.predicted_ms), source, target.has_value());
-}
-
-/// Options: data (nasbench201_hw.csv, default the shipped copy), dataset, device, latency.
-std::unique_ptr<search::Evaluator> MakeNb201(const nlohmann::json& options) {
-  for (const auto& [key, value] : options.items()) {
-    if (key != "kind" && key != "data" && key != "dataset" && key != "device" && key != "latency") {
-      throw ConfigError(fmt::format(
-          "evaluator 'nasbench201' has no option '{}' (options: data, dataset, device, latency)",
-          key));
-    }
-  }
-  auto table = std::make_shared<const tabular::Nb201Table>(
-      tabular::Nb201Table::Load(options.value("data", tabular::DefaultNb201CsvPath())));
-  const std::string device = options.value("device", "raspi4");
-  const bool fewshot = options.contains("latency");
-  // A few-shot device may be new to the table: its latency_ms is the prediction alone.
-  bool known = false;
-  for (auto d : tabular::kNb201Devices) known = known || device == tabular::Nb201DeviceName(d);
-  auto evaluator = std::make_unique<Nb201TableEvaluator>(
-      table, tabular::ParseNb201Dataset(options.value("dataset", "cifar10")),
-      fewshot && !known ? tabular::Nb201Device::kRaspi4 : tabular::ParseNb201Device(device));
-  if (fewshot) SetFewShotLatency(*evaluator, *table, options["latency"], device);
-  return evaluator;
 }
 
 #ifdef SYMNAS_HAVE_NN
@@ -286,147 +114,16 @@ class WeightKeepingRecorder : public search::StudyRecorder {
   int keep_;
 };
 
-/// `precision:` of the cnn evaluator; without it int8 for a device with flash (a
-/// microcontroller stores int8 weights in flash), fp32 otherwise.
-nn::StoragePrecision PrecisionOption(const nlohmann::json& options,
-                                     const std::optional<hw::DeviceProfile>& device) {
-  if (!options.contains("precision")) {
-    return device && device->flash_bytes ? nn::StoragePrecision::kInt8
-                                         : nn::StoragePrecision::kFp32;
-  }
-  const auto name = options["precision"].get<std::string>();
-  if (name == "fp32") return nn::StoragePrecision::kFp32;
-  if (name == "int8") return nn::StoragePrecision::kInt8;
-  throw ConfigError("evaluator 'cnn': precision '" + name + "' is not fp32 or int8");
-}
-
-/// `latency:` of the cnn evaluator -> a probe giving latency_ms (and energy_mj when the
-/// estimator models energy). `true` or a mapping {estimator (measured), runs (20), warmup (5),
-/// cpu_clock (true), model (predictor file), cache (lut SQLite file)}.
-nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
-                               const std::optional<hw::DeviceProfile>& device) {
-  if (latency.is_boolean() && !latency.get<bool>()) return {};
-  const nlohmann::json o = latency.is_object() ? latency : nlohmann::json::object();
-  if (!latency.is_boolean() && !latency.is_object()) {
-    throw ConfigError(
-        "evaluator 'cnn': latency must be true or a mapping {estimator, runs, "
-        "warmup, cpu_clock, model, cache}");
-  }
-  static const std::set<std::string> kKeys = {"estimator", "runs",  "warmup",
-                                              "cpu_clock", "model", "cache"};
-  for (const auto& [key, value] : o.items()) {
-    if (!kKeys.count(key)) {
-      throw ConfigError("evaluator 'cnn': latency has no option '" + key +
-                        "' (options: estimator, runs, warmup, cpu_clock, model, cache)");
-    }
-  }
-  const std::string name = o.value("estimator", std::string("measured"));
-  hw::EstimatorContext context;
-  const bool on_host = name == "measured" || name == "lut";
-  // Host timings say nothing about another device's energy: its profile only serves the
-  // analytical estimators (and the host's own profile).
-  if (device && (!on_host || device->name == "host")) context.profile = device;
-  context.lut_cache_path = o.value("cache", std::string(hw::kDefaultLutCache));
-  context.predictor_model_path = o.value("model", std::string());
-  if (on_host) {
-#ifdef SYMNAS_HW_HAVE_TORCH
-    hw::TimingOptions timing;
-    timing.timed_runs = o.value("runs", 20);
-    timing.warmup_runs = o.value("warmup", 5);
-    timing.threads = 1;
-    timing.thread_cpu_clock = o.value("cpu_clock", true);
-    context.timer = hw::MakeTorchTimer(timing);
-#endif
-  }
-  std::shared_ptr<hw::Estimator> estimator = hw::MakeEstimator(name, context);
-  return [estimator](const nn::CostReport& cost) {
-    const hw::CostEstimate estimate = estimator->Estimate(cost.layers);
-    std::map<std::string, double> metrics = {{"latency_ms", estimate.latency_ms}};
-    if (estimate.energy_mj) metrics["energy_mj"] = *estimate.energy_mj;
-    if (!estimate.analytical) metrics["latency_spread"] = estimate.latency_spread;
-    return metrics;
-  };
-}
-
-/// `int8:` of the cnn evaluator (default false): measure int8_accuracy and quant_drop.
-bool Int8Option(const nlohmann::json& options) {
-  if (!options.contains("int8")) return false;
-  if (!options["int8"].is_boolean()) {
-    throw ConfigError(fmt::format("evaluator option 'int8' must be true or false, got {}",
-                                  options["int8"].dump()));
-  }
-  return options["int8"].get<bool>();
-}
-
-/// One target device of `devices:`: its name and the estimator of its latency.
-struct TargetDevice {
-  std::string name;
-  std::shared_ptr<hw::Estimator> estimator;
-};
-
-/// `devices:` -> one estimator per device: roofline with its profile unless the entry says
-/// {estimator: predictor, model: FILE} (a predictor fitted on that device, `symnas hw fit`).
-/// Host timers (measured, lut) say nothing about another device: a ConfigError.
-std::vector<TargetDevice> TargetDevices(const nlohmann::json& devices) {
-  const std::vector<hw::DeviceProfile> profiles = TargetProfiles(devices);
-  std::vector<TargetDevice> targets;
-  for (std::size_t i = 0; i < profiles.size(); ++i) {
-    const nlohmann::json& entry = devices[i];
-    const nlohmann::json o = entry.is_object() ? entry : nlohmann::json::object();
-    for (const auto& [key, value] : o.items()) {
-      if (key != "device" && key != "estimator" && key != "model") {
-        throw ConfigError("evaluator 'cnn': a devices entry has no option '" + key +
-                          "' (options: device, estimator, model)");
-      }
-    }
-    const std::string name = o.value("estimator", std::string("roofline"));
-    if (name != "roofline" && name != "predictor") {
-      throw ConfigError(fmt::format(
-          "evaluator 'cnn': devices entry '{}' has estimator '{}'; a target device's latency "
-          "comes from roofline (its profile) or predictor (a model fitted on it), not from "
-          "timing this host",
-          profiles[i].name, name));
-    }
-    hw::EstimatorContext context;
-    context.profile = profiles[i];
-    context.predictor_model_path = o.value("model", std::string());
-    targets.push_back({profiles[i].name, hw::MakeEstimator(name, context)});
-  }
-  return targets;
-}
-
-/// `probe` plus, for each target device D, latency_ms@D and energy_mj@D from its estimator and
-/// peak_memory_bytes@D / model_size_bytes@D (the evaluator's precision; they carry D's limits).
-nn::HardwareProbe WithTargetDevices(nn::HardwareProbe probe, std::vector<TargetDevice> targets,
-                                    nn::StoragePrecision precision) {
-  return [probe = std::move(probe), targets = std::move(targets),
-          precision](const nn::CostReport& cost) {
-    std::map<std::string, double> metrics;
-    if (probe) metrics = probe(cost);
-    const std::map<std::string, double> memory = nn::PrecisionCostMetrics(cost, precision);
-    for (const TargetDevice& target : targets) {
-      const hw::CostEstimate estimate = target.estimator->Estimate(cost.layers);
-      metrics["latency_ms@" + target.name] = estimate.latency_ms;
-      if (estimate.energy_mj) metrics["energy_mj@" + target.name] = *estimate.energy_mj;
-      for (const char* name : {"peak_memory_bytes", "model_size_bytes"}) {
-        metrics[std::string(name) + "@" + target.name] = memory.at(name);
-      }
-    }
-    return metrics;
-  };
-}
-
 /// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table.
 /// Options: dataset, dir, image_size ([h, w], image_folder), channels (1 or 3, image_folder),
 /// validation_size, train_subset, val_subset, split_seed, threads,
 /// epochs (a fixed template parameter of every candidate unless the space sets it); hardware:
 /// device, precision, latency (see docs/hw.md, "Budgets in a study"); int8 (docs/nn.md, "int8").
 std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
-  static const char* kOptions[] = {"kind",       "dataset",         "dir",          "image_size",
-                                   "channels",   "validation_size", "train_subset", "val_subset",
-                                   "split_seed", "threads",         "epochs",       "device",
-                                   "precision",  "latency",         "keep_weights", "int8",
-                                   "devices"};
+  static const char* kOptions[] = {
+      "kind",         "dataset",    "dir",          "image_size", "channels", "validation_size",
+      "train_subset", "val_subset", "split_seed",   "threads",    "epochs",   "device",
+      "precision",    "latency",    "keep_weights", "int8",       "devices"};
   for (const auto& [key, value] : options.items()) {
     bool known = false;
     for (const char* k : kOptions) known |= key == k;
@@ -498,7 +195,7 @@ const std::vector<EvaluatorKind>& EvaluatorKinds() {
       {"nasbench201",
        "NAS-Bench-201 table look-up: 200-epoch accuracy (data, dataset) and measured latency_ms "
        "(device); use with the edge_0..edge_5 space of examples/nasbench201_symbolic.yaml",
-       &MakeNb201},
+       &MakeNb201Evaluator},
 #ifdef SYMNAS_HAVE_NN
       {"cnn", "train the CNN template with libtorch on a dataset (validation split scores it)",
        &MakeCnn},

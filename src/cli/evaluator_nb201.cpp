@@ -1,0 +1,144 @@
+// The `nasbench201` evaluator kind of the CLI: NAS-Bench-201 table look-ups that own their
+// table, with the optional few-shot latency of a new device (hw/fewshot.hpp).
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "evaluator_options.hpp"
+#include "symnas/common/error.hpp"
+#include "symnas/hw/csv.hpp"
+#include "symnas/hw/fewshot.hpp"
+#include "symnas/tabular/nb201_search.hpp"
+
+namespace symnas::cli {
+namespace {
+
+/// `nasbench201`: table look-ups (tabular::Nb201Evaluator) that own their table.
+class Nb201TableEvaluator : public search::Evaluator {
+ public:
+  Nb201TableEvaluator(std::shared_ptr<const tabular::Nb201Table> table,
+                      tabular::Nb201Dataset dataset, tabular::Nb201Device device)
+      : table_(std::move(table)), inner_(*table_, dataset, device) {}
+  std::map<std::string, double> EstimateCosts(const search::Params& params) override {
+    return inner_.EstimateCosts(params);
+  }
+  search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override {
+    return inner_.Evaluate(params, seed);
+  }
+  tabular::Nb201Evaluator& inner() { return inner_; }
+
+ private:
+  std::shared_ptr<const tabular::Nb201Table> table_;
+  tabular::Nb201Evaluator inner_;
+};
+
+/// `latency: {estimator: fewshot, shots: K | FILE.csv, seed}` of the nasbench201 evaluator:
+/// latency_ms predicted for a new device from the other devices' columns and measured cells
+/// (hw/fewshot.hpp). `shots: K` simulates the measurements with K cells of the `device` column
+/// (which is then hidden from the study); `shots: FILE.csv` reads measured cells (columns arch,
+/// latency_ms) of a device the table does not have (`device` may then be any name).
+void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table& table,
+                       const nlohmann::json& latency, const std::string& device_name) {
+  static const std::set<std::string> kKeys = {"estimator", "shots", "seed"};
+  if (!latency.is_object()) {
+    throw ConfigError(
+        "evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
+  }
+  for (const auto& [key, value] : latency.items()) {
+    if (!kKeys.count(key)) {
+      throw ConfigError("evaluator 'nasbench201': latency has no option '" + key +
+                        "' (options: estimator, shots, seed)");
+    }
+  }
+  if (latency.value("estimator", std::string()) != "fewshot") {
+    throw ConfigError(
+        "evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
+        "itself gives measured latency without a latency option)");
+  }
+  if (!latency.contains("shots")) {
+    throw ConfigError("evaluator 'nasbench201': latency fewshot needs shots: K or a CSV file");
+  }
+  std::vector<hw::Nb201Cell> cells;
+  for (const auto& entry : table.entries())
+    cells.push_back(hw::ParseNb201Cell(tabular::Nb201ArchString(entry.ops)));
+  std::optional<tabular::Nb201Device> target;
+  for (tabular::Nb201Device d : tabular::kNb201Devices) {
+    if (device_name == tabular::Nb201DeviceName(d)) target = d;
+  }
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> refs;
+  for (tabular::Nb201Device d : tabular::kNb201Devices) {
+    if (target && d == *target) continue;
+    names.push_back(tabular::Nb201DeviceName(d));
+    refs.emplace_back();
+    for (const auto& entry : table.entries())
+      refs.back().push_back(table.LatencyMs(entry.index, d));
+  }
+  std::vector<hw::LatencyShot> shots;
+  std::string source;
+  if (latency["shots"].is_number_integer()) {
+    if (!target) {
+      throw ConfigError("evaluator 'nasbench201': shots: K samples the table's column of device '" +
+                        device_name + "', which it does not have; give a CSV of measured cells");
+    }
+    const int k = latency["shots"].get<int>();
+    std::vector<size_t> order(table.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(latency.value("seed", 0));
+    std::shuffle(order.begin(), order.end(), rng);
+    if (k < 3 || static_cast<size_t>(k) > order.size()) {
+      throw ConfigError(
+          fmt::format("evaluator 'nasbench201': shots {} must be in [3, {}]", k, order.size()));
+    }
+    for (int i = 0; i < k; ++i) {
+      shots.push_back({order[static_cast<size_t>(i)],
+                       table.LatencyMs(static_cast<int>(order[static_cast<size_t>(i)]), *target)});
+    }
+    source = fmt::format("fewshot ({} sampled cells of {})", k, device_name);
+  } else if (latency["shots"].is_string()) {
+    const std::string path = latency["shots"].get<std::string>();
+    const hw::CsvTable csv = hw::ReadCsv(path);
+    const int arch = csv.Column("arch"), ms = csv.Column("latency_ms");
+    for (size_t r = 0; r < csv.rows.size(); ++r) {
+      const int index =
+          table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
+      shots.push_back({static_cast<size_t>(index), csv.Number(r, ms)});
+    }
+    source = fmt::format("fewshot ({} measured cells, {})", shots.size(), path);
+  } else {
+    throw ConfigError("evaluator 'nasbench201': latency shots must be a count K or a CSV file");
+  }
+  hw::FewShotFit fit = hw::FitFewShot(cells, names, refs, shots);
+  source += ": " + fit.connected_model + " / " + fit.disconnected_model;
+  evaluator.inner().SetLatencyOverride(std::move(fit.predicted_ms), source, target.has_value());
+}
+
+/// Options: data (nasbench201_hw.csv, default the shipped copy), dataset, device, latency.
+}  // namespace
+
+std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& options) {
+  for (const auto& [key, value] : options.items()) {
+    if (key != "kind" && key != "data" && key != "dataset" && key != "device" && key != "latency") {
+      throw ConfigError(fmt::format(
+          "evaluator 'nasbench201' has no option '{}' (options: data, dataset, device, latency)",
+          key));
+    }
+  }
+  auto table = std::make_shared<const tabular::Nb201Table>(
+      tabular::Nb201Table::Load(options.value("data", tabular::DefaultNb201CsvPath())));
+  const std::string device = options.value("device", "raspi4");
+  const bool fewshot = options.contains("latency");
+  // A few-shot device may be new to the table: its latency_ms is the prediction alone.
+  bool known = false;
+  for (auto d : tabular::kNb201Devices) known = known || device == tabular::Nb201DeviceName(d);
+  auto evaluator = std::make_unique<Nb201TableEvaluator>(
+      table, tabular::ParseNb201Dataset(options.value("dataset", "cifar10")),
+      fewshot && !known ? tabular::Nb201Device::kRaspi4 : tabular::ParseNb201Device(device));
+  if (fewshot) SetFewShotLatency(*evaluator, *table, options["latency"], device);
+  return evaluator;
+}
+
+}  // namespace symnas::cli
