@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 
 #include "symnas/logic/logic.hpp"
@@ -74,6 +75,43 @@ TEST(LimitsTest, ExplodingGroundingStopsAtTheTimeLimit) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 5.0);  // stopped near the limit (slack for a loaded machine)
+}
+
+// A line of /proc/self/status in bytes: VmHWM (peak resident) or VmRSS.
+std::size_t StatusBytes(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::stoull(line.substr(key.size() + 1)) << 10;
+  }
+  return 0;
+}
+
+TEST(LimitsTest, TheMemoryLimitBoundsTheResidentMemory) {
+  // A robot on a grid whose positions recurse without end (found by fuzz_infer): the engine's
+  // own byte estimate misses hash-table and allocator overhead, so a 256 MiB limit once let the
+  // process reach 450 MB. The meter now also samples the resident memory.
+  const char* kGrid =
+      "0.5::move(T, east); 0.3::move(T, north); 0.2::move(T, stay) :- step(T).\n"
+      "step(1). step(2). step(3).\npos(0, 0, 0).\n"
+      "pos(T, X, Y) :- step(T), P is T - 0, pos(P, X0, Y0), move(T, east), X is X0 + 1, Y = Y0.\n"
+      "pos(T, X, Y) :- step(T), P is T - 1, pos(P, X0, Y0), move(T, north), X = X0, "
+      "Y is Y0 + 0.\n"
+      "pos(T, X, Y) :- step(T), P is T - 5, pos(P, X, Y), move(T, stay).\n"
+      "query(pos(3, _, _)).\n";
+  const std::size_t before = StatusBytes("VmRSS");
+  if (before == 0) GTEST_SKIP() << "no /proc/self/status";
+  InferenceOptions options;
+  options.limits.max_seconds = 60;
+  options.limits.max_memory_bytes = std::size_t{96} << 20;
+  try {
+    Infer(Program::FromText(kGrid), options);
+    FAIL() << "expected MemoryLimitExceeded";
+  } catch (const LimitExceeded& e) {
+    EXPECT_EQ(e.class_name(), "MemoryLimitExceeded");
+  }
+  const std::size_t grown = StatusBytes("VmHWM") - before;
+  EXPECT_LT(grown, (std::size_t{96} + 48) << 20) << (grown >> 20) << " MiB";
 }
 
 }  // namespace

@@ -19,11 +19,13 @@ struct ResourceLimits {
 /// decision-diagram node: it reads the clock only every kClockStride calls.
 class ResourceMeter {
  public:
-  explicit ResourceMeter(const ResourceLimits& limits)
-      : limits_(limits), start_(std::chrono::steady_clock::now()) {}
+  explicit ResourceMeter(const ResourceLimits& limits);
 
   /// Throws LimitExceeded (class TimeLimitExceeded or MemoryLimitExceeded) naming `stage` when
-  /// the time is up or `bytes_in_use` is over the memory limit.
+  /// the time is up, or when `bytes_in_use` (the engine's own estimate) or, sampled with the
+  /// clock, the growth of the process's resident memory since the meter was made is over the
+  /// memory limit (the estimate misses allocator and hash-table overhead: a 256 MiB limit once
+  /// let a grounding reach 450 MB).
   void Check(const char* stage, std::size_t bytes_in_use);
   /// Seconds since the meter was made.
   double Seconds() const;
@@ -34,6 +36,7 @@ class ResourceMeter {
   ResourceLimits limits_;
   std::chrono::steady_clock::time_point start_;
   unsigned calls_ = 0;
+  std::size_t start_rss_ = 0;  ///< resident bytes when the meter was made (0: unknown)
 };
 
 }  // namespace symnas::logic
