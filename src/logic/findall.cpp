@@ -63,23 +63,30 @@ void Grounder::Branches(Lit lit, std::vector<int>& path, std::vector<Branch>& ou
   }
   path.push_back(lit);
   for (const std::vector<Lit>& body : n.bodies) {
-    std::vector<Branch> partial{{lit, {}}};
-    for (Lit child : body) {
-      std::vector<Branch> of_child;
-      Branches(child, path, of_child);
-      std::vector<Branch> next;
-      for (const Branch& p : partial) {
-        for (const Branch& c : of_child) {
-          Branch b{std::max(p.order, c.order), p.lits};
-          b.lits.insert(b.lits.end(), c.lits.begin(), c.lits.end());
-          next.push_back(std::move(b));
-        }
-      }
-      partial = std::move(next);
-    }
-    for (Branch& b : partial) out.push_back(std::move(b));
+    for (Branch& b : ConjunctionBranches(body, {lit, {}}, path)) out.push_back(std::move(b));
   }
   path.pop_back();
+}
+
+// The proofs of a conjunction: every combination of one proof per literal, each extending
+// `start` (its order the latest of the parts').
+std::vector<Grounder::Branch> Grounder::ConjunctionBranches(const std::vector<Lit>& lits,
+                                                            Branch start, std::vector<int>& path) {
+  std::vector<Branch> partial{std::move(start)};
+  for (Lit lit : lits) {
+    std::vector<Branch> of_lit;
+    Branches(lit, path, of_lit);
+    std::vector<Branch> next;
+    for (const Branch& p : partial) {
+      for (const Branch& c : of_lit) {
+        Branch b{std::max(p.order, c.order), p.lits};
+        b.lits.insert(b.lits.end(), c.lits.begin(), c.lits.end());
+        next.push_back(std::move(b));
+      }
+    }
+    partial = std::move(next);
+  }
+  return partial;
 }
 
 // The literal standing for a proof (a conjunction): the literal itself when it has one, else an
@@ -128,22 +135,8 @@ void Grounder::FindAll(const Term* goal, AllMode mode, Cont k) {
   if (mode == AllMode::kFindall) --findall_depth_;
   m_.Undo(mark);
   for (const Derivation& d : derivations) {
-    std::vector<Branch> proofs{{0, {}}};
     std::vector<int> path;
-    for (Lit l : d.lits) {
-      std::vector<Branch> of_lit;
-      Branches(l, path, of_lit);
-      std::vector<Branch> next;
-      for (const Branch& p : proofs) {
-        for (const Branch& c : of_lit) {
-          Branch b{std::max(p.order, c.order), p.lits};
-          b.lits.insert(b.lits.end(), c.lits.begin(), c.lits.end());
-          next.push_back(std::move(b));
-        }
-      }
-      proofs = std::move(next);
-    }
-    for (Branch& b : proofs) {
+    for (Branch& b : ConjunctionBranches(d.lits, {0, {}}, path)) {
       std::sort(b.lits.begin(), b.lits.end());
       b.lits.erase(std::unique(b.lits.begin(), b.lits.end()), b.lits.end());
       if (Contradicts(b.lits)) continue;  // a FALSE proof is never selected

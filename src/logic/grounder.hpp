@@ -100,6 +100,8 @@ class Grounder {
   };
   void FindAll(const Term* goal, AllMode mode, Cont k);
   void Branches(Lit lit, std::vector<int>& path, std::vector<Branch>& out);
+  std::vector<Branch> ConjunctionBranches(const std::vector<Lit>& lits, Branch start,
+                                          std::vector<int>& path);
   Lit ProofLiteral(const std::vector<Lit>& proof);
   void SolveNegation(const Term* goal, Cont k, bool negative_head = false);
   bool HasNegativeHeads(const Term* call);
