@@ -4,22 +4,13 @@
 // how the C allocator keeps freed memory. No libtorch here: the BLAS is found in the process.
 #pragma once
 
-#include <string>
-
 namespace symnas {
-
-/// What ConfigureCpuForTraining did, for reports and logs.
-struct CpuSetup {
-  std::string blas;            ///< "openblas" when its thread count could be set, else "unknown"
-  int blas_threads = 0;        ///< as set (0: not set)
-  bool retains_freed = false;  ///< the allocator keeps freed memory for reuse
-};
 
 /// Sets the BLAS's thread count to `threads` (OpenBLAS's openblas_set_num_threads, looked up in
 /// the running process; a no-op under another BLAS) and, once per process, makes glibc's malloc
 /// keep freed memory instead of returning it to the kernel after every step: a training step
 /// frees and re-allocates the same multi-megabyte activations, and returned memory costs a page
 /// fault and a zeroed page per 4 KiB when it comes back (docs/nn.md, "Trainer speed").
-CpuSetup ConfigureCpuForTraining(int threads);
+void ConfigureCpuForTraining(int threads);
 
 }  // namespace symnas
