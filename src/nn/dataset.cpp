@@ -11,6 +11,7 @@
 #include <random>
 
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 #include "user_datasets.hpp"
 
 namespace symnas::nn {
@@ -242,12 +243,7 @@ const std::vector<DatasetFormat>& DatasetFormats() {
 }
 
 const DatasetFormat& FindDatasetFormat(const std::string& name) {
-  std::string valid;
-  for (const auto& f : DatasetFormats()) {
-    if (name == f.name) return f;
-    valid += valid.empty() ? f.name : std::string(", ") + f.name;
-  }
-  throw UnknownNameError(UnknownNameMessage("dataset", name, valid));
+  return FindByName(DatasetFormats(), "dataset", name);
 }
 
 std::vector<std::int64_t> SeededPermutation(std::int64_t n, std::uint64_t seed) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 
 namespace symnas::nn {
 namespace {
@@ -205,12 +206,7 @@ const std::vector<ExportFormat>& ExportFormats() {
 }
 
 const ExportFormat& FindExportFormat(const std::string& name) {
-  std::string valid;
-  for (const auto& f : ExportFormats()) {
-    if (name == f.name) return f;
-    valid += valid.empty() ? f.name : std::string(", ") + f.name;
-  }
-  throw UnknownNameError(UnknownNameMessage("export format", name, valid));
+  return FindByName(ExportFormats(), "export format", name);
 }
 
 }  // namespace symnas::nn

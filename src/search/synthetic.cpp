@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 
 namespace symnas::search {
 
@@ -150,12 +151,7 @@ const std::vector<SyntheticFunction>& SyntheticFunctions() {
 }
 
 const SyntheticFunction& FindSyntheticFunction(const std::string& name) {
-  std::string valid;
-  for (const auto& f : SyntheticFunctions()) {
-    if (name == f.name) return f;
-    valid += (valid.empty() ? "" : ", ") + std::string(f.name);
-  }
-  throw UnknownNameError(UnknownNameMessage("synthetic function", name, valid));
+  return FindByName(SyntheticFunctions(), "synthetic function", name);
 }
 
 SyntheticOptions SyntheticOptions::FromJson(const nlohmann::json& j) {
