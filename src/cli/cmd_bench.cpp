@@ -34,12 +34,13 @@ int RunNb201(BenchOptions& o) {
   if (c.data_path.empty()) c.data_path = DefaultNb201CsvPath();
   if (c.optuna_script.empty()) c.optuna_script = DefaultOptunaScriptPath();
   c.dataset = ParseNb201Dataset(o.dataset);
+  Nb201Table table = Nb201Table::Load(c.data_path);
   c.devices.clear();
   for (const auto& d : o.devices) {
     if (d == "all") {
-      c.devices.assign(kNb201Devices.begin(), kNb201Devices.end());
+      c.devices.insert(c.devices.end(), table.devices().begin(), table.devices().end());
     } else {
-      c.devices.push_back(ParseNb201Device(d));
+      c.devices.push_back(table.Device(d));
     }
   }
   if (o.task != "both" && o.task != "constrained" && o.task != "pareto") {
@@ -56,7 +57,6 @@ int RunNb201(BenchOptions& o) {
   if (c.seeds < 1 || c.constrained_evals < 1 || c.pareto_evals < 1) {
     throw ConfigError("--seeds, --evals and --pareto-evals must be at least 1");
   }
-  Nb201Table table = Nb201Table::Load(c.data_path);
   fmt::print(stderr, "symnas bench nasbench201: {} device(s), dataset {}, {} seeds{}\n",
              c.devices.size(), o.dataset, c.seeds, c.optuna ? ", Optuna peer side by side" : "");
   auto runs = RunNb201Bench(table, c);
@@ -98,7 +98,8 @@ void AddNb201Command(CLI::App& sub, BenchOptions& o, CommandRun& run) {
   sub.add_option("--data", c.data_path, "nasbench201_hw.csv (default: the copy in data/)");
   sub.add_option("--dataset", o.dataset, "cifar10, cifar100 or imagenet16")->capture_default_str();
   sub.add_option("--device", o.devices,
-                 "raspi4, pixel3, fpga, gold_6226, titan_rtx or all (repeatable)")
+                 "a device of the table's lat_ms_<device> columns (shipped: raspi4, pixel3, "
+                 "fpga, gold_6226, titan_rtx) or all (repeatable)")
       ->capture_default_str();
   sub.add_option("--task", o.task, "constrained, pareto or both")->capture_default_str();
   sub.add_flag("--joint-devices", c.joint_devices,

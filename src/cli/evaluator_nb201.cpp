@@ -65,12 +65,10 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
   for (const auto& entry : table.entries())
     cells.push_back(hw::ParseNb201Cell(tabular::Nb201ArchString(entry.ops)));
   std::optional<tabular::Nb201Device> target;
-  for (tabular::Nb201Device d : tabular::kNb201Devices) {
-    if (device_name == tabular::Nb201DeviceName(d)) target = d;
-  }
+  if (table.HasDevice(device_name)) target = table.Device(device_name);
   std::vector<std::string> names;
   std::vector<std::vector<double>> refs;
-  for (tabular::Nb201Device d : tabular::kNb201Devices) {
+  for (const tabular::Nb201Device& d : table.devices()) {
     if (target && d == *target) continue;
     names.push_back(tabular::Nb201DeviceName(d));
     refs.emplace_back();
@@ -129,14 +127,14 @@ std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& opti
   }
   auto table = std::make_shared<const tabular::Nb201Table>(
       tabular::Nb201Table::Load(options.value("data", tabular::DefaultNb201CsvPath())));
-  const std::string device = options.value("device", "raspi4");
+  // The default device is the table's first latency column (raspi4 in the shipped table).
+  const std::string device = options.value("device", table->devices().front().name);
   const bool fewshot = options.contains("latency");
   // A few-shot device may be new to the table: its latency_ms is the prediction alone.
-  bool known = false;
-  for (auto d : tabular::kNb201Devices) known = known || device == tabular::Nb201DeviceName(d);
+  const bool known = table->HasDevice(device);
   auto evaluator = std::make_unique<Nb201TableEvaluator>(
       table, tabular::ParseNb201Dataset(options.value("dataset", "cifar10")),
-      fewshot && !known ? tabular::Nb201Device::kRaspi4 : tabular::ParseNb201Device(device));
+      fewshot && !known ? table->devices().front() : table->Device(device));
   if (fewshot) SetFewShotLatency(*evaluator, *table, options["latency"], device);
   return evaluator;
 }

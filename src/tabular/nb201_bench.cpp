@@ -96,7 +96,8 @@ std::vector<double> BudgetsFor(const Nb201Table& table, const Nb201BenchConfig& 
                                Nb201Device device) {
   if (!config.budgets_ms.empty()) return config.budgets_ms;
   std::vector<double> latencies;
-  for (const auto& entry : table.entries()) latencies.push_back(entry.latency_ms[int(device)]);
+  for (const auto& entry : table.entries())
+    latencies.push_back(table.LatencyMs(entry.index, device));
   std::vector<double> budgets;
   for (double q : config.budget_quantiles) {
     if (q <= 0.0 || q >= 1.0) {
@@ -221,12 +222,13 @@ std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::strin
   return runs;
 }
 
-std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const nlohmann::json& run) {
+std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const Nb201Table& table,
+                                                    const nlohmann::json& run) {
   std::vector<Nb201DeviceBudget> budgets;
   if (!run.contains("other_budgets")) return budgets;
   for (const auto& b : run.at("other_budgets")) {
     budgets.push_back(
-        {ParseNb201Device(b.at("device").get<std::string>()), b.at("budget_ms").get<double>()});
+        {table.Device(b.at("device").get<std::string>()), b.at("budget_ms").get<double>()});
   }
   return budgets;
 }
@@ -239,7 +241,7 @@ nlohmann::json OtherBudgetsToJson(const std::vector<Nb201DeviceBudget>& budgets)
   return out;
 }
 
-std::vector<Nb201Run> LoadPeerRuns(const std::string& path) {
+std::vector<Nb201Run> LoadPeerRuns(const Nb201Table& table, const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ConfigError("cannot read the peer runs file '" + path + "'");
   nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
@@ -251,10 +253,10 @@ std::vector<Nb201Run> LoadPeerRuns(const std::string& path) {
     for (const auto& r : doc["runs"]) {
       runs.push_back({r.at("tool").get<std::string>(), r.at("strategy").get<std::string>(),
                       r.at("task").get<std::string>(),
-                      ParseNb201Device(r.at("device").get<std::string>()),
+                      table.Device(r.at("device").get<std::string>()),
                       r.at("budget_ms").get<double>(), r.at("seed").get<std::uint64_t>(),
                       r.at("indices").get<std::vector<int>>(), r.at("seconds").get<double>(),
-                      OtherBudgetsFromJson(r)});
+                      OtherBudgetsFromJson(table, r)});
     }
   } catch (const nlohmann::json::exception& error) {
     throw ConfigError("malformed run in '" + path + "': " + error.what());
@@ -322,7 +324,7 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
   // The Optuna peer runs in child processes (on the second core) while symnas runs here.
   std::vector<Nb201Run> saved_peer_runs;
   for (const auto& path : config.peer_run_files) {
-    auto loaded = LoadPeerRuns(path);
+    auto loaded = LoadPeerRuns(table, path);
     saved_peer_runs.insert(saved_peer_runs.end(), loaded.begin(), loaded.end());
   }
   CheckPeerRuns(saved_peer_runs, table, config);

@@ -51,7 +51,7 @@ search::Params ParamsFromOps(const Nb201Ops& ops) {
   return params;
 }
 
-std::string DeviceLatencyMetric(Nb201Device device) {
+std::string DeviceLatencyMetric(const Nb201Device& device) {
   return std::string("latency_ms@") + Nb201DeviceName(device);
 }
 
@@ -59,7 +59,7 @@ std::map<std::string, double> Nb201Evaluator::EstimateCosts(const search::Params
   const int index = table_.IndexOf(OpsFromParams(params));
   std::map<std::string, double> costs;
   costs["latency_ms"] = LatencyOf(index);
-  for (Nb201Device d : kNb201Devices) {
+  for (const Nb201Device& d : table_.devices()) {
     if (!(hide_device_ && d == device_)) costs[DeviceLatencyMetric(d)] = table_.LatencyMs(index, d);
   }
   return costs;
@@ -76,7 +76,7 @@ search::EvalResult Nb201Evaluator::Evaluate(const search::Params& params, std::u
   int index = table_.IndexOf(OpsFromParams(params));
   result.accuracy = table_.AccuracyPercent(index, dataset_) / 100.0;
   result.metrics["latency_ms"] = LatencyOf(index);
-  for (Nb201Device d : kNb201Devices) {
+  for (const Nb201Device& d : table_.devices()) {
     if (!(hide_device_ && d == device_)) {
       result.metrics[DeviceLatencyMetric(d)] = table_.LatencyMs(index, d);
     }

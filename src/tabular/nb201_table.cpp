@@ -1,56 +1,27 @@
-// Reading and indexing the NAS-Bench-201 hardware table (data/nasbench201/nasbench201_hw.csv).
+// Reading and indexing the NAS-Bench-201 hardware table (data/nasbench201/nasbench201_hw.csv, or
+// any CSV with its columns and lat_ms_<device> columns of other devices).
 #include "symnas/tabular/nb201_table.hpp"
 
 #include <fmt/core.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "symnas/common/error.hpp"
+#include "symnas/hw/csv.hpp"
 
 namespace symnas::tabular {
 namespace {
 
 constexpr std::array<const char*, 3> kDatasetNames = {"cifar10", "cifar100", "imagenet16"};
-constexpr std::array<const char*, 5> kDeviceNames = {"raspi4", "pixel3", "fpga", "gold_6226",
-                                                     "titan_rtx"};
-constexpr const char* kHeader =
-    "index,arch,cifar10_test_acc,cifar100_test_acc,imagenet16_test_acc,lat_ms_raspi4,"
-    "lat_ms_pixel3,lat_ms_fpga,lat_ms_gold_6226,lat_ms_titan_rtx_1";
+constexpr const char* kLatencyPrefix = "lat_ms_";
 
-template <std::size_t N>
-int FindName(const std::array<const char*, N>& names, const std::string& name, const char* kind) {
-  std::string valid;
-  for (std::size_t i = 0; i < N; ++i) {
-    if (name == names[i]) return static_cast<int>(i);
-    valid += (i ? ", " : "") + std::string(names[i]);
-  }
-  throw UnknownNameError(UnknownNameMessage(kind, name, valid));
-}
-
-// Drops a trailing carriage return (the shipped CSV has CRLF line ends).
-void StripCarriageReturn(std::string& line) {
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-}
-
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream stream(line);
-  std::string field;
-  while (std::getline(stream, field, ',')) fields.push_back(field);
-  return fields;
-}
-
-double ParseNumber(const std::string& text, const std::string& path, int line, int column) {
-  double value = 0.0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    throw DatasetError(fmt::format("column {} is '{}', expected a number", column, text),
-                       {path, line, 0});
-  }
-  return value;
+// The device a latency column measures: the column name without lat_ms_; HW-NAS-Bench's batch-1
+// Titan RTX column of the shipped table keeps the name every result and doc uses.
+std::string DeviceOfColumn(const std::string& column) {
+  const std::string device = column.substr(std::char_traits<char>::length(kLatencyPrefix));
+  return device == "titan_rtx_1" ? "titan_rtx" : device;
 }
 
 }  // namespace
@@ -58,15 +29,15 @@ double ParseNumber(const std::string& text, const std::string& path, int line, i
 const char* Nb201DatasetName(Nb201Dataset dataset) {
   return kDatasetNames[static_cast<int>(dataset)];
 }
-const char* Nb201DeviceName(Nb201Device device) { return kDeviceNames[static_cast<int>(device)]; }
 
 Nb201Dataset ParseNb201Dataset(const std::string& name) {
   // hw knows the datasets (and their aliases); the table orders its columns by Nb201Dataset.
-  return static_cast<Nb201Dataset>(
-      FindName(kDatasetNames, hw::Nb201DatasetByName(name).name, "NAS-Bench-201 dataset"));
-}
-Nb201Device ParseNb201Device(const std::string& name) {
-  return static_cast<Nb201Device>(FindName(kDeviceNames, name, "NAS-Bench-201 device"));
+  const std::string canonical = hw::Nb201DatasetByName(name).name;
+  for (std::size_t i = 0; i < kDatasetNames.size(); ++i) {
+    if (canonical == kDatasetNames[i]) return static_cast<Nb201Dataset>(i);
+  }
+  throw UnknownNameError(
+      UnknownNameMessage("NAS-Bench-201 dataset", name, "cifar10, cifar100, imagenet16"));
 }
 
 std::string Nb201OpLabel(int op) { return hw::Nb201OpName(static_cast<hw::Nb201Op>(op)); }
@@ -93,63 +64,87 @@ int Nb201OpsCode(const Nb201Ops& ops) {
 }
 
 Nb201Table Nb201Table::Load(const std::string& csv_path) {
-  std::ifstream in(csv_path);
-  if (!in) {
+  if (!std::ifstream(csv_path)) {
     throw DatasetError("cannot open the NAS-Bench-201 table '" + csv_path +
                        "' (set --data or $SYMNAS_NB201_CSV to nasbench201_hw.csv)");
   }
-  std::string line;
-  if (std::getline(in, line)) StripCarriageReturn(line);
-  if (line != kHeader) {
-    throw DatasetError(fmt::format("unexpected header, expected '{}'", kHeader), {csv_path, 1, 0});
-  }
+  const hw::CsvTable csv = hw::ReadCsv(csv_path);
   Nb201Table table;
+  table.path_ = csv_path;
+  const int index_column = csv.Column("index"), arch_column = csv.Column("arch");
+  std::array<int, 3> accuracy_columns{};
+  for (std::size_t d = 0; d < kDatasetNames.size(); ++d) {
+    accuracy_columns[d] = csv.Column(std::string(kDatasetNames[d]) + "_test_acc");
+  }
+  std::vector<int> latency_columns;
+  for (std::size_t c = 0; c < csv.header.size(); ++c) {
+    const std::string& name = csv.header[c];
+    if (name.rfind(kLatencyPrefix, 0) != 0) continue;
+    const std::string device = DeviceOfColumn(name);
+    if (device.empty() || table.HasDevice(device)) {
+      throw DatasetError(
+          fmt::format("latency column '{}' {}", name,
+                      device.empty() ? "names no device (lat_ms_<device>)" : "repeats a device"),
+          {csv_path, 1, static_cast<int>(c) + 1});
+    }
+    table.devices_.push_back({static_cast<int>(latency_columns.size()), device});
+    latency_columns.push_back(static_cast<int>(c));
+  }
+  if (latency_columns.empty()) {
+    throw DatasetError("the table has no latency column: add one lat_ms_<device> per device",
+                       {csv_path, 1, 0});
+  }
   table.entries_.resize(kNb201Cells);
   table.index_by_code_.assign(kNb201Cells, -1);
   std::vector<bool> seen(kNb201Cells, false);
-  int line_no = 1;
-  int rows = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    StripCarriageReturn(line);
-    if (line.empty()) continue;
-    auto fields = SplitCsvLine(line);
-    if (fields.size() != 10) {
-      throw DatasetError(fmt::format("expected 10 columns, found {}", fields.size()),
-                         {csv_path, line_no, 0});
-    }
-    int index = static_cast<int>(ParseNumber(fields[0], csv_path, line_no, 1));
-    if (index < 0 || index >= kNb201Cells || seen[index]) {
-      throw DatasetError(fmt::format("index {} is out of range or repeated", fields[0]),
-                         {csv_path, line_no, 0});
+  for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+    const SourceLocation at{csv_path, csv.lines[r], 0};
+    const double index_value = csv.Number(r, index_column);
+    const int index = static_cast<int>(index_value);
+    if (index != index_value || index < 0 || index >= kNb201Cells || seen[index]) {
+      throw DatasetError(fmt::format("index {} is out of range or repeated", index_value), at);
     }
     Nb201Entry& entry = table.entries_[index];
     entry.index = index;
     try {
-      entry.ops = ParseNb201Arch(fields[1]);
+      entry.ops = ParseNb201Arch(csv.rows[r][static_cast<std::size_t>(arch_column)]);
     } catch (const ArchError& e) {
-      throw DatasetError(e.message(), {csv_path, line_no, 0});
+      throw DatasetError(e.message(), at);
     }
-    for (int d = 0; d < 3; ++d) {
-      entry.test_accuracy[d] = ParseNumber(fields[2 + d], csv_path, line_no, 3 + d);
+    for (std::size_t d = 0; d < accuracy_columns.size(); ++d) {
+      entry.test_accuracy[d] = csv.Number(r, accuracy_columns[d]);
     }
-    for (int d = 0; d < 5; ++d) {
-      entry.latency_ms[d] = ParseNumber(fields[5 + d], csv_path, line_no, 6 + d);
-    }
-    int code = Nb201OpsCode(entry.ops);
+    for (int column : latency_columns) entry.latency_ms.push_back(csv.Number(r, column));
+    const int code = Nb201OpsCode(entry.ops);
     if (table.index_by_code_[code] >= 0) {
-      throw DatasetError("architecture " + fields[1] + " appears twice", {csv_path, line_no, 0});
+      throw DatasetError(
+          "architecture " + csv.rows[r][static_cast<std::size_t>(arch_column)] + " appears twice",
+          at);
     }
     table.index_by_code_[code] = index;
     seen[index] = true;
-    ++rows;
   }
-  if (rows != kNb201Cells) {
-    throw DatasetError(
-        fmt::format("{} rows, expected all {} cells (truncated file?)", rows, kNb201Cells),
-        {csv_path, line_no, 0});
+  if (csv.rows.size() != static_cast<std::size_t>(kNb201Cells)) {
+    throw DatasetError(fmt::format("{} rows, expected all {} cells (truncated file?)",
+                                   csv.rows.size(), kNb201Cells),
+                       {csv_path, csv.lines.empty() ? 1 : csv.lines.back(), 0});
   }
   return table;
+}
+
+const Nb201Device& Nb201Table::Device(const std::string& name) const {
+  std::string valid;
+  for (const auto& device : devices_) {
+    if (device.name == name) return device;
+    valid += (valid.empty() ? "" : ", ") + device.name;
+  }
+  throw UnknownNameError(
+      UnknownNameMessage("device of the NAS-Bench-201 table '" + path_ + "'", name, valid));
+}
+
+bool Nb201Table::HasDevice(const std::string& name) const {
+  return std::any_of(devices_.begin(), devices_.end(),
+                     [&](const Nb201Device& d) { return d.name == name; });
 }
 
 const Nb201Entry& Nb201Table::At(int index) const {

@@ -28,7 +28,7 @@ bool MeetsBudgets(const Nb201Table& table, int index,
 
 std::optional<ConstrainedOptimum> TrueConstrainedOptimum(
     const Nb201Table& table, Nb201Dataset dataset, const std::vector<Nb201DeviceBudget>& budgets) {
-  const Nb201Device first = budgets.empty() ? Nb201Device::kRaspi4 : budgets.front().device;
+  const Nb201Device first = budgets.empty() ? table.devices().front() : budgets.front().device;
   std::optional<ConstrainedOptimum> best;
   for (const auto& entry : table.entries()) {
     if (!MeetsBudgets(table, entry.index, budgets)) continue;

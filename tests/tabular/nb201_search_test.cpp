@@ -24,6 +24,8 @@ const Nb201Table& Table() {
   static const Nb201Table table = Nb201Table::Load(DefaultNb201CsvPath());
   return table;
 }
+/// A device of the shipped table.
+Nb201Device Dev(const std::string& name) { return Table().Device(name); }
 
 TEST(Nb201SearchTest, SpaceHasSixEdgesOfFiveOperations) {
   auto space = Nb201Space();
@@ -47,7 +49,7 @@ TEST(Nb201SearchTest, ParamsAndOperationsRoundTrip) {
 }
 
 TEST(Nb201SearchTest, EvaluatorLooksUpTheTable) {
-  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar100, Nb201Device::kPixel3, 2.5);
+  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar100, Dev("pixel3"), 2.5);
   auto params = ParamsFromOps(Table().At(1).ops);
   auto result = evaluator.Evaluate(params, 0);
   EXPECT_DOUBLE_EQ(result.accuracy, 0.702933);
@@ -59,10 +61,10 @@ TEST(Nb201SearchTest, EvaluatorLooksUpTheTable) {
 }
 
 TEST(Nb201SearchTest, RunsAreReproducibleAndEvaluateDistinctCells) {
-  auto a = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
-                     "evolution", 3.0, 120, 11, 50);
-  auto b = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
-                     "evolution", 3.0, 120, 11, 50);
+  auto a = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "constrained", "evolution", 3.0,
+                     120, 11, 50);
+  auto b = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "constrained", "evolution", 3.0,
+                     120, 11, 50);
   EXPECT_EQ(a.indices, b.indices);
   std::set<int> distinct(a.indices.begin(), a.indices.end());
   EXPECT_GT(distinct.size(), 110u);  // strategies avoid re-evaluating a cell
@@ -73,7 +75,7 @@ TEST(Nb201SearchTest, SymbolicCellTunerNeverRepeatsAndImproves) {
   constexpr double kBudgetMs = 3.088;
   int improved = 0;
   for (std::uint64_t seed = 0; seed < 5; ++seed) {
-    auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+    auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "constrained",
                          "symbolic_nb201", kBudgetMs, 300, seed, 50);
     ASSERT_EQ(run.indices.size(), 300u);
     std::set<int> distinct(run.indices.begin(), run.indices.end());
@@ -82,7 +84,7 @@ TEST(Nb201SearchTest, SymbolicCellTunerNeverRepeatsAndImproves) {
       double best = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const int index = run.indices[i];
-        if (Table().LatencyMs(index, Nb201Device::kFpga) <= kBudgetMs) {
+        if (Table().LatencyMs(index, Dev("fpga")) <= kBudgetMs) {
           best = std::max(best, Table().AccuracyPercent(index, Nb201Dataset::kCifar10));
         }
       }
@@ -98,41 +100,41 @@ TEST(Nb201SearchTest, LocalSearchSkipsOverBudgetAndIsomorphicCells) {
   // raspi4 at 19.29 ms (the 30 % quantile): the exact optimum is 92.50 %.
   constexpr double kBudgetMs = 19.29;
   const auto optimum =
-      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, kBudgetMs);
+      TrueConstrainedOptimum(Table(), Nb201Dataset::kCifar10, Dev("raspi4"), kBudgetMs);
   ASSERT_TRUE(optimum);
   for (std::uint64_t seed = 0; seed < 5; ++seed) {
-    auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4, "constrained",
+    auto run = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("raspi4"), "constrained",
                          "local_search", kBudgetMs, 300, seed, 50);
     ASSERT_EQ(run.indices.size(), 300u);
     std::set<std::string> classes;
     for (std::size_t i = 0; i < run.indices.size(); ++i) {
       const int index = run.indices[i];
       // Every evaluated cell but (rarely) a start is within budget: the budget check is used.
-      EXPECT_LE(Table().LatencyMs(index, Nb201Device::kRaspi4), kBudgetMs) << "eval " << i;
+      EXPECT_LE(Table().LatencyMs(index, Dev("raspi4")), kBudgetMs) << "eval " << i;
       hw::Nb201Cell cell = hw::ParseNb201Cell(Nb201ArchString(Table().At(index).ops));
       const auto pruned = hw::PruneNb201Cell(cell, hw::Nb201Prune::kInputAndOutput);
       EXPECT_TRUE(classes.insert(pruned.connected ? pruned.cell.ToString() : "-").second)
           << "isomorphic cell evaluated twice at eval " << i;
     }
-    const auto curve = ScoreConstrainedRun(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4,
+    const auto curve = ScoreConstrainedRun(Table(), Nb201Dataset::kCifar10, Dev("raspi4"),
                                            kBudgetMs, *optimum, run.indices);
     EXPECT_LT(curve.regret.back(), 1.0) << "seed " << seed;
   }
   // Options through the bench's strategy spec; first improvement runs too, and is seeded.
-  auto a = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+  auto a = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "constrained",
                      "local_search:improvement=first:isomorphism=false", 3.088, 100, 1, 50);
-  auto b = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+  auto b = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "constrained",
                      "local_search:improvement=first:isomorphism=false", 3.088, 100, 1, 50);
   EXPECT_EQ(a.indices, b.indices);
   EXPECT_EQ(std::set<int>(a.indices.begin(), a.indices.end()).size(), 100u);
-  EXPECT_THROW(RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "constrained",
+  EXPECT_THROW(RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "constrained",
                          "local_search:improvement=worst", 3.088, 10, 1, 50),
                ConfigError);
   EXPECT_THROW(ParseStrategySpec("local_search:improvement"), ConfigError);
 }
 
 TEST(Nb201SearchTest, LocalSearchResumesFromItsSnapshot) {
-  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Nb201Device::kPixel3);
+  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Dev("pixel3"));
   auto objective =
       search::MakeObjective({{"kind", "constrained"}, {"constraints", {{"latency_ms", 7.5}}}});
   search::StrategyContext context;
@@ -159,7 +161,7 @@ TEST(Nb201SearchTest, LocalSearchResumesFromItsSnapshot) {
 }
 
 TEST(Nb201SearchTest, EveryDeviceLatencyIsItsOwnMetric) {
-  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Nb201Device::kRaspi4);
+  Nb201Evaluator evaluator(Table(), Nb201Dataset::kCifar10, Dev("raspi4"));
   const auto params = ParamsFromOps(Table().At(1).ops);
   const auto result = evaluator.Evaluate(params, 0);
   EXPECT_DOUBLE_EQ(result.metrics.at("latency_ms"), 54.777);
@@ -199,11 +201,11 @@ TEST(Nb201SearchTest, PeerRunFilesAreCheckedAgainstTheSettings) {
                         {"indices", std::vector<int>(10, 1)},
                         {"seconds", 0.1}};
   std::ofstream(path) << nlohmann::json{{"runs", {run}}}.dump();
-  auto runs = LoadPeerRuns(path);
+  auto runs = LoadPeerRuns(Table(), path);
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].device, Nb201Device::kFpga);
+  EXPECT_EQ(runs[0].device, Dev("fpga"));
   Nb201BenchConfig config;
-  config.devices = {Nb201Device::kFpga};
+  config.devices = {Dev("fpga")};
   config.budgets_ms = {3.0};
   config.constrained_evals = 10;
   config.seeds = 1;
@@ -215,14 +217,14 @@ TEST(Nb201SearchTest, PeerRunFilesAreCheckedAgainstTheSettings) {
   config.constrained_evals = 20;  // the file's runs have 10 evaluations
   EXPECT_THROW(RunNb201Bench(Table(), config), ConfigError);
   std::ofstream(path) << "{\"nothing\": 1}";
-  EXPECT_THROW(LoadPeerRuns(path), ConfigError);
-  EXPECT_THROW(LoadPeerRuns(path + ".missing"), ConfigError);
+  EXPECT_THROW(LoadPeerRuns(Table(), path), ConfigError);
+  EXPECT_THROW(LoadPeerRuns(Table(), path + ".missing"), ConfigError);
 }
 
 TEST(Nb201SearchTest, JointDeviceBenchBoundsEveryDeviceAtOnce) {
   // raspi4 and fpga at their 0.3 quantiles together: optimum 15000 (nb201_test.cpp).
   Nb201BenchConfig config;
-  config.devices = {Nb201Device::kRaspi4, Nb201Device::kFpga};
+  config.devices = {Dev("raspi4"), Dev("fpga")};
   config.budget_quantiles = {0.3};
   config.joint_devices = true;
   config.constrained_evals = 150;
@@ -233,10 +235,10 @@ TEST(Nb201SearchTest, JointDeviceBenchBoundsEveryDeviceAtOnce) {
   const auto runs = RunNb201Bench(Table(), config);
   ASSERT_EQ(runs.size(), 4u);  // one joint setting, not one per device
   for (const auto& run : runs) {
-    EXPECT_EQ(run.device, Nb201Device::kRaspi4);
+    EXPECT_EQ(run.device, Dev("raspi4"));
     EXPECT_DOUBLE_EQ(run.budget_ms, 19.29);
     ASSERT_EQ(run.other_budgets.size(), 1u);
-    EXPECT_EQ(run.other_budgets[0].device, Nb201Device::kFpga);
+    EXPECT_EQ(run.other_budgets[0].device, Dev("fpga"));
     EXPECT_DOUBLE_EQ(run.other_budgets[0].budget_ms, 3.088);
     EXPECT_EQ(RunDevicesName(run), "raspi4+fpga");
     if (run.strategy != "local_search") continue;
@@ -267,10 +269,10 @@ TEST(Nb201SearchTest, JointDeviceBenchBoundsEveryDeviceAtOnce) {
                         {"seconds", 0.1},
                         {"other_budgets", OtherBudgetsToJson(runs[0].other_budgets)}};
   std::ofstream(path) << nlohmann::json{{"runs", {run}}}.dump();
-  auto loaded = LoadPeerRuns(path);
+  auto loaded = LoadPeerRuns(Table(), path);
   ASSERT_EQ(loaded.size(), 1u);
   ASSERT_EQ(loaded[0].other_budgets.size(), 1u);
-  EXPECT_EQ(loaded[0].other_budgets[0].device, Nb201Device::kFpga);
+  EXPECT_EQ(loaded[0].other_budgets[0].device, Dev("fpga"));
   config.constrained_evals = 3;
   config.constrained_strategies = {"random"};
   config.peer_run_files = {path};
@@ -337,13 +339,12 @@ TEST(Nsga2Test, BeatsRandomOnZdt1) {
 TEST(ParetoRankTest, BeatsRandomOnTheTableWithATinyBudget) {
   for (std::uint64_t seed : {0, 1, 2}) {
     auto hv = [&](const std::string& strategy) {
-      const Nb201Run run = RunSymnas(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga, "pareto",
+      const Nb201Run run = RunSymnas(Table(), Nb201Dataset::kCifar10, Dev("fpga"), "pareto",
                                      strategy, 0.0, 60, seed, 50);
       if (strategy != "random") {
         EXPECT_EQ(std::set<int>(run.indices.begin(), run.indices.end()).size(), 60u);
       }
-      return NormalisedHypervolumeCurve(Table(), Nb201Dataset::kCifar10, Nb201Device::kFpga,
-                                        run.indices)
+      return NormalisedHypervolumeCurve(Table(), Nb201Dataset::kCifar10, Dev("fpga"), run.indices)
           .back();
     };
     const double ranked = hv("pareto_rank"), random = hv("random");

@@ -48,7 +48,7 @@ struct Nb201Run {
   std::string tool;      ///< symnas or optuna
   std::string strategy;  ///< random, evolution, bo, nsga2, tpe, ...
   std::string task;      ///< constrained or pareto
-  Nb201Device device = Nb201Device::kRaspi4;
+  Nb201Device device;
   double budget_ms = 0.0;  ///< constrained task only
   std::uint64_t seed = 0;
   std::vector<int> indices;
@@ -63,9 +63,10 @@ std::vector<Nb201DeviceBudget> RunBudgets(const Nb201Run& run);
 /// "raspi4" or, with other budgets, "raspi4+fpga".
 std::string RunDevicesName(const Nb201Run& run);
 /// other_budgets of a run as JSON ([{device, budget_ms}], the runs files' field) and back
-/// (absent field: none).
+/// (absent field: none; devices named as in `table`).
 nlohmann::json OtherBudgetsToJson(const std::vector<Nb201DeviceBudget>& budgets);
-std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const nlohmann::json& run);
+std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const Nb201Table& table,
+                                                    const nlohmann::json& run);
 
 /// "NAME" or "NAME:key=value:key=value" -> the strategy name and its options (values parsed as
 /// JSON scalars when they are one: true, 3, 0.5; otherwise strings). ConfigError when malformed.
@@ -97,9 +98,10 @@ std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::strin
                                 Nb201Device device, double budget_ms,
                                 const std::vector<Nb201DeviceBudget>& other_budgets = {});
 
-/// The runs of a file written by optuna_nb201.py --out; ConfigError if it cannot be read or
-/// is malformed.
-std::vector<Nb201Run> LoadPeerRuns(const std::string& path);
+/// The runs of a file written by optuna_nb201.py --out, their devices those of `table`;
+/// ConfigError if it cannot be read or is malformed, UnknownNameError for a device the table
+/// does not have.
+std::vector<Nb201Run> LoadPeerRuns(const Nb201Table& table, const std::string& path);
 
 /// Every run of the config, symnas and (if enabled) Optuna, or the peer runs of
 /// config.peer_run_files (ConfigError for a run that matches no setting); prints progress.

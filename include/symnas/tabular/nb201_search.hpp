@@ -25,7 +25,7 @@ search::Params ParamsFromOps(const Nb201Ops& ops);
 
 /// "latency_ms@raspi4": the metric name of one device's latency (every Nb201Evaluator reports
 /// one per device of the table, so constraints can bound several devices at once).
-std::string DeviceLatencyMetric(Nb201Device device);
+std::string DeviceLatencyMetric(const Nb201Device& device);
 
 /// Table look-up evaluator. Metrics: latency_ms (measured on the chosen device, or the
 /// prediction set by SetLatencyOverride) and latency_ms@<device> for every device (measured:

@@ -1,5 +1,6 @@
 // The NAS-Bench-201 table with measured device latencies: reads nasbench201_hw.csv (15,625
-// cells) and answers look-ups by cell index or by the six edge operations.
+// cells, any set of lat_ms_<device> columns) and answers look-ups by cell index or by the six
+// edge operations.
 #pragma once
 
 #include <array>
@@ -27,23 +28,26 @@ using Nb201Ops = std::array<std::uint8_t, kNb201Edges>;
 
 /// The datasets with 200-epoch accuracies in the table.
 enum class Nb201Dataset { kCifar10, kCifar100, kImageNet16 };
-/// The devices with measured latency (titan_rtx is batch 1).
-enum class Nb201Device { kRaspi4, kPixel3, kFpga, kGold6226, kTitanRtx };
+/// A device with a latency column in a table (Nb201Table::devices()): the column's position
+/// among the table's devices and the device's name, the column name without `lat_ms_` (the
+/// shipped table's batch-1 column `lat_ms_titan_rtx_1` is the device `titan_rtx`). Two devices
+/// are equal when they are the same column.
+struct Nb201Device {
+  int column = 0;
+  std::string name;
+  bool operator==(const Nb201Device& other) const { return column == other.column; }
+};
 
 inline constexpr std::array<Nb201Dataset, 3> kNb201Datasets = {
     Nb201Dataset::kCifar10, Nb201Dataset::kCifar100, Nb201Dataset::kImageNet16};
-inline constexpr std::array<Nb201Device, 5> kNb201Devices = {
-    Nb201Device::kRaspi4, Nb201Device::kPixel3, Nb201Device::kFpga, Nb201Device::kGold6226,
-    Nb201Device::kTitanRtx};
 
 /// cifar10, cifar100, imagenet16.
 const char* Nb201DatasetName(Nb201Dataset dataset);
-/// raspi4, pixel3, fpga, gold_6226, titan_rtx.
-const char* Nb201DeviceName(Nb201Device device);
-/// Inverse of the name functions (datasets through hw::Nb201DatasetByName, which also accepts
+/// The device's name (raspi4, ..., or whatever the table's lat_ms_ columns name).
+inline const std::string& Nb201DeviceName(const Nb201Device& device) { return device.name; }
+/// Inverse of Nb201DatasetName (through hw::Nb201DatasetByName, which also accepts
 /// ImageNet16-120); an unknown name throws UnknownNameError listing valid names.
 Nb201Dataset ParseNb201Dataset(const std::string& name);
-Nb201Device ParseNb201Device(const std::string& name);
 
 /// "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|" for six operation ids (hw::Nb201Cell::ToString).
 std::string Nb201ArchString(const Nb201Ops& ops);
@@ -58,15 +62,25 @@ struct Nb201Entry {
   int index = 0;  ///< NAS-Bench-201 index
   Nb201Ops ops{};
   std::array<double, 3> test_accuracy{};  ///< percent, by Nb201Dataset
-  std::array<double, 5> latency_ms{};     ///< by Nb201Device
+  std::vector<double> latency_ms;         ///< by Nb201Device::column
 };
 
-/// All 15,625 cells, indexed by NAS-Bench-201 index.
+/// All 15,625 cells, indexed by NAS-Bench-201 index, with the latency of every device column.
 class Nb201Table {
  public:
-  /// Reads the CSV; a missing file, a bad header, a malformed row or a wrong row count throws
+  /// Reads the CSV: columns index, arch, cifar10_test_acc, cifar100_test_acc,
+  /// imagenet16_test_acc and one or more lat_ms_<device>, in any order (other columns are
+  /// ignored). A missing file or column, a malformed row or a wrong row count throws
   /// DatasetError naming the file, line and problem.
   static Nb201Table Load(const std::string& csv_path);
+
+  /// The devices of the table's latency columns, in column order.
+  const std::vector<Nb201Device>& devices() const { return devices_; }
+  /// The device of that name; an unknown name throws UnknownNameError listing the table's
+  /// devices.
+  const Nb201Device& Device(const std::string& name) const;
+  /// Whether the table has a latency column for that device name.
+  bool HasDevice(const std::string& name) const;
 
   std::size_t size() const { return entries_.size(); }
   const Nb201Entry& At(int index) const;
@@ -76,13 +90,15 @@ class Nb201Table {
     return At(index).test_accuracy[static_cast<int>(dataset)];
   }
   double LatencyMs(int index, Nb201Device device) const {
-    return At(index).latency_ms[static_cast<int>(device)];
+    return At(index).latency_ms[static_cast<std::size_t>(device.column)];
   }
   const std::vector<Nb201Entry>& entries() const { return entries_; }
 
  private:
   std::vector<Nb201Entry> entries_;
   std::vector<int> index_by_code_;
+  std::vector<Nb201Device> devices_;
+  std::string path_;
 };
 
 /// The path of the table shipped in the repository (data/nasbench201/nasbench201_hw.csv),

@@ -32,7 +32,7 @@ std::optional<ConstrainedOptimum> TrueConstrainedOptimum(const Nb201Table& table
 
 /// A latency budget on one device (one constraint of a multi-device task).
 struct Nb201DeviceBudget {
-  Nb201Device device = Nb201Device::kRaspi4;
+  Nb201Device device;
   double budget_ms = 0.0;
 };
 
