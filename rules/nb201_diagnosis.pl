@@ -46,4 +46,7 @@ problem(stagnation) :- since_improvement(N), stagnation_after(T), N >= T.
 device_metric(_, _, _) :- fail.
 % Which device's budget the told cell exceeds: device_over_budget(D, M) names the device.
 problem(device_over_budget(D, M)) :- budget_ratio(MD, R), R > 1.0, device_metric(MD, M, D).
+% Some device's budget exceeded (the ground problem the tuning rules act on; the move it
+% triggers finds the device the cell exceeds most).
+problem(device_budget_exceeded) :- problem(device_over_budget(_, _)).
 % --- end several devices ---

@@ -5,6 +5,8 @@
 % Each action is a move in the cell space (`symnas explain --actions` lists them), producing the
 % next cell to evaluate, never one evaluated before:
 %   cheapen_costliest  the told cell with its costliest operation one step cheaper
+%   cheapen_exceeded   the told cell's single-edge change that lowers most the estimated cost
+%                      of its worst exceeded budget (that device's own costs)
 %   upgrade_cheapest   the told cell with its cheapest operation one step costlier
 %   mutate_edge        the anchor with one edge changed (the base local search)
 %   perturb            the best cell with two edges changed (iterated local search)
@@ -16,6 +18,8 @@
 
 % Latency budget exceeded -> make the costliest operation cheaper.
 t(0.9)::action(cheapen_costliest, over_budget) :- problem(over_budget).
+% A device's budget exceeded (several devices) -> the change that helps on that device.
+t(0.9)::action(cheapen_exceeded, device_budget_exceeded) :- problem(device_budget_exceeded).
 % Room in the budget -> upgrade an operation.
 t(0.5)::action(upgrade_cheapest, slack) :- problem(slack).
 % Accuracy below the anchor's -> keep searching the anchor's neighbourhood.

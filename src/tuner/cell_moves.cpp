@@ -53,6 +53,52 @@ CellMoveOutcome StepOperation(const CellMoveContext& c, int step) {
 }
 
 CellMoveOutcome CheapenCostliest(const CellMoveContext& c) { return StepOperation(c, -1); }
+
+/// The metric of the worst exceeded budget of `costs` ("" when none is exceeded or known).
+std::string WorstExceeded(const std::map<std::string, double>& costs,
+                          const std::map<std::string, double>& budgets, double& worst_ratio) {
+  std::string worst;
+  worst_ratio = 1.0;
+  for (const auto& [metric, budget] : budgets) {
+    const auto it = costs.find(metric);
+    if (it == costs.end() || !(budget > 0)) continue;
+    if (it->second / budget > worst_ratio) worst_ratio = it->second / budget, worst = metric;
+  }
+  return worst;
+}
+
+/// Among the unseen single-edge changes of the cell, the one whose estimated cost lowers most
+/// the metric of its worst exceeded budget (on several devices: the device the cell exceeds
+/// most, with that device's own costs, not a fixed operation order); ties at random.
+CellMoveOutcome CheapenExceeded(const CellMoveContext& c) {
+  if (c.estimate_costs == nullptr || !*c.estimate_costs || c.budgets == nullptr) {
+    return {std::nullopt, "no cost is known before evaluation"};
+  }
+  double ratio = 1.0;
+  const std::string metric = WorstExceeded((*c.estimate_costs)(c.cell), *c.budgets, ratio);
+  if (metric.empty()) return {std::nullopt, "the cell exceeds no budget whose cost is known"};
+  std::vector<search::Params> candidates = CategoricalNeighbours(c.space, c.cell);
+  std::shuffle(candidates.begin(), candidates.end(), c.rng);
+  const double budget = c.budgets->at(metric);
+  std::optional<search::Params> best;
+  double best_cost = ratio * budget;
+  for (const auto& next : candidates) {
+    if (c.seen(next)) continue;
+    const auto costs = (*c.estimate_costs)(next);
+    const auto it = costs.find(metric);
+    if (it != costs.end() && it->second < best_cost) best = next, best_cost = it->second;
+  }
+  if (!best) return {std::nullopt, "no unseen single-edge change lowers " + metric};
+  std::string change;
+  for (const auto& [name, value] : *best) {
+    if (value != c.cell.at(name)) {
+      change = fmt::format("{}: {} -> {}", name, search::ValueToString(c.cell.at(name)),
+                           search::ValueToString(value));
+    }
+  }
+  return {best, fmt::format("{} {:.4g} -> {:.4g} (budget {:.4g}): {}", metric, ratio * budget,
+                            best_cost, budget, change)};
+}
 CellMoveOutcome UpgradeCheapest(const CellMoveContext& c) { return StepOperation(c, +1); }
 
 /// A different value of one free dimension: another choice, or a fresh sample of a number.
@@ -125,6 +171,10 @@ const std::vector<CellMove>& CellMoves() {
       {"cheapen_costliest",
        "the told cell with its costliest operation made cheaper (one cost step first)",
        MoveBase::kTold, &CheapenCostliest},
+      {"cheapen_exceeded",
+       "the told cell's single-edge change that lowers most the cost of its worst exceeded "
+       "budget (the device it exceeds most, by that device's own estimated costs)",
+       MoveBase::kTold, &CheapenExceeded},
       {"upgrade_cheapest",
        "the told cell with its cheapest operation made costlier (one cost step first)",
        MoveBase::kTold, &UpgradeCheapest},

@@ -69,6 +69,7 @@ std::string CellFactsToProlog(const CellFacts& facts) {
 CellSymbolicStrategy::CellSymbolicStrategy(const search::StrategyContext& context,
                                            CellSymbolicOptions options)
     : space_(context.space),
+      estimate_costs_(context.estimate_costs),
       options_(std::move(options)),
       rules_(RuleBase::ShippedSet("nb201")),
       rng_(context.seed ^ 0xce11ce11ULL) {
@@ -196,7 +197,8 @@ std::optional<search::Params> CellSymbolicStrategy::Move(const std::string& name
   const std::function<bool(const search::Params&)> seen = [this](const search::Params& p) {
     return Seen(p);
   };
-  CellMoveContext context{space_, options_.cost_order, base, seen, rng_};
+  CellMoveContext context{space_,           options_.cost_order, base, seen, rng_,
+                          &estimate_costs_, &options_.budgets};
   CellMoveOutcome outcome = move.apply(context);
   note = outcome.note;
   return outcome.cell;

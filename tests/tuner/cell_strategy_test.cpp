@@ -158,6 +158,46 @@ TEST(CellMovesTest, CheapenCostliestStepsDownOneCostStep) {
   EXPECT_FALSE(FindCellMove("cheapen_costliest").apply(bottom).cell);
 }
 
+TEST(CellMovesTest, CheapenExceededUsesTheExceededDevicesOwnCosts) {
+  const search::SearchSpace space = CellSpace();
+  std::mt19937_64 rng(3);
+  std::set<std::string> seen;
+  std::function<bool(const Params&)> is_seen = [&](const Params& p) {
+    return seen.count(search::ParamsKey(p)) > 0;
+  };
+  // Two devices whose costs disagree: on "fast" every operation costs its cost rank, on "fpga"
+  // only avg_pool_3x3 costs (5 ms each), so cheapen_costliest's fixed order is wrong there.
+  const search::CostEstimate costs = [](const Params& p) {
+    std::map<std::string, double> out{{"latency_ms@fast", 0.0}, {"latency_ms@fpga", 0.0}};
+    for (const auto& [name, value] : p) {
+      const int rank = CostRank(Ops(), search::AsString(value));
+      out["latency_ms@fast"] += rank;
+      out["latency_ms@fpga"] += search::AsString(value) == "avg_pool_3x3" ? 5.0 : 0.1 * rank;
+    }
+    return out;
+  };
+  const std::map<std::string, double> budgets = {{"latency_ms@fast", 100.0},
+                                                 {"latency_ms@fpga", 6.0}};
+  // Two avg_pools (10 ms on fpga, over its budget) and a conv_3x3 (the costliest by rank).
+  const Params cell = Cell({2, 4, 2, 0, 0, 0});
+  CellMoveContext context{space, Ops(), cell, is_seen, rng, &costs, &budgets};
+  auto out = FindCellMove("cheapen_exceeded").apply(context);
+  ASSERT_TRUE(out.cell) << out.note;
+  // Brute force: the neighbour with the lowest fpga latency replaces an avg_pool by none.
+  double best = 1e9;
+  for (const auto& n : CategoricalNeighbours(space, cell))
+    best = std::min(best, costs(n).at("latency_ms@fpga"));
+  EXPECT_DOUBLE_EQ(costs(*out.cell).at("latency_ms@fpga"), best);
+  EXPECT_EQ(search::AsString(out.cell->at("edge_1")), "nor_conv_3x3") << out.note;
+  EXPECT_NE(out.note.find("latency_ms@fpga"), std::string::npos) << out.note;
+  // Within every budget, or without cost estimates, the move proposes nothing.
+  const Params fine = Cell({2, 4, 0, 0, 0, 0});
+  CellMoveContext within{space, Ops(), fine, is_seen, rng, &costs, &budgets};
+  EXPECT_FALSE(FindCellMove("cheapen_exceeded").apply(within).cell);
+  CellMoveContext blind{space, Ops(), cell, is_seen, rng};
+  EXPECT_FALSE(FindCellMove("cheapen_exceeded").apply(blind).cell);
+}
+
 TEST(CellMovesTest, UpgradeCheapestAndMutateEdgeNeverRepeat) {
   const search::SearchSpace space = CellSpace();
   std::mt19937_64 rng(2);

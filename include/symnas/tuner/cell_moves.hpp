@@ -4,12 +4,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "symnas/search/space.hpp"
+#include "symnas/search/strategy.hpp"
 #include "symnas/search/types.hpp"
 
 namespace symnas::tuner {
@@ -34,6 +36,10 @@ struct CellMoveContext {
   const search::Params& cell;                              ///< the cell the move starts from
   const std::function<bool(const search::Params&)>& seen;  ///< evaluated or proposed before
   std::mt19937_64& rng;
+  /// Costs known before evaluation (StrategyContext::estimate_costs); may be empty.
+  const search::CostEstimate* estimate_costs = nullptr;
+  /// The study's budgets, metric -> budget (latency_ms@fpga -> 3.088); may be empty.
+  const std::map<std::string, double>* budgets = nullptr;
 };
 
 /// A move's result: the new cell, or none and why (every candidate seen, no edge to change).

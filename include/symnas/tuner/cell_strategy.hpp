@@ -105,6 +105,7 @@ class CellSymbolicStrategy : public search::Strategy {
   search::Params Fallback(std::string& move_name, std::string& note);
 
   search::SearchSpace space_;
+  search::CostEstimate estimate_costs_;  ///< may be empty: no cost known before evaluation
   CellSymbolicOptions options_;
   RuleBase rules_;
   std::mt19937_64 rng_;
