@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "commands.hpp"
+#include "optuna_peer.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/tabular/nb201_bench.hpp"
 
@@ -14,6 +15,7 @@ namespace {
 
 struct BenchOptions {
   tabular::Nb201BenchConfig config;
+  bench::OptunaPeer peer;  ///< how to start the Optuna peer
   std::vector<std::string> devices = {"all"};
   std::string dataset = "cifar10";
   std::string task = "both";
@@ -32,7 +34,6 @@ int RunNb201(BenchOptions& o) {
   using namespace symnas::tabular;
   auto& c = o.config;
   if (c.data_path.empty()) c.data_path = DefaultNb201CsvPath();
-  if (c.optuna_script.empty()) c.optuna_script = DefaultOptunaScriptPath();
   c.dataset = ParseNb201Dataset(o.dataset);
   Nb201Table table = Nb201Table::Load(c.data_path);
   c.devices.clear();
@@ -59,7 +60,8 @@ int RunNb201(BenchOptions& o) {
   }
   fmt::print(stderr, "symnas bench nasbench201: {} device(s), dataset {}, {} seeds{}\n",
              c.devices.size(), o.dataset, c.seeds, c.optuna ? ", Optuna peer side by side" : "");
-  auto runs = RunNb201Bench(table, c);
+  o.peer.data_path = c.data_path;
+  auto runs = RunNb201Bench(table, c, bench::OptunaRunner(o.peer));
   nlohmann::json summary = SummariseNb201Runs(table, c, runs);
   std::string markdown = Nb201SummaryMarkdown(summary);
   fmt::print("{}", markdown);
@@ -84,7 +86,7 @@ int RunNb201(BenchOptions& o) {
   WriteFile(out / "summary.md", markdown);
   fmt::print(stderr, "wrote {}/runs.json, summary.json, summary.md\n", out.string());
   if (!o.no_plots) {
-    std::string command = fmt::format("'{}' '{}' '{}' 2>&1", c.python, DefaultPlotScriptPath(),
+    std::string command = fmt::format("'{}' '{}' '{}' 2>&1", o.peer.python, DefaultPlotScriptPath(),
                                       (out / "summary.json").string());
     if (std::system(command.c_str()) != 0) {
       fmt::print(stderr, "plots were not made (needs python3-matplotlib): {}\n", command);
@@ -131,7 +133,8 @@ void AddNb201Command(CLI::App& sub, BenchOptions& o, CommandRun& run) {
   sub.add_option("--peer-runs", c.peer_run_files,
                  "score these optuna_nb201.py --out files instead of running the peer "
                  "(repeatable; each run must match a device, budget and --evals of this bench)");
-  sub.add_option("--python", c.python, "python with optuna")->capture_default_str();
+  sub.add_option("--python", o.peer.python, "python with optuna (the peer and the plots)")
+      ->capture_default_str();
   sub.add_option("--out", o.out_dir, "output folder")->capture_default_str();
   sub.add_flag("--no-plots", o.no_plots, "do not draw the PNG plots");
   run = [&o] { return RunNb201(o); };

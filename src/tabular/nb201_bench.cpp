@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <future>
 #include <map>
@@ -85,9 +84,6 @@ std::pair<std::string, nlohmann::json> ParseStrategySpec(const std::string& spec
   return {spec.substr(0, colon), options};
 }
 
-std::string DefaultOptunaScriptPath() {
-  return std::string(SYMNAS_SOURCE_DIR) + "/bench/tabular/optuna_nb201.py";
-}
 std::string DefaultPlotScriptPath() {
   return std::string(SYMNAS_SOURCE_DIR) + "/bench/tabular/plot.py";
 }
@@ -180,48 +176,6 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   return run;
 }
 
-std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
-                                Nb201Device device, double budget_ms,
-                                const std::vector<Nb201DeviceBudget>& other_budgets) {
-  std::string seeds;
-  for (int s = 0; s < config.seeds; ++s) seeds += fmt::format(" {}", config.first_seed + s);
-  // Budgets on other devices: --also DEVICE=MS, one constraint each (Optuna's constraints_func).
-  std::string also;
-  for (const auto& b : other_budgets) {
-    also += fmt::format(" --also {}={}", Nb201DeviceName(b.device), b.budget_ms);
-  }
-  std::string command = fmt::format(
-      "'{}' '{}' --data '{}' --task {} --device {} --dataset {} --budget-ms {}{} --evals {} "
-      "--population {} --seeds{} 2>&1",
-      config.python, config.optuna_script, config.data_path, task, Nb201DeviceName(device),
-      Nb201DatasetName(config.dataset), budget_ms, also,
-      task == "constrained" ? config.constrained_evals : config.pareto_evals,
-      config.optuna_population, seeds);
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) throw ConfigError("cannot start the Optuna peer: " + command);
-  std::string output;
-  char buffer[65536];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
-  int status = pclose(pipe.release());
-  // The JSON document is the last line; warnings may precede it.
-  std::size_t brace = output.rfind("\n{");
-  std::string json_text = output.substr(brace == std::string::npos ? 0 : brace + 1);
-  nlohmann::json doc = nlohmann::json::parse(json_text, nullptr, false);
-  if (status != 0 || doc.is_discarded() || !doc.contains("runs")) {
-    throw ConfigError(fmt::format(
-        "the Optuna peer failed (exit status {}); install python3-optuna (scripts/setup.sh) or "
-        "pass --no-optuna. Command: {}\nOutput:\n{}",
-        status, command, output.substr(0, 2000)));
-  }
-  std::vector<Nb201Run> runs;
-  for (const auto& r : doc["runs"]) {
-    runs.push_back({"optuna", r.at("strategy").get<std::string>(), task, device, budget_ms,
-                    r.at("seed").get<std::uint64_t>(), r.at("indices").get<std::vector<int>>(),
-                    r.at("seconds").get<double>(), other_budgets});
-  }
-  return runs;
-}
-
 std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const Nb201Table& table,
                                                     const nlohmann::json& run) {
   std::vector<Nb201DeviceBudget> budgets;
@@ -292,21 +246,16 @@ void CheckPeerRuns(const std::vector<Nb201Run>& runs, const Nb201Table& table,
 
 }  // namespace
 
-std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config) {
+std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config,
+                                    const Nb201PeerRunner& peer) {
   std::vector<Nb201Run> runs;
-  struct Setting {
-    std::string task;
-    Nb201Device device;
-    double budget_ms;
-    std::vector<Nb201DeviceBudget> other_budgets;
-  };
-  std::vector<Setting> settings;
+  std::vector<Nb201Setting> settings;
   if (config.joint_devices && config.run_constrained && !config.devices.empty()) {
     // Budget i of every device at once (the same quantile on each).
     const Nb201Device first = config.devices.front();
     const std::vector<double> first_budgets = BudgetsFor(table, config, first);
     for (std::size_t i = 0; i < first_budgets.size(); ++i) {
-      Setting joint{"constrained", first, first_budgets[i], {}};
+      Nb201Setting joint{"constrained", first, first_budgets[i], {}};
       for (std::size_t d = 1; d < config.devices.size(); ++d) {
         joint.other_budgets.push_back(
             {config.devices[d], BudgetsFor(table, config, config.devices[d])[i]});
@@ -321,7 +270,7 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
     }
     if (config.run_pareto) settings.push_back({"pareto", device, 0.0, {}});
   }
-  // The Optuna peer runs in child processes (on the second core) while symnas runs here.
+  // The peer runs (in child processes, on the second core) while symnas runs here.
   std::vector<Nb201Run> saved_peer_runs;
   for (const auto& path : config.peer_run_files) {
     auto loaded = LoadPeerRuns(table, path);
@@ -332,8 +281,8 @@ std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchCon
   auto peer_thread = std::async(std::launch::async, [&] {
     std::vector<Nb201Run> out;
     for (const auto& s : settings) {
-      if (!config.optuna || !config.peer_run_files.empty()) break;
-      auto r = RunOptuna(config, s.task, s.device, s.budget_ms, s.other_budgets);
+      if (!config.optuna || !peer || !config.peer_run_files.empty()) break;
+      auto r = peer(config, s);
       out.insert(out.end(), r.begin(), r.end());
     }
     return out;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -34,10 +35,8 @@ struct Nb201BenchConfig {
   bool joint_devices = false;
   bool run_constrained = true;
   bool run_pareto = true;
-  bool optuna = true;                       ///< run the Optuna 3.1 peer side by side
-  std::string python = "/usr/bin/python3";  ///< Debian's python with python3-optuna
-  std::string optuna_script;                ///< bench/tabular/optuna_nb201.py
-  int optuna_population = 50;               ///< NSGA-II population, the same on both sides
+  bool optuna = true;          ///< run the peer (RunNb201Bench's runner) side by side
+  int optuna_population = 50;  ///< NSGA-II population, the same on both sides
   /// JSON files written by optuna_nb201.py --out: their runs are scored instead of running the
   /// peer (each run must match a setting of this config: device, budget, evaluations).
   std::vector<std::string> peer_run_files;
@@ -72,8 +71,7 @@ std::vector<Nb201DeviceBudget> OtherBudgetsFromJson(const Nb201Table& table,
 /// JSON scalars when they are one: true, 3, 0.5; otherwise strings). ConfigError when malformed.
 std::pair<std::string, nlohmann::json> ParseStrategySpec(const std::string& spec);
 
-/// bench/tabular/optuna_nb201.py and bench/tabular/plot.py of this source tree.
-std::string DefaultOptunaScriptPath();
+/// bench/tabular/plot.py of this source tree.
 std::string DefaultPlotScriptPath();
 
 /// Quantile q in [0, 1] of `values` (linear interpolation between order statistics, numpy's
@@ -92,20 +90,29 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
                    int evals, std::uint64_t seed, int population,
                    const std::vector<Nb201DeviceBudget>& other_budgets = {});
 
-/// Runs the Optuna peer script for all seeds of one setting; ConfigError if it fails (with
-/// its output and how to install the peer).
-std::vector<Nb201Run> RunOptuna(const Nb201BenchConfig& config, const std::string& task,
-                                Nb201Device device, double budget_ms,
-                                const std::vector<Nb201DeviceBudget>& other_budgets = {});
+/// One setting of the bench: a task on a device, with its budget(s).
+struct Nb201Setting {
+  std::string task;  ///< constrained or pareto
+  Nb201Device device;
+  double budget_ms = 0.0;  ///< constrained task only
+  std::vector<Nb201DeviceBudget> other_budgets;
+};
+
+/// Runs the peer tool for every seed of one setting (bench/tabular/optuna_peer.hpp starts
+/// Optuna); the tabular layer itself starts no process.
+using Nb201PeerRunner =
+    std::function<std::vector<Nb201Run>(const Nb201BenchConfig&, const Nb201Setting&)>;
 
 /// The runs of a file written by optuna_nb201.py --out, their devices those of `table`;
 /// ConfigError if it cannot be read or is malformed, UnknownNameError for a device the table
 /// does not have.
 std::vector<Nb201Run> LoadPeerRuns(const Nb201Table& table, const std::string& path);
 
-/// Every run of the config, symnas and (if enabled) Optuna, or the peer runs of
-/// config.peer_run_files (ConfigError for a run that matches no setting); prints progress.
-std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config);
+/// Every run of the config: symnas's, and the peer's, from `peer` (run on a second thread,
+/// when config.optuna and the runner is set) or from config.peer_run_files (ConfigError for a
+/// run that matches no setting); prints progress.
+std::vector<Nb201Run> RunNb201Bench(const Nb201Table& table, const Nb201BenchConfig& config,
+                                    const Nb201PeerRunner& peer = {});
 
 /// Scores the runs: per task, device, budget and strategy, the median and quartiles of
 /// evaluations to the true optimum, of final regret, and of normalised hypervolume at
