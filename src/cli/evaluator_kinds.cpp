@@ -1,6 +1,6 @@
 // Evaluator kinds of the CLI: synthetic test functions and the NAS-Bench-201 table (always;
-// evaluator_nb201.cpp), the CNN trainer (nn layer) with its hardware view (device profiles,
-// storage precision, latency from an hw estimator: evaluator_options.cpp), and the study
+// src/tabular/nb201_evaluator.cpp), the CNN trainer (nn layer) with its hardware view (device
+// profiles, storage precision, latency from an hw estimator: evaluator_options.cpp), and the study
 // recorder that keeps the trained weights of the best trials.
 #include "evaluator_kinds.hpp"
 
@@ -15,6 +15,7 @@
 #include "symnas/hw/metrics.hpp"
 #include "symnas/hw/profile.hpp"
 #include "symnas/search/synthetic.hpp"
+#include "symnas/tabular/nb201_search.hpp"
 #ifdef SYMNAS_HAVE_NN
 #include "symnas/nn/evaluator.hpp"
 #include "symnas/nn/export.hpp"
@@ -195,7 +196,7 @@ const std::vector<EvaluatorKind>& EvaluatorKinds() {
       {"nasbench201",
        "NAS-Bench-201 table look-up: 200-epoch accuracy (data, dataset) and measured latency_ms "
        "(device); use with the edge_0..edge_5 space of examples/nasbench201_symbolic.yaml",
-       &MakeNb201Evaluator},
+       &tabular::MakeNb201Evaluator},
 #ifdef SYMNAS_HAVE_NN
       {"cnn", "train the CNN template with libtorch on a dataset (validation split scores it)",
        &MakeCnn},

@@ -24,9 +24,6 @@ hw::DeviceProfile LoadDevice(const std::string& device);
 /// list that is not one, or a device named twice (its metrics would collide).
 std::vector<hw::DeviceProfile> TargetProfiles(const nlohmann::json& devices);
 
-/// The `nasbench201` kind (evaluator_nb201.cpp): table look-ups, optional few-shot latency.
-std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& options);
-
 #ifdef SYMNAS_HAVE_NN
 /// `precision:` of the cnn evaluator; without it int8 for a device with flash, fp32 otherwise.
 nn::StoragePrecision PrecisionOption(const nlohmann::json& options,

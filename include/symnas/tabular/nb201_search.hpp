@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -69,5 +71,11 @@ class Nb201Evaluator : public search::Evaluator {
 
   double LatencyOf(int index) const;
 };
+
+/// The `nasbench201` evaluator kind of a study config. Options: data (a table CSV, default the
+/// shipped copy), dataset, device (a latency column of the table, default its first) and
+/// latency ({estimator: fewshot, shots: K | FILE.csv, seed}: a new device's latency predicted
+/// from the other columns and K measured cells). ConfigError for an unknown or malformed option.
+std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& options);
 
 }  // namespace symnas::tabular

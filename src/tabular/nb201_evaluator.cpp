@@ -1,5 +1,6 @@
-// The `nasbench201` evaluator kind of the CLI: NAS-Bench-201 table look-ups that own their
-// table, with the optional few-shot latency of a new device (hw/fewshot.hpp).
+// The `nasbench201` evaluator kind of a study config: its options -> NAS-Bench-201 table
+// look-ups that own their table, with the optional few-shot latency of a new device
+// (hw/fewshot.hpp).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -7,20 +8,20 @@
 #include <random>
 #include <set>
 
-#include "evaluator_options.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/hw/csv.hpp"
 #include "symnas/hw/fewshot.hpp"
 #include "symnas/tabular/nb201_search.hpp"
+#include "symnas/tabular/nb201_table.hpp"
 
-namespace symnas::cli {
+namespace symnas::tabular {
 namespace {
 
-/// `nasbench201`: table look-ups (tabular::Nb201Evaluator) that own their table.
+/// `nasbench201`: table look-ups (Nb201Evaluator) that own their table.
 class Nb201TableEvaluator : public search::Evaluator {
  public:
-  Nb201TableEvaluator(std::shared_ptr<const tabular::Nb201Table> table,
-                      tabular::Nb201Dataset dataset, tabular::Nb201Device device)
+  Nb201TableEvaluator(std::shared_ptr<const Nb201Table> table, Nb201Dataset dataset,
+                      Nb201Device device)
       : table_(std::move(table)), inner_(*table_, dataset, device) {}
   std::map<std::string, double> EstimateCosts(const search::Params& params) override {
     return inner_.EstimateCosts(params);
@@ -28,11 +29,11 @@ class Nb201TableEvaluator : public search::Evaluator {
   search::EvalResult Evaluate(const search::Params& params, std::uint64_t seed) override {
     return inner_.Evaluate(params, seed);
   }
-  tabular::Nb201Evaluator& inner() { return inner_; }
+  Nb201Evaluator& inner() { return inner_; }
 
  private:
-  std::shared_ptr<const tabular::Nb201Table> table_;
-  tabular::Nb201Evaluator inner_;
+  std::shared_ptr<const Nb201Table> table_;
+  Nb201Evaluator inner_;
 };
 
 /// `latency: {estimator: fewshot, shots: K | FILE.csv, seed}` of the nasbench201 evaluator:
@@ -40,7 +41,7 @@ class Nb201TableEvaluator : public search::Evaluator {
 /// (hw/fewshot.hpp). `shots: K` simulates the measurements with K cells of the `device` column
 /// (which is then hidden from the study); `shots: FILE.csv` reads measured cells (columns arch,
 /// latency_ms) of a device the table does not have (`device` may then be any name).
-void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table& table,
+void SetFewShotLatency(Nb201TableEvaluator& evaluator, const Nb201Table& table,
                        const nlohmann::json& latency, const std::string& device_name) {
   static const std::set<std::string> kKeys = {"estimator", "shots", "seed"};
   if (!latency.is_object()) {
@@ -63,14 +64,14 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
   }
   std::vector<hw::Nb201Cell> cells;
   for (const auto& entry : table.entries())
-    cells.push_back(hw::ParseNb201Cell(tabular::Nb201ArchString(entry.ops)));
-  std::optional<tabular::Nb201Device> target;
+    cells.push_back(hw::ParseNb201Cell(Nb201ArchString(entry.ops)));
+  std::optional<Nb201Device> target;
   if (table.HasDevice(device_name)) target = table.Device(device_name);
   std::vector<std::string> names;
   std::vector<std::vector<double>> refs;
-  for (const tabular::Nb201Device& d : table.devices()) {
+  for (const Nb201Device& d : table.devices()) {
     if (target && d == *target) continue;
-    names.push_back(tabular::Nb201DeviceName(d));
+    names.push_back(Nb201DeviceName(d));
     refs.emplace_back();
     for (const auto& entry : table.entries())
       refs.back().push_back(table.LatencyMs(entry.index, d));
@@ -101,8 +102,7 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const tabular::Nb201Table
     const hw::CsvTable csv = hw::ReadCsv(path);
     const int arch = csv.Column("arch"), ms = csv.Column("latency_ms");
     for (size_t r = 0; r < csv.rows.size(); ++r) {
-      const int index =
-          table.IndexOf(tabular::ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
+      const int index = table.IndexOf(ParseNb201Arch(csv.rows[r][static_cast<size_t>(arch)]));
       shots.push_back({static_cast<size_t>(index), csv.Number(r, ms)});
     }
     source = fmt::format("fewshot ({} measured cells, {})", shots.size(), path);
@@ -125,18 +125,18 @@ std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& opti
           key));
     }
   }
-  auto table = std::make_shared<const tabular::Nb201Table>(
-      tabular::Nb201Table::Load(options.value("data", tabular::DefaultNb201CsvPath())));
+  auto table = std::make_shared<const Nb201Table>(
+      Nb201Table::Load(options.value("data", DefaultNb201CsvPath())));
   // The default device is the table's first latency column (raspi4 in the shipped table).
   const std::string device = options.value("device", table->devices().front().name);
   const bool fewshot = options.contains("latency");
   // A few-shot device may be new to the table: its latency_ms is the prediction alone.
   const bool known = table->HasDevice(device);
   auto evaluator = std::make_unique<Nb201TableEvaluator>(
-      table, tabular::ParseNb201Dataset(options.value("dataset", "cifar10")),
+      table, ParseNb201Dataset(options.value("dataset", "cifar10")),
       fewshot && !known ? table->devices().front() : table->Device(device));
   if (fewshot) SetFewShotLatency(*evaluator, *table, options["latency"], device);
   return evaluator;
 }
 
-}  // namespace symnas::cli
+}  // namespace symnas::tabular
