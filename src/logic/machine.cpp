@@ -32,6 +32,32 @@ void Machine::Undo(Mark mark) {
   bindings_.resize(mark.vars);
 }
 
+namespace {
+
+// Two ground terms unify: structural equality with names compared by SameSignature.
+bool GroundUnify(const Term* a0, const Term* b0) {
+  std::vector<std::pair<const Term*, const Term*>> todo{{a0, b0}};
+  while (!todo.empty()) {
+    auto [a, b] = todo.back();
+    todo.pop_back();
+    if (a == b) continue;
+    if (a->kind != b->kind) return false;
+    if (a->kind == TermKind::kAtom) {
+      if (!SameSignature(a->name, b->name)) return false;
+      continue;
+    }
+    if (a->kind != TermKind::kCompound) {
+      if (!StructurallyEqual(a, b)) return false;
+      continue;
+    }
+    if (a->arity != b->arity || !SameSignature(a->name, b->name)) return false;
+    for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
 // Iterative (an explicit stack of pairs), so unifying long lists or deep terms cannot overflow
 // the C++ stack.
 bool Machine::Unify(const Term* a0, const Term* b0) {
@@ -55,12 +81,16 @@ bool Machine::Unify(const Term* a0, const Term* b0) {
     }
     // Neither is an unbound variable now: atoms and numbers unify iff they are equal.
     if (a->kind != TermKind::kCompound || b->kind != TermKind::kCompound) {
-      if (!StructurallyEqual(a, b)) return false;
+      if (a->kind == TermKind::kAtom && b->kind == TermKind::kAtom) {
+        if (!SameSignature(a->name, b->name)) return false;
+      } else if (!StructurallyEqual(a, b)) {
+        return false;
+      }
       continue;
     }
-    if (a->name != b->name || a->arity != b->arity) return false;
+    if (a->arity != b->arity || !SameSignature(a->name, b->name)) return false;
     if (a->ground && b->ground) {
-      if (!StructurallyEqual(a, b)) return false;
+      if (!GroundUnify(a, b)) return false;
       continue;
     }
     // Pushed in reverse so arguments are unified left to right.
