@@ -126,9 +126,9 @@ TEST(LibrariesTest, DbLoadsCsvAndSqliteRowsAsFacts) {
     p[a.atom] = a.probability;
   }
   // As ProbLog (its answers on this program, but for edge(b,c,1.0), see docs/logic.md): text
-  // values are atoms that keep their quotes
-  // ('a'); they unify with the program atom a (e(a, b), edge(b, c, _)) but are not == to it,
-  // so r(_) has no answer, and e('a','b') and e(a,b) are two atoms.
+  // values are atoms that keep their quotes ('a'); they unify with the program atom a (e(a, b),
+  // edge(b, c, _)) but are not == to it, so r(_) has no answer, and e('a','b') and e(a,b) are
+  // two atoms.
   EXPECT_NEAR(p["e('a','b')"], 0.5, 1e-12);
   EXPECT_NEAR(p["e('b','c')"], 1.0, 1e-12);
   EXPECT_NEAR(p["e(a,b)"], 0.5, 1e-12);
