@@ -1,8 +1,9 @@
 // Internal: Python externals (ProbLog's problog.extern): `:- use_module('lib.py').` loads the
-// module in one Python process per symnas process (python_bridge.py) and its functions become
-// predicates that the grounder calls (CallExtern).
+// module in one Python process per symnas process (python_bridge.cpp running python_bridge.py)
+// and its functions become predicates that the grounder calls (CallExtern, externs.cpp).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,13 @@ struct ExternFunction {
 /// or a Python that cannot start, GroundingError (the Python exception's class) when importing
 /// the module fails.
 std::vector<ExternFunction> LoadPythonModule(const std::string& path, const SourceLocation& where);
+
+/// Sends one request to the process-wide Python (python_bridge.py) and returns its answer.
+/// Throws ConfigError when Python cannot start or exits.
+nlohmann::json AskPython(const nlohmann::json& request, const SourceLocation& where);
+/// Throws the error an answer reports: GroundingError of the Python exception's class.
+void ThrowIfPythonError(const nlohmann::json& answer, const std::string& what,
+                        const SourceLocation& where);
 
 /// Calls `f` on `goal` (name/arity of f): checks the argument types as ProbLog's check_mode
 /// (CallModeError), then runs k once per result whose outputs unify with the goal's arguments.

@@ -32,32 +32,6 @@ void Machine::Undo(Mark mark) {
   bindings_.resize(mark.vars);
 }
 
-namespace {
-
-// Two ground terms unify: structural equality with names compared by SameSignature.
-bool GroundUnify(const Term* a0, const Term* b0) {
-  std::vector<std::pair<const Term*, const Term*>> todo{{a0, b0}};
-  while (!todo.empty()) {
-    auto [a, b] = todo.back();
-    todo.pop_back();
-    if (a == b) continue;
-    if (a->kind != b->kind) return false;
-    if (a->kind == TermKind::kAtom) {
-      if (!SameSignature(a->name, b->name)) return false;
-      continue;
-    }
-    if (a->kind != TermKind::kCompound) {
-      if (!StructurallyEqual(a, b)) return false;
-      continue;
-    }
-    if (a->arity != b->arity || !SameSignature(a->name, b->name)) return false;
-    for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
-  }
-  return true;
-}
-
-}  // namespace
-
 // Iterative (an explicit stack of pairs), so unifying long lists or deep terms cannot overflow
 // the C++ stack.
 bool Machine::Unify(const Term* a0, const Term* b0) {
@@ -79,7 +53,8 @@ bool Machine::Unify(const Term* a0, const Term* b0) {
       trail_.push_back(b->var);
       continue;
     }
-    // Neither is an unbound variable now: atoms and numbers unify iff they are equal.
+    // Neither is an unbound variable now: atoms unify by signature (library(db) values keep
+    // their quotes), numbers iff they are equal.
     if (a->kind != TermKind::kCompound || b->kind != TermKind::kCompound) {
       if (a->kind == TermKind::kAtom && b->kind == TermKind::kAtom) {
         if (!SameSignature(a->name, b->name)) return false;
@@ -89,10 +64,6 @@ bool Machine::Unify(const Term* a0, const Term* b0) {
       continue;
     }
     if (a->arity != b->arity || !SameSignature(a->name, b->name)) return false;
-    if (a->ground && b->ground) {
-      if (!GroundUnify(a, b)) return false;
-      continue;
-    }
     // Pushed in reverse so arguments are unified left to right.
     for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
   }
