@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "externs.hpp"
 #include "symnas/logic/errors.hpp"
@@ -27,10 +29,13 @@ class PythonBridge {
   // The process-wide bridge, started on first use (and again after a Python that died).
   static PythonBridge& Get(const SourceLocation& where) {
     static std::mutex start;
-    static std::unique_ptr<PythonBridge> bridge;
+    // A dead bridge is kept (not freed): another thread may still hold it and get its error.
+    static std::vector<std::unique_ptr<PythonBridge>> bridges;
     std::lock_guard lock(start);
-    if (!bridge || bridge->fd_ < 0) bridge.reset(new PythonBridge(where));
-    return *bridge;
+    if (bridges.empty() || bridges.back()->fd_ < 0) {
+      bridges.push_back(std::unique_ptr<PythonBridge>(new PythonBridge(where)));
+    }
+    return *bridges.back();
   }
   ~PythonBridge() {
     if (fd_ >= 0) close(fd_);  // Python reads the end of its input and exits
@@ -39,6 +44,7 @@ class PythonBridge {
   // Sends one request and returns its answer; a Python that died is a ConfigError.
   std::string Ask(const std::string& request, const SourceLocation& where) {
     std::lock_guard lock(mutex_);
+    if (fd_ < 0) throw ConfigError(exit_message_, where);
     std::string line = request + "\n";
     for (std::size_t sent = 0; sent < line.size();) {
       ssize_t n = send(fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
@@ -89,17 +95,18 @@ class PythonBridge {
     fd_ = -1;
     int status = 0;
     waitpid(pid_, &status, 0);
-    throw ConfigError("Python (" + python_ + ") running the program's Python module exited" +
-                          (WIFEXITED(status) ? " with status " + std::to_string(WEXITSTATUS(status))
-                                             : std::string(" on a signal")),
-                      where);
+    exit_message_ = "Python (" + python_ + ") running the program's Python module exited" +
+                    (WIFEXITED(status) ? " with status " + std::to_string(WEXITSTATUS(status))
+                                       : std::string(" on a signal"));
+    throw ConfigError(exit_message_, where);
   }
 
   std::mutex mutex_;
   std::string python_;
   pid_t pid_ = -1;
-  int fd_ = -1;
+  std::atomic<int> fd_{-1};  // read by Get() without mutex_
   std::string buffer_;
+  std::string exit_message_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -165,6 +166,12 @@ TEST(ExternsTest, APythonThatDiesIsAnErrorAndTheNextProgramRestartsIt) {
   auto [cls, what] = ErrorOf("query(die(1, _)).\n");
   EXPECT_EQ(cls, "ConfigError") << what;
   EXPECT_NE(what.find("exited with status 3"), std::string::npos) << what;
+  // The Python to start is $SYMNAS_PYTHON when set.
+  setenv("SYMNAS_PYTHON", "/nonexistent/python3", 1);
+  auto [bad_cls, bad_what] = ErrorOf("query(concat_str(a, b, _)).\n");
+  unsetenv("SYMNAS_PYTHON");
+  EXPECT_EQ(bad_cls, "ConfigError") << bad_what;
+  EXPECT_NE(bad_what.find("/nonexistent/python3"), std::string::npos) << bad_what;
   EXPECT_NEAR(AnswersOf("query(concat_str(a, b, _)).\n")["concat_str(a,b,ab)"], 1.0, 1e-12);
 }
 
