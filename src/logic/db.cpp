@@ -1,7 +1,8 @@
 // library(db) of ProbLog 2 (problog/library/db.py): csv_load(File, Predicate) and
 // sqlite_load(File) make the rows of a CSV file or of every table of an SQLite database facts
-// of the program. Values keep their type: integers, floats, text as atoms. As ProbLog, a CSV's
-// column types come from its first data row and text fields are stripped of blanks.
+// of the program. Values keep their type: integers, floats, text as atoms that keep their quotes
+// ('bob', as ProbLog's db2pl). As ProbLog, a CSV's column types come from its first data row and
+// text fields are stripped of blanks.
 #include "db.hpp"
 
 #include <sqlite3.h>
@@ -78,6 +79,10 @@ ColumnType TypeOf(const std::string& field) {
 
 std::string FloatText(double v) { return FormatFloat(v); }
 
+// ProbLog's db2pl: a text value becomes Term("'" + value + "'"), an atom whose name keeps the
+// quotes; it unifies with the atom `value` (same signature) but is a different atom.
+std::string DbTextAtom(const std::string& value) { return AtomText("'" + value + "'"); }
+
 }  // namespace
 
 std::string CsvFacts(const std::string& path, const std::string& predicate,
@@ -101,7 +106,7 @@ std::string CsvFacts(const std::string& path, const std::string& predicate,
       if (i) out += ", ";
       std::string f = Strip(fields[i]);
       if (types[i] == ColumnType::kText) {
-        out += AtomText(f);
+        out += DbTextAtom(f);
         continue;
       }
       if (TypeOf(f) == ColumnType::kText ||
@@ -155,7 +160,7 @@ std::string SqliteFacts(const std::string& path, const SourceLocation& where) {
             out += "none";
             break;
           default:
-            out += AtomText(reinterpret_cast<const char*>(sqlite3_column_text(st, i)));
+            out += DbTextAtom(reinterpret_cast<const char*>(sqlite3_column_text(st, i)));
         }
       }
       out += ").\n";

@@ -53,16 +53,17 @@ bool Machine::Unify(const Term* a0, const Term* b0) {
       trail_.push_back(b->var);
       continue;
     }
-    // Neither is an unbound variable now: atoms and numbers unify iff they are equal.
+    // Neither is an unbound variable now: atoms unify by signature (library(db) values keep
+    // their quotes), numbers iff they are equal.
     if (a->kind != TermKind::kCompound || b->kind != TermKind::kCompound) {
-      if (!StructurallyEqual(a, b)) return false;
+      if (a->kind == TermKind::kAtom && b->kind == TermKind::kAtom) {
+        if (!SameSignature(a->name, b->name)) return false;
+      } else if (!StructurallyEqual(a, b)) {
+        return false;
+      }
       continue;
     }
-    if (a->name != b->name || a->arity != b->arity) return false;
-    if (a->ground && b->ground) {
-      if (!StructurallyEqual(a, b)) return false;
-      continue;
-    }
+    if (a->arity != b->arity || !SameSignature(a->name, b->name)) return false;
     // Pushed in reverse so arguments are unified left to right.
     for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
   }

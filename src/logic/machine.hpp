@@ -5,6 +5,7 @@
 #include <concepts>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +29,21 @@ class Cont {
   void* obj_;
   void (*call_)(void*);
 };
+
+/// True when two names unify as ProbLog's unification compares them: by signature, the name
+/// stripped of quote characters. Only library(db) makes names that keep their quotes ('bob',
+/// ProbLog's Term("'bob'")), so a db value 'bob' unifies with the program atom bob while the two
+/// stay distinct atoms (==, tabling, ground atoms), as in ProbLog.
+inline bool SameSignature(Symbol a, Symbol b) {
+  if (a == b) return true;
+  if (a->empty() || b->empty() || (a->front() != '\'' && b->front() != '\'')) return false;
+  auto strip = [](std::string_view s) {
+    std::size_t begin = s.find_first_not_of('\'');
+    if (begin == std::string_view::npos) return std::string_view();
+    return s.substr(begin, s.find_last_not_of('\'') - begin + 1);
+  };
+  return strip(*a) == strip(*b);
+}
 
 /// An evaluated arithmetic value: Python-like int or float.
 struct Number {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "db.hpp"
+#include "externs.hpp"
 #include "libraries.hpp"
 #include "symnas/logic/errors.hpp"
 
@@ -214,6 +215,7 @@ void Program::AddParsed(const ParsedClause& parsed) {
 }
 
 void Program::AddDirective(const Term* goal, const SourceLocation& where) {
+  namespace fs = std::filesystem;
   const Symbols& sym = Symbols::Get();
   static const Symbol kUseModule = Intern("use_module");
   static const Symbol kLibrary = Intern("library");
@@ -250,6 +252,19 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     Consult(*goal->args[0]->name, where);
     return;
   }
+  // Python externals (externs.cpp): the module's exported functions become predicates.
+  if (goal->Is(kUseModule, 1) && goal->args[0]->kind == TermKind::kAtom &&
+      fs::path(*goal->args[0]->name).extension() == ".py") {
+    fs::path path(*goal->args[0]->name);
+    if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+    for (ExternFunction& f : LoadPythonModule(path.string(), where)) {
+      std::pair<Symbol, std::uint32_t> key{Intern(f.name), f.arity()};
+      externs_[key] = std::make_shared<const ExternFunction>(std::move(f));
+    }
+    directives_.push_back(":- " + ToString(goal) + ".");
+    order_.push_back({3, static_cast<int>(directives_.size()) - 1});
+    return;
+  }
   // library(db): the rows of a CSV file or an SQLite database as facts (db.cpp).
   static const Symbol kCsvLoad = Intern("csv_load"), kSqliteLoad = Intern("sqlite_load");
   if ((goal->Is(kCsvLoad, 2) && goal->args[1]->kind == TermKind::kAtom) ||
@@ -257,7 +272,6 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     if (goal->args[0]->kind != TermKind::kAtom) {
       throw ParseError(ToString(goal) + ": the file name must be an atom", where);
     }
-    namespace fs = std::filesystem;
     fs::path path(*goal->args[0]->name);
     if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
     AddText(goal->arity == 2 ? CsvFacts(path.string(), *goal->args[1]->name, where)
@@ -266,10 +280,12 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     return;
   }
   (void)sym;
-  throw ParseError("Unsupported directive ':- " + ToString(goal) +
-                       "' (supported: use_module(library(Name)), consult(File), unknown(fail), "
-                       "csv_load(File, Predicate), sqlite_load(File))",
-                   where);
+  throw ParseError(
+      "Unsupported directive ':- " + ToString(goal) +
+          "' (supported: use_module(library(Name)), use_module('File.py'), consult(File), "
+          "unknown(fail), "
+          "csv_load(File, Predicate), sqlite_load(File))",
+      where);
 }
 
 void Program::Consult(const std::string& name, const SourceLocation& where) {
@@ -377,6 +393,12 @@ void Program::Index(int clause_index) {
     const Term* head = c.heads[h];
     index_[{head->name, head->arity}].push_back({clause_index, static_cast<int>(h)});
   }
+}
+
+const ExternFunction* Program::FindExtern(Symbol name, std::uint32_t arity) const {
+  if (externs_.empty()) return nullptr;
+  auto it = externs_.find({name, arity});
+  return it == externs_.end() ? nullptr : it->second.get();
 }
 
 Program::Definition Program::Lookup(Symbol name, std::uint32_t arity) const {

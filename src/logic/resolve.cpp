@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "externs.hpp"
 #include "grounder.hpp"
 
 namespace symnas::logic {
@@ -98,6 +99,10 @@ void Grounder::Solve(const Term* goal, Cont k) {
     fn(m_, goal, k);
     return;
   }
+  if (const ExternFunction* f = program_.FindExtern(name, arity)) {
+    CallExtern(m_, *f, goal, k);
+    return;
+  }
   CallTabled(goal, k);
 }
 
@@ -168,7 +173,8 @@ void Grounder::SolveTry(const Term* goal, Cont k) {
     return;
   }
   if (goal->IsCallable() && !IsControl(goal) && !FindBuiltin(goal->name, goal->arity) &&
-      !program_.Lookup(goal->name, goal->arity).refs) {
+      !program_.Lookup(goal->name, goal->arity).refs &&
+      !program_.FindExtern(goal->name, goal->arity)) {
     return;
   }
   Solve(goal, k);

@@ -20,13 +20,13 @@ bool QuickMismatch(const Term* a, const Term* b) {
   if (a->kind != b->kind) return true;
   switch (a->kind) {
     case TermKind::kAtom:
-      return a->name != b->name;
+      return !SameSignature(a->name, b->name);
     case TermKind::kInt:
       return a->int_value != b->int_value;
     case TermKind::kFloat:
       return a->float_value != b->float_value;
     case TermKind::kCompound:
-      return a->name != b->name || a->arity != b->arity;
+      return a->arity != b->arity || !SameSignature(a->name, b->name);
     default:
       return false;
   }

@@ -254,7 +254,9 @@ bool IsSymbolAtom(std::string_view name) {
 }
 
 void AppendAtomName(std::string& out, std::string_view name) {
-  if (!AtomNeedsQuotes(name)) {
+  // A library(db) text value keeps its quotes in its name, as ProbLog's Term("'bob'").
+  bool keeps_quotes = name.size() >= 2 && name.front() == '\'' && name.back() == '\'';
+  if (keeps_quotes || !AtomNeedsQuotes(name)) {
     out += name;
     return;
   }

@@ -16,6 +16,8 @@
 
 namespace symnas::logic {
 
+struct ExternFunction;  // a Python external (src/logic/externs.hpp)
+
 /// One clause. A deterministic clause has one head and no probabilities. A probabilistic fact
 /// `p::a.` or rule `p::h :- b.` is an annotated disjunction (AD) with one head; `p1::h1; p2::h2 :-
 /// b.` has several. Each ground instance of a probabilistic clause (one per binding of all its
@@ -124,6 +126,8 @@ class Program {
     const std::vector<Clause>* clauses = nullptr;  ///< the table the refs index into
   };
   Definition Lookup(Symbol name, std::uint32_t arity) const;
+  /// The Python external name/arity loaded by `:- use_module('lib.py').`, or nullptr.
+  const ExternFunction* FindExtern(Symbol name, std::uint32_t arity) const;
   /// `:- unknown(fail).` was read: calling an undefined predicate fails instead of raising
   /// UnknownClause.
   bool unknown_fails() const { return unknown_fails_; }
@@ -161,6 +165,9 @@ class Program {
     }
   };
   std::unordered_map<std::pair<Symbol, std::uint32_t>, std::vector<ClauseRef>, KeyHash> index_;
+  std::unordered_map<std::pair<Symbol, std::uint32_t>, std::shared_ptr<const ExternFunction>,
+                     KeyHash>
+      externs_;
   bool lists_loaded_ = false;
   std::vector<std::string> loaded_;  ///< libraries added as text (cut, ...)
   bool unknown_fails_ = false;
