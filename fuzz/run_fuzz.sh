@@ -8,6 +8,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 target="${1:?usage: run_fuzz.sh TARGET BUILD_DIR [SECONDS]}"
 build="${2:?usage: run_fuzz.sh TARGET BUILD_DIR [SECONDS]}"
 seconds="${3:-45}"
+mkdir -p "$build" && build="$(cd "$build" && pwd)"  # absolute: the script changes directory below
 command -v clang++ >/dev/null || { echo "clang++ not found (install clang, libclang-rt-14-dev)"; exit 1; }
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ -DSYMNAS_FUZZ=ON -DSYMNAS_WITH_TORCH=OFF \
