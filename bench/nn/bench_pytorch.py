@@ -69,7 +69,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--channels-last", action="store_true",
                     help="use the channels-last layout symnas uses (default: PyTorch's NCHW)")
+    ap.add_argument("--flush-denormal", action="store_true",
+                    help="torch.set_flush_denormal(True), as symnas's CPU set-up does")
     a = ap.parse_args()
+    if a.flush_denormal:
+        torch.set_flush_denormal(True)
     arch = json.load(open(a.arch))
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)

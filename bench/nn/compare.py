@@ -3,8 +3,8 @@
 
 Per network and round, interleaved: symnas (bench_nn_train: nn::Train's module, optimiser and
 CPU set-up), symnas without its CPU set-up (the ablation), PyTorch NCHW and channels-last as
-PyTorch ships (torch.set_num_threads only), and PyTorch "tuned": the same two settings symnas
-makes (OPENBLAS_NUM_THREADS = threads, glibc malloc keeping freed memory). Same architecture,
+PyTorch ships (torch.set_num_threads only), and PyTorch "tuned": the same three settings symnas
+makes (OPENBLAS_NUM_THREADS = threads, glibc malloc keeping freed memory, denormals flushed). Same architecture,
 optimiser, batch (the network's own), images, threads; synthetic in-memory data on both sides.
 Writes summary.md and summary.json (mean ratio and 95 % t-interval over rounds) to --out; the
 ratios are also given per CPU-second of each process (both benches report it), which other load
@@ -75,8 +75,9 @@ def main():
                 "symnas_no_cpu_setup": run([a.symnas_bench] + common + ["--no-cpu-setup"]),
                 "pytorch_nchw": run([py, pt] + common),
                 "pytorch_cl": run([py, pt] + common + ["--channels-last"]),
-                "pytorch_tuned_nchw": run([py, pt] + common, tuned),
-                "pytorch_tuned_cl": run([py, pt] + common + ["--channels-last"], tuned),
+                "pytorch_tuned_nchw": run([py, pt] + common + ["--flush-denormal"], tuned),
+                "pytorch_tuned_cl": run([py, pt] + common + ["--channels-last", "--flush-denormal"],
+                                        tuned),
             }
             row = {"round": r, "load": round(load, 2), **{k: v[0] for k, v in runs.items()}}
             cpu = {k: v[1] for k, v in runs.items()}
