@@ -4,8 +4,9 @@
 Per network and round, interleaved: symnas (bench_nn_train: nn::Train's module, optimiser and
 CPU set-up), symnas without its CPU set-up (the ablation), PyTorch NCHW and channels-last as
 PyTorch ships (torch.set_num_threads only), and PyTorch "tuned": the same three settings symnas
-makes (OPENBLAS_NUM_THREADS = threads, glibc malloc keeping freed memory, denormals flushed). Same architecture,
-optimiser, batch (the network's own), images, threads; synthetic in-memory data on both sides.
+makes (OPENBLAS_NUM_THREADS = threads, glibc malloc keeping freed memory, denormals flushed).
+Same architecture, optimiser, batch (the network's own), images, threads; synthetic in-memory
+data on both sides.
 Writes summary.md and summary.json (mean ratio and 95 % t-interval over rounds) to --out; the
 ratios are also given per CPU-second of each process (both benches report it), which other load
 on a shared machine disturbs far less than wall time.
@@ -84,7 +85,8 @@ def main():
             # Per CPU-second: on a shared machine the wall figure counts other processes' time.
             row["cpu_ratio_vs_pytorch_tuned"] = cpu["symnas"] / max(cpu["pytorch_tuned_nchw"],
                                                                      cpu["pytorch_tuned_cl"])
-            row["cpu_ratio_vs_pytorch"] = cpu["symnas"] / max(cpu["pytorch_nchw"], cpu["pytorch_cl"])
+            row["cpu_ratio_vs_pytorch"] = cpu["symnas"] / max(cpu["pytorch_nchw"],
+                                                               cpu["pytorch_cl"])
             best_pt = max(row["pytorch_nchw"], row["pytorch_cl"])
             best_tuned = max(row["pytorch_tuned_nchw"], row["pytorch_tuned_cl"])
             best_sym = max(row["symnas"], row["symnas_nchw"])
