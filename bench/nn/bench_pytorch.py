@@ -69,7 +69,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--channels-last", action="store_true",
                     help="use the channels-last layout symnas uses (default: PyTorch's NCHW)")
+    ap.add_argument("--flush-denormal", action="store_true",
+                    help="torch.set_flush_denormal(True), as symnas's CPU set-up does")
     a = ap.parse_args()
+    if a.flush_denormal:
+        torch.set_flush_denormal(True)
     arch = json.load(open(a.arch))
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -95,13 +99,14 @@ def main():
 
     for _ in range(a.warmup):
         step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         step()
-    s = time.perf_counter() - t0
+    s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     print(f"pytorch images_per_second {steps * a.batch / s:.1f} (images {steps * a.batch}, "
           f"batch {a.batch}, threads {a.threads}, "
-          f"{'channels_last' if a.channels_last else 'nchw'}, {s:.2f} s)")
+          f"{'channels_last' if a.channels_last else 'nchw'}, {s:.2f} s, "
+          f"images_per_cpu_second {steps * a.batch / cpu_s:.1f})")
 
 
 if __name__ == "__main__":

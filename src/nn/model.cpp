@@ -60,7 +60,14 @@ torch::nn::Sequential BuildModule(const Arch& arch) {
 void UseChannelsLast(torch::nn::Module& module) {
   torch::NoGradGuard no_grad;
   for (auto& p : module.parameters()) {
-    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+    // Not p.contiguous(ChannelsLast): a weight with one input channel ([f, 1, k, k], the first
+    // convolution of a grey-scale network) already counts as channels-last contiguous, keeps its
+    // NCHW strides, and then suggests NCHW to the convolution, so the whole first block ran in
+    // NCHW and the second convolution converted its input back (measured: docs/nn.md, "Where
+    // the time goes"). Strides laid out explicitly, as PyTorch's Module.to(memory_format) does.
+    if (p.dim() == 4) {
+      p.set_data(torch::empty_like(p, torch::MemoryFormat::ChannelsLast).copy_(p));
+    }
   }
 }
 

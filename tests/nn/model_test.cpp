@@ -55,6 +55,25 @@ TEST(Module, ChannelsLastGivesTheSameOutputs) {
   EXPECT_TRUE(torch::allclose(before, after, 1e-4, 1e-5));
 }
 
+TEST(Module, ChannelsLastReachesTheFirstBlockOfAGreyScaleNetwork) {
+  // A [f, 1, k, k] weight already counts as channels-last contiguous with its NCHW strides;
+  // kept that way, it made the first convolution (and its block) run in NCHW.
+  auto module = BuildModule(DefaultArch());
+  ASSERT_EQ(DefaultArch().input.channels, 1);
+  UseChannelsLast(*module);
+  for (const auto& p : module->parameters()) {
+    if (p.dim() == 4) {
+      EXPECT_EQ(p.stride(1), 1) << p.sizes();
+    }
+  }
+  torch::NoGradGuard no_grad;
+  auto first_conv = (*module)[0]->as<torch::nn::Conv2dImpl>();
+  ASSERT_NE(first_conv, nullptr);
+  auto out = first_conv->forward(ToModelLayout(torch::randn({2, 1, 28, 28})));
+  ASSERT_GT(out.size(1), 1);
+  EXPECT_EQ(out.stride(1), 1);  // channels are the innermost dimension
+}
+
 TEST(Optimizers, EveryOptimiserReducesTheLossOnATinyProblem) {
   for (OptimizerKind kind :
        {OptimizerKind::kAdam, OptimizerKind::kAdamax, OptimizerKind::kAdagrad,
