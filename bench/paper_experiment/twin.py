@@ -1,10 +1,10 @@
 """PyTorch twin of symnas's CNN evaluator: search parameters -> architecture -> FLOPs and training.
 
-Takes the canonical CNN-template parameters (PARAMS.md) and produces what symnas's `cnn`
-evaluator produces for them: the architecture JSON of nn::ArchFromParams, the cost analytics of
-nn/cost (FLOPs = 2 x MACs + bias adds), and a training run with the protocol of nn/trainer.cpp
-(same data split, standardisation, early stopping, reduce-on-plateau, best weights restored,
-channels-last, 1 thread). The module itself comes from bench/nn/bench_pytorch.py's builder.
+Takes the canonical CNN-template parameters (docs/nn.md, "The CNN template") and produces what
+symnas's `cnn` evaluator produces for them: the architecture JSON of nn::ArchFromParams, the cost
+analytics of nn/cost (FLOPs = 2 x MACs + bias adds), and a training run with the protocol of
+nn/trainer.cpp (same data split, standardisation, early stopping, reduce-on-plateau, best weights
+restored, channels-last, 1 thread). The module itself comes from bench/nn/bench_pytorch.py's builder.
 """
 import copy
 import gzip
@@ -87,7 +87,7 @@ PLAIN_NAMES = {"conv_blocks", "convs_per_block", "kernel_size", "activation", "b
 
 
 def arch_from_params(params, input_shape=(1, 28, 28), classes=10):
-    """The architecture JSON symnas builds for `params` (defaults of the PARAMS.md table)."""
+    """The architecture JSON symnas builds for `params` (defaults of the table in docs/nn.md)."""
     for name in params:
         base = name.rsplit("_", 1)
         indexed = len(base) == 2 and base[0] in ("filters", "units") and base[1].isdigit()

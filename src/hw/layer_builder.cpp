@@ -1,4 +1,4 @@
-// LayerBuilder: shapes, MACs, params and (NAS-Bench-201 convention) FLOPs of each layer.
+// LayerBuilder: shapes, MACs, params and FLOPs (by the caller's convention) of each layer.
 #include "symnas/hw/layer_builder.hpp"
 
 #include <string>
@@ -20,7 +20,8 @@ int OutSize(int in, int kernel, int stride, int pad, const std::string& name) {
 }
 }  // namespace
 
-LayerBuilder::LayerBuilder(int channels, int h, int w) : c_(channels), h_(h), w_(w) {
+LayerBuilder::LayerBuilder(int channels, int h, int w, FlopsConvention flops)
+    : c_(channels), h_(h), w_(w), flops_(flops != nullptr ? flops : &Nb201Flops) {
   if (channels < 1 || h < 1 || w < 1) {
     throw ArchError("input shape must be positive, got " + std::to_string(channels) + "x" +
                     std::to_string(h) + "x" + std::to_string(w));
@@ -38,7 +39,7 @@ LayerSpec LayerBuilder::Start(LayerOp op, const std::string& name) const {
 }
 
 LayerBuilder& LayerBuilder::Push(LayerSpec layer) {
-  layer.flops = Nb201Flops(layer);
+  layer.flops = flops_(layer);
   c_ = layer.out_channels;
   h_ = layer.out_h;
   w_ = layer.out_w;

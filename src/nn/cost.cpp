@@ -1,108 +1,46 @@
 // Cost analytics: walks an Arch layer by layer (same order as the libtorch module of model.cpp)
-// and produces a LayerList with MACs/FLOPs/params per layer, then the totals of cost.hpp.
+// with hw::LayerBuilder (shapes, MACs, params; FLOPs by cost.hpp's convention) and produces the
+// LayerList, then the totals of cost.hpp.
 #include "symnas/nn/cost.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
 
+#include "symnas/hw/layer_builder.hpp"
+
 namespace symnas::nn {
 namespace {
 
-// Builds the layer list while tracking the current activation shape.
-class Walker {
- public:
-  explicit Walker(const InputShape& in) : c_(in.channels), h_(in.height), w_(in.width) {}
-
-  void Conv(const std::string& name, int out_c, int k, bool bias) {
-    LayerSpec l = Start(LayerOp::kConv2d, name);
-    l.out_channels = out_c;  // same padding, stride 1: H and W unchanged
-    l.kernel = k;
-    l.bias = bias;
-    const double out_hw = static_cast<double>(h_) * w_;
-    l.macs = out_hw * c_ * k * k * out_c;
-    l.flops = 2 * l.macs + (bias ? out_hw * out_c : 0.0);
-    l.params = static_cast<std::int64_t>(c_) * k * k * out_c + (bias ? out_c : 0);
-    Finish(l);
-  }
-  void BatchNorm(const std::string& name) {
-    LayerSpec l = Start(LayerOp::kBatchNorm, name);
-    l.params = 2 * static_cast<std::int64_t>(c_);  // gamma, beta (running stats are buffers)
-    Finish(l);
-  }
-  void Act(const std::string& name, Activation a) {
-    LayerSpec l = Start(LayerOp::kActivation, name);
-    l.activation = ActivationName(a);
-    Finish(l);
-  }
-  void Pool(const std::string& name, PoolKind p) {
-    LayerSpec l = Start(p == PoolKind::kMax ? LayerOp::kMaxPool : LayerOp::kAvgPool, name);
-    l.kernel = 2;
-    l.stride = 2;
-    l.out_h = h_ / 2;
-    l.out_w = w_ / 2;
-    Finish(l);
-  }
-  void Dropout(const std::string& name) { Finish(Start(LayerOp::kDropout, name)); }
-  void Flatten() {
-    LayerSpec l = Start(LayerOp::kFlatten, "flatten");
-    l.out_channels = c_ * h_ * w_;
-    l.out_h = 1;
-    l.out_w = 1;
-    Finish(l);
-  }
-  void Dense(const std::string& name, int units) {
-    LayerSpec l = Start(LayerOp::kDense, name);
-    l.out_channels = units;
-    l.bias = true;
-    l.macs = static_cast<double>(c_) * units;
-    l.flops = 2 * l.macs + units;
-    l.params = static_cast<std::int64_t>(c_) * units + units;
-    Finish(l);
-  }
-  LayerList Take() { return std::move(layers_); }
-
- private:
-  LayerSpec Start(LayerOp op, const std::string& name) const {
-    LayerSpec l;
-    l.op = op;
-    l.name = name;
-    l.in_channels = l.out_channels = c_;
-    l.in_h = l.out_h = h_;
-    l.in_w = l.out_w = w_;
-    return l;
-  }
-  void Finish(const LayerSpec& l) {
-    c_ = l.out_channels;
-    h_ = l.out_h;
-    w_ = l.out_w;
-    layers_.push_back(l);
-  }
-  int c_, h_, w_;
-  LayerList layers_;
-};
+/// FLOPs by the convention of cost.hpp: 2 x MACs + bias adds for conv and dense, 0 otherwise.
+double CostFlops(const LayerSpec& layer) {
+  if (layer.op != LayerOp::kConv2d && layer.op != LayerOp::kDense) return 0.0;
+  return 2 * layer.macs + (layer.bias ? static_cast<double>(layer.OutputElements()) : 0.0);
+}
 
 }  // namespace
 
 CostReport AnalyzeCost(const Arch& arch) {
   Validate(arch);
-  Walker walk(arch.input);
+  hw::LayerBuilder walk(arch.input.channels, arch.input.height, arch.input.width, &CostFlops);
   for (std::size_t i = 0; i < arch.blocks.size(); ++i) {
     const ConvBlock& b = arch.blocks[i];
     for (int j = 0; j < b.convs; ++j) {
       const std::string name = fmt::format("block{}.conv{}", i, j);
-      walk.Conv(name, b.filters, b.kernel_size, !b.batch_norm);
+      walk.Conv(name, b.filters, b.kernel_size, 1, 1, !b.batch_norm);
       if (b.batch_norm) walk.BatchNorm(name + ".bn");
-      walk.Act(name + ".act", b.activation);
+      walk.Activation(name + ".act", ActivationName(b.activation));
     }
-    if (b.pool != PoolKind::kNone) walk.Pool(fmt::format("block{}.pool", i), b.pool);
+    const std::string pool = fmt::format("block{}.pool", i);
+    if (b.pool == PoolKind::kMax) walk.MaxPool(pool, 2, 2, false);
+    if (b.pool == PoolKind::kAvg) walk.AvgPool(pool, 2, 2, false);
     if (b.dropout > 0) walk.Dropout(fmt::format("block{}.dropout", i));
   }
-  walk.Flatten();
+  walk.Flatten("flatten");
   for (std::size_t i = 0; i < arch.dense.size(); ++i) {
     const std::string name = fmt::format("dense{}", i);
     walk.Dense(name, arch.dense[i].units);
-    walk.Act(name + ".act", arch.dense[i].activation);
+    walk.Activation(name + ".act", ActivationName(arch.dense[i].activation));
     if (arch.dense[i].dropout > 0) walk.Dropout(name + ".dropout");
   }
   walk.Dense("classifier", arch.classes);

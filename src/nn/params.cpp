@@ -1,42 +1,20 @@
-// ArchFromParams: search::Params with the canonical names of docs/nn.md (PARAMS table, shared
-// with the search core and the tuner) -> a validated Arch. Unknown names -> ConfigError.
+// ArchFromParams: search::Params with the canonical names of docs/nn.md ("The CNN template",
+// shared with the search core and the tuner) -> a validated Arch. Unknown names -> ConfigError.
 #include <fmt/core.h>
 
-#include <cctype>
 #include <optional>
 
 #include "symnas/common/error.hpp"
 #include "symnas/nn/arch.hpp"
+#include "symnas/search/cnn_template.hpp"
 
 namespace symnas::nn {
 namespace {
 
-// Plain (non-indexed) names of the table, for the "valid names" list of an error message.
-constexpr const char* kPlainNames[] = {
-    "conv_blocks",   "convs_per_block", "kernel_size",  "activation",    "batch_norm",
-    "pool",          "conv_dropout",    "dense_layers", "dense_dropout", "optimizer",
-    "learning_rate", "batch_size",      "weight_decay", "augment",       "epochs"};
-
-// "filters_3" with prefix "filters_" -> 3; anything else -> nullopt.
-std::optional<int> IndexSuffix(const std::string& name, const std::string& prefix) {
-  if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) {
-    return std::nullopt;
-  }
-  const std::string digits = name.substr(prefix.size());
-  if (digits.size() > 4) return std::nullopt;
-  for (char c : digits) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  }
-  return std::stoi(digits);
-}
-
 void CheckKnown(const std::string& name) {
-  for (const char* plain : kPlainNames) {
-    if (name == plain) return;
-  }
-  if (IndexSuffix(name, "filters_") || IndexSuffix(name, "units_")) return;
+  if (search::CnnTemplateDefault(name)) return;
   std::string valid;
-  for (const char* plain : kPlainNames) valid += std::string(plain) + ", ";
+  for (const auto& param : search::CnnTemplateParams()) valid += std::string(param.name) + ", ";
   throw ConfigError(
       fmt::format("unknown CNN template parameter '{}'; valid names: {}filters_<i>, "
                   "units_<i> (see docs/nn.md)",
@@ -57,6 +35,17 @@ auto Wrap(const std::string& name, F f) {
 class ParamReader {
  public:
   explicit ParamReader(const search::Params& params) : params_(params) {}
+  /// The value of `name`, or the template default (docs/nn.md) when absent.
+  int Int(const std::string& name) const {
+    return Int(name, static_cast<int>(search::CnnTemplateInt(name)));
+  }
+  double Real(const std::string& name) const {
+    return Real(name, search::AsDouble(*search::CnnTemplateDefault(name)));
+  }
+  bool Flag(const std::string& name) const { return Flag(name, search::CnnTemplateInt(name) == 1); }
+  std::string Str(const std::string& name) const {
+    return Str(name, search::AsString(*search::CnnTemplateDefault(name)));
+  }
   int Int(const std::string& name, int fallback) const {
     auto it = params_.find(name);
     if (it == params_.end()) return fallback;
@@ -86,8 +75,6 @@ class ParamReader {
   const search::Params& params_;
 };
 
-int DefaultFilters(int block) { return block == 0 ? 32 : block == 1 ? 64 : 128; }
-
 }  // namespace
 
 Arch ArchFromParams(const search::Params& params, const InputShape& input, int classes) {
@@ -96,39 +83,39 @@ Arch ArchFromParams(const search::Params& params, const InputShape& input, int c
   Arch arch;
   arch.input = input;
   arch.classes = classes;
-  const int conv_blocks = p.Int("conv_blocks", 2);
-  const int dense_layers = p.Int("dense_layers", 1);
+  const int conv_blocks = p.Int("conv_blocks");
+  const int dense_layers = p.Int("dense_layers");
   if (conv_blocks < 0)
     throw ArchError(fmt::format("conv_blocks: must be >= 0, got {}", conv_blocks));
   if (dense_layers < 0) {
     throw ArchError(fmt::format("dense_layers: must be >= 0, got {}", dense_layers));
   }
-  const Activation activation = ActivationFromName(p.Str("activation", "relu"), "activation");
+  const Activation activation = ActivationFromName(p.Str("activation"), "activation");
   for (int i = 0; i < conv_blocks; ++i) {
     ConvBlock b;
-    b.filters = p.Int(fmt::format("filters_{}", i), DefaultFilters(i));
-    b.kernel_size = p.Int("kernel_size", 3);
-    b.convs = p.Int("convs_per_block", 2);
+    b.filters = p.Int(fmt::format("filters_{}", i));
+    b.kernel_size = p.Int("kernel_size");
+    b.convs = p.Int("convs_per_block");
     b.activation = activation;
-    b.batch_norm = p.Flag("batch_norm", false);
-    b.pool = PoolKindFromName(p.Str("pool", "max"), "pool");
-    b.dropout = p.Real("conv_dropout", 0.25);
+    b.batch_norm = p.Flag("batch_norm");
+    b.pool = PoolKindFromName(p.Str("pool"), "pool");
+    b.dropout = p.Real("conv_dropout");
     arch.blocks.push_back(b);
   }
   for (int i = 0; i < dense_layers; ++i) {
     DenseLayer d;
-    d.units = p.Int(fmt::format("units_{}", i), 256);
+    d.units = p.Int(fmt::format("units_{}", i));
     d.activation = activation;
-    d.dropout = p.Real("dense_dropout", 0.5);
+    d.dropout = p.Real("dense_dropout");
     arch.dense.push_back(d);
   }
   TrainHyper& t = arch.train;
-  t.optimizer = OptimizerFromName(p.Str("optimizer", "adam"), "optimizer");
-  t.learning_rate = p.Real("learning_rate", t.learning_rate);
-  t.batch_size = p.Int("batch_size", t.batch_size);
-  t.weight_decay = p.Real("weight_decay", t.weight_decay);
-  t.augment = p.Flag("augment", t.augment);
-  t.epochs = p.Int("epochs", t.epochs);
+  t.optimizer = OptimizerFromName(p.Str("optimizer"), "optimizer");
+  t.learning_rate = p.Real("learning_rate");
+  t.batch_size = p.Int("batch_size");
+  t.weight_decay = p.Real("weight_decay");
+  t.augment = p.Flag("augment");
+  t.epochs = p.Int("epochs");
   Validate(arch);
   return arch;
 }

@@ -5,16 +5,10 @@
 #include <fmt/core.h>
 #include <fmt/ostream.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <ostream>
 #include <thread>
@@ -64,43 +58,6 @@ std::string Clock(double seconds) {
 
 }  // namespace
 
-void MemoryRecorder::BeginTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
-                                const nlohmann::json& strategy_state) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (trial.id != static_cast<std::int64_t>(trials_.size())) {
-    throw StoreError(fmt::format("trial id {} is not the next id {}", trial.id, trials_.size()));
-  }
-  trials_.push_back(trial);
-  if (trial.rerun_of >= 0) trials_.at(static_cast<std::size_t>(trial.rerun_of)).requeued = false;
-  edits_.insert(edits_.end(), edits.begin(), edits.end());
-  state_ = strategy_state;
-  ++state_version_;
-}
-
-void MemoryRecorder::FinishTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
-                                 const TrialAnnotations& annotations,
-                                 const nlohmann::json& strategy_state) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (trial.id < 0 || trial.id >= static_cast<std::int64_t>(trials_.size())) {
-    throw StoreError(fmt::format("no trial {} to finish", trial.id));
-  }
-  trials_[static_cast<std::size_t>(trial.id)] = trial;
-  edits_.insert(edits_.end(), edits.begin(), edits.end());
-  annotations_.push_back(annotations);
-  state_ = strategy_state;
-  ++state_version_;
-}
-
-void MemoryRecorder::MarkInterrupted(std::int64_t trial_id, const std::string& error) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto& t = trials_.at(static_cast<std::size_t>(trial_id));
-  if (t.status != TrialStatus::kRunning) return;
-  t.status = TrialStatus::kFailed;
-  t.interrupted = t.requeued = true;
-  t.result.status = TrialStatus::kFailed;
-  t.result.error = error;
-}
-
 std::uint64_t TrialSeed(std::uint64_t study_seed, std::int64_t trial_id) {
   // SplitMix64 (Steele et al. 2014) of the study seed mixed with the trial number.
   std::uint64_t z = study_seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(trial_id + 1);
@@ -125,59 +82,6 @@ BudgetCheck MakeBudgetCheck(Evaluator& evaluator, std::vector<Constraint> constr
     }
     return {true, ""};
   };
-}
-
-std::vector<TrialRecord> StudyRecorder::LoadTrialsFrom(std::int64_t first_id) {
-  std::vector<TrialRecord> all = LoadTrials();
-  std::erase_if(all, [&](const TrialRecord& t) { return t.id < first_id; });
-  return all;
-}
-
-void MemoryRecorder::Heartbeat(std::int64_t trial_id, double unix_s) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (trial_id >= 0 && trial_id < static_cast<std::int64_t>(trials_.size())) {
-    auto& t = trials_[static_cast<std::size_t>(trial_id)];
-    if (t.status == TrialStatus::kRunning) t.heartbeat_unix_s = unix_s;
-  }
-}
-
-namespace {
-
-/// False when no process `pid` exists on this host or it is a zombie (dead, not yet reaped).
-bool ProcessAlive(pid_t pid) {
-  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
-  const auto paren = line.rfind(')');          // "pid (comm) S ...": comm may hold spaces
-  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
-}
-
-}  // namespace
-
-std::string ThisWorkerName() {
-  char host[256] = {0};
-  if (gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "unknown");
-  return fmt::format("{}:{}", host, static_cast<long>(getpid()));
-}
-
-double LastSignOfLife(const TrialRecord& t) {
-  return std::max(t.heartbeat_unix_s, t.started_unix_s);
-}
-
-bool WorkerIsGone(const TrialRecord& t, const std::string& self, double now_unix_s,
-                  double stale_after_s) {
-  if (t.worker.empty() || t.worker == self) return true;
-  const auto colon = t.worker.rfind(':');
-  const std::string self_host = self.substr(0, self.rfind(':'));
-  if (colon != std::string::npos && t.worker.substr(0, colon) == self_host) {
-    char* end = nullptr;
-    const long pid = std::strtol(t.worker.c_str() + colon + 1, &end, 10);
-    if (end && *end == '\0' && pid > 0 && !ProcessAlive(static_cast<pid_t>(pid))) {
-      return true;  // that process is gone
-    }
-  }
-  return now_unix_s - LastSignOfLife(t) > stale_after_s;
 }
 
 namespace {

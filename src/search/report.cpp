@@ -1,5 +1,5 @@
 // Text table of the best trials: rank, id, status, score, feasibility, accuracy, flops and the
-// parameters that differ between the listed trials.
+// parameters that differ between the listed trials (all of them when none differs).
 #include <fmt/core.h>
 
 #include <set>
@@ -25,6 +25,12 @@ std::string FormatTrialsTable(const std::vector<TrialRecord>& trials, int limit)
         auto it = trials[q].params.find(name);
         if (it == trials[q].params.end() || !(it->second == value)) varying.insert(name);
       }
+    }
+  }
+  // One row, or rows alike in every parameter: all parameters (the column is never empty).
+  if (varying.empty()) {
+    for (std::size_t r : rows) {
+      for (const auto& [name, value] : trials[r].params) varying.insert(name);
     }
   }
   std::string out = fmt::format("{:>4} {:>5} {:<9} {:>10} {:<5} {:>8} {:>10}  {}\n", "rank", "id",

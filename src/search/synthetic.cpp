@@ -12,6 +12,7 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/common/name_table.hpp"
+#include "symnas/search/cnn_template.hpp"
 
 namespace symnas::search {
 
@@ -24,6 +25,13 @@ double Num(const Params& p, const std::string& name, double fallback) {
 std::string Label(const Params& p, const std::string& name, const std::string& fallback) {
   auto it = p.find(name);
   return it == p.end() || it->second.index() != 2 ? fallback : AsString(it->second);
+}
+/// A CNN template parameter's value in `p`, or its template default (cnn_template.hpp).
+double TemplateNum(const Params& p, const std::string& name) {
+  return Num(p, name, AsDouble(*CnnTemplateDefault(name)));
+}
+std::string TemplateLabel(const Params& p, const std::string& name) {
+  return Label(p, name, AsString(*CnnTemplateDefault(name)));
 }
 
 // Branin-Hoo on [-5, 10] x [0, 15]; minimum 0.397887 at (-pi, 12.275), (pi, 2.275),
@@ -89,29 +97,30 @@ double MixedFlops(const Params& p) { return 1e6 * Num(p, "n", 1); }
 // learning_rate 5e-4, batch_size 64, activation elu, optimizer adamax. Inside the seed-000 space
 // (conv_blocks 2, dense_layers 1 fixed) the best reachable value is 0.1.
 double CnnProxy(const Params& p) {
-  double f = 0.05 * std::pow(Num(p, "conv_blocks", 2) - 3, 2) +
-             0.05 * std::pow(Num(p, "dense_layers", 1) - 2, 2);
-  f += std::pow(std::log2(Num(p, "filters_0", 32) / 48), 2) +
-       std::pow(std::log2(Num(p, "filters_1", 64) / 96), 2);
-  f += std::pow(std::log2(Num(p, "units_0", 256) / 384), 2);
-  f += std::pow((Num(p, "conv_dropout", 0.25) - 0.2) / 0.5, 2) +
-       std::pow((Num(p, "dense_dropout", 0.5) - 0.3) / 0.5, 2);
-  f += std::pow(std::log10(Num(p, "learning_rate", 1e-3) / 5e-4), 2) +
-       std::pow(std::log2(Num(p, "batch_size", 64) / 64) / 4, 2);
-  f += Label(p, "activation", "relu") == "elu" ? 0.0 : 0.2;
-  f += Label(p, "optimizer", "adam") == "adamax" ? 0.0 : 0.2;
+  double f = 0.05 * std::pow(TemplateNum(p, "conv_blocks") - 3, 2) +
+             0.05 * std::pow(TemplateNum(p, "dense_layers") - 2, 2);
+  f += std::pow(std::log2(TemplateNum(p, "filters_0") / 48), 2) +
+       std::pow(std::log2(TemplateNum(p, "filters_1") / 96), 2);
+  f += std::pow(std::log2(TemplateNum(p, "units_0") / 384), 2);
+  f += std::pow((TemplateNum(p, "conv_dropout") - 0.2) / 0.5, 2) +
+       std::pow((TemplateNum(p, "dense_dropout") - 0.3) / 0.5, 2);
+  f += std::pow(std::log10(TemplateNum(p, "learning_rate") / 5e-4), 2) +
+       std::pow(std::log2(TemplateNum(p, "batch_size") / 64) / 4, 2);
+  f += TemplateLabel(p, "activation") == "elu" ? 0.0 : 0.2;
+  f += TemplateLabel(p, "optimizer") == "adamax" ? 0.0 : 0.2;
   return f;
 }
 
 }  // namespace
 
 double CnnTemplateFlops(const Params& p) {
-  const auto blocks = static_cast<std::int64_t>(Num(p, "conv_blocks", 2));
-  const double convs = Num(p, "convs_per_block", 2), k = Num(p, "kernel_size", 3);
-  const std::string pool = Label(p, "pool", "max");
+  const auto blocks = static_cast<std::int64_t>(TemplateNum(p, "conv_blocks"));
+  const double convs = TemplateNum(p, "convs_per_block"), k = TemplateNum(p, "kernel_size");
+  const std::string pool = TemplateLabel(p, "pool");
   double h = 28, w = 28, channels = 1, flops = 0;
   for (std::int64_t i = 0; i < blocks; ++i) {
-    const double filters = Num(p, fmt::format("filters_{}", i), i == 0 ? 32 : i == 1 ? 64 : 128);
+    const double filters =
+        Num(p, fmt::format("filters_{}", i), static_cast<double>(CnnTemplateFilters(i)));
     for (int c = 0; c < static_cast<int>(convs); ++c) {
       flops += 2 * h * w * k * k * channels * filters;
       channels = filters;
@@ -125,9 +134,9 @@ double CnnTemplateFlops(const Params& p) {
     }
   }
   double in = h * w * channels;
-  const auto dense = static_cast<std::int64_t>(Num(p, "dense_layers", 1));
+  const auto dense = static_cast<std::int64_t>(TemplateNum(p, "dense_layers"));
   for (std::int64_t i = 0; i < dense; ++i) {
-    const double units = Num(p, fmt::format("units_{}", i), 256);
+    const double units = Num(p, fmt::format("units_{}", i), kCnnTemplateUnits);
     flops += 2 * in * units;
     in = units;
   }

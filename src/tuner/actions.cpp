@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "symnas/common/error.hpp"
+#include "symnas/search/cnn_template.hpp"
 
 namespace symnas::tuner {
 
@@ -20,12 +21,8 @@ using search::SpaceEditKind;
 
 namespace {
 
-/// Template defaults of the structural parameters (docs/nn.md).
-std::int64_t TemplateDefault(const std::string& name) {
-  if (name == "conv_blocks" || name == "convs_per_block") return 2;
-  if (name == "dense_layers") return 1;
-  return 0;  // batch_norm, augment
-}
+/// Template default of a structural parameter (conv_blocks, batch_norm, ...; docs/nn.md).
+std::int64_t TemplateDefault(const std::string& name) { return search::CnnTemplateInt(name); }
 
 bool IsNumeric(const Dimension& dim) { return dim.kind != DimKind::kCategorical; }
 
@@ -42,12 +39,7 @@ SpaceEdit SetStructural(const SearchSpace& space, const std::string& name, std::
 std::vector<const Dimension*> LayerDims(const SearchSpace& space, const std::string& prefix) {
   std::vector<const Dimension*> dims;
   for (const auto& dim : space.dimensions()) {
-    if (dim.name.rfind(prefix, 0) != 0 || dim.name.size() == prefix.size()) continue;
-    const auto digits = dim.name.substr(prefix.size());
-    if (std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-        IsNumeric(dim)) {
-      dims.push_back(&dim);
-    }
+    if (search::CnnLayerIndex(dim.name, prefix) && IsNumeric(dim)) dims.push_back(&dim);
   }
   return dims;
 }

@@ -139,5 +139,22 @@ TEST(DriverTest, MorphismGrowsTheSpaceAndRespectsTheBudget) {
   EXPECT_EQ(rec.LoadSpaceEdits().size(), out.space.history().size());
 }
 
+TEST(DriverTest, TrialsTableShowsTheParametersOfASingleRow) {
+  TrialRecord t;
+  t.id = 0;
+  t.status = t.result.status = TrialStatus::kComplete;
+  t.params = {{"x0", 1.5}, {"opt", std::string("b")}};
+  TrialRecord u = t;
+  u.id = 1;
+  u.params["x0"] = 2.5;
+  // Two rows: only the parameter that differs; one row: all of them.
+  const std::string both = FormatTrialsTable({t, u}, 0);
+  EXPECT_NE(both.find("x0=1.5"), std::string::npos) << both;
+  EXPECT_EQ(both.find("opt=b"), std::string::npos) << both;
+  const std::string one = FormatTrialsTable({t, u}, 1);
+  EXPECT_NE(one.find("opt=b"), std::string::npos) << one;
+  EXPECT_NE(one.find("x0="), std::string::npos) << one;
+}
+
 }  // namespace
 }  // namespace symnas::search

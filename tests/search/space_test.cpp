@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "symnas/common/error.hpp"
+#include "symnas/search/cnn_template.hpp"
 #include "symnas/search/study_config.hpp"
 #include "symnas/strategies/table.hpp"
 
@@ -179,4 +180,18 @@ TEST(SpaceTest, YamlSpaceMatchesBuiltInAndReportsLocations) {
 }
 
 }  // namespace
+TEST(SpaceTest, Seed000DefaultsAreTheCnnTemplateDefaults) {
+  const SearchSpace space = Seed000Space();
+  for (const Dimension& d : space.dimensions()) {
+    const auto template_default = CnnTemplateDefault(d.name);
+    ASSERT_TRUE(template_default.has_value()) << d.name << " is not a CNN template parameter";
+    EXPECT_EQ(ValueToString(d.default_value), ValueToString(*template_default)) << d.name;
+  }
+  EXPECT_EQ(CnnTemplateInt("filters_2"), 128);
+  EXPECT_EQ(CnnTemplateInt("units_5"), kCnnTemplateUnits);
+  EXPECT_FALSE(CnnTemplateDefault("filters_x").has_value());
+  EXPECT_FALSE(CnnTemplateDefault("depth").has_value());
+  EXPECT_THROW(CnnTemplateInt("pool"), std::logic_error);
+}
+
 }  // namespace symnas::search

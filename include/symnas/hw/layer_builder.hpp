@@ -1,5 +1,6 @@
 // Builds LayerSpecs with their shapes, MACs, params and FLOPs filled in, so that code producing a
-// LayerList (the NAS-Bench-201 cell, the random CNNs of the LUT check, tests) agrees on them.
+// LayerList (nn's cost analytics, the NAS-Bench-201 cell, the random CNNs of the LUT check,
+// tests) agrees on them; the FLOPs convention is the caller's.
 #pragma once
 
 #include <string>
@@ -8,11 +9,15 @@
 
 namespace symnas::hw {
 
+/// How a builder counts a layer's FLOPs from its filled-in shapes and MACs.
+using FlopsConvention = double (*)(const LayerSpec& layer);
+
 /// Appends layers to a LayerList while tracking the current tensor shape (C, H, W).
 class LayerBuilder {
  public:
-  /// Starts from an input of `channels` x `h` x `w`.
-  LayerBuilder(int channels, int h, int w);
+  /// Starts from an input of `channels` x `h` x `w`; each layer's flops are `flops(layer)`
+  /// (nullptr: the NAS-Bench-201 convention, hw::Nb201Flops; nn's cost analytics pass theirs).
+  LayerBuilder(int channels, int h, int w, FlopsConvention flops = nullptr);
 
   /// Square convolution, padding (kernel-1)/2, optional bias. Throws ArchError on a bad shape.
   LayerBuilder& Conv(const std::string& name, int out_channels, int kernel, int stride = 1,
@@ -54,6 +59,7 @@ class LayerBuilder {
 
   LayerList layers_;
   int c_, h_, w_;
+  FlopsConvention flops_;
 };
 
 }  // namespace symnas::hw

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "symnas/common/error.hpp"
+#include "symnas/search/cnn_template.hpp"
 #include "symnas/search/space.hpp"
 
 namespace symnas::search {
@@ -322,23 +323,30 @@ SearchSpace SearchSpace::FromJson(const nlohmann::json& json) {
 
 SearchSpace Seed000Space() {
   using D = Dimension;
+  // The template's structural parameters fixed at their defaults (cnn_template.hpp), the others
+  // free in seed 000's ranges with the template default.
+  const auto fixed = [](const char* name) { return D::Fixed(name, *CnnTemplateDefault(name)); };
+  const auto int_default = [](const char* name) { return CnnTemplateInt(name); };
+  const auto real_default = [](const char* name) { return AsDouble(*CnnTemplateDefault(name)); };
+  const auto label_default = [](const char* name) { return AsString(*CnnTemplateDefault(name)); };
   return SearchSpace({
-      D::Fixed("conv_blocks", std::int64_t{2}),
-      D::Fixed("convs_per_block", std::int64_t{2}),
-      D::Int("filters_0", 16, 64, 32),
-      D::Int("filters_1", 64, 128, 64),
-      D::Fixed("kernel_size", std::int64_t{3}),
-      D::Categorical("activation", {"relu", "elu", "selu", "swish"}, "relu"),
-      D::Fixed("batch_norm", std::int64_t{0}),
-      D::Fixed("pool", std::string("max")),
-      D::Real("conv_dropout", 0.0, 0.5, 0.25),
-      D::Fixed("dense_layers", std::int64_t{1}),
-      D::Int("units_0", 256, 512, 256),
-      D::Real("dense_dropout", 0.0, 0.5, 0.5),
-      D::Categorical("optimizer", {"adam", "adamax", "adagrad", "adadelta"}, "adam"),
-      D::Real("learning_rate", 1e-4, 1e-3, 1e-3, Scale::kLog),
-      D::Int("batch_size", 16, 256, 64),
-      D::Fixed("augment", std::int64_t{0}),
+      fixed("conv_blocks"),
+      fixed("convs_per_block"),
+      D::Int("filters_0", 16, 64, int_default("filters_0")),
+      D::Int("filters_1", 64, 128, int_default("filters_1")),
+      fixed("kernel_size"),
+      D::Categorical("activation", {"relu", "elu", "selu", "swish"}, label_default("activation")),
+      fixed("batch_norm"),
+      fixed("pool"),
+      D::Real("conv_dropout", 0.0, 0.5, real_default("conv_dropout")),
+      fixed("dense_layers"),
+      D::Int("units_0", 256, 512, int_default("units_0")),
+      D::Real("dense_dropout", 0.0, 0.5, real_default("dense_dropout")),
+      D::Categorical("optimizer", {"adam", "adamax", "adagrad", "adadelta"},
+                     label_default("optimizer")),
+      D::Real("learning_rate", 1e-4, 1e-3, real_default("learning_rate"), Scale::kLog),
+      D::Int("batch_size", 16, 256, int_default("batch_size")),
+      fixed("augment"),
   });
 }
 

@@ -7,6 +7,7 @@
 
 #include "bo/acquisition.hpp"
 #include "bo/gp.hpp"
+#include "symnas/search/cnn_template.hpp"
 
 namespace symnas::search {
 
@@ -17,16 +18,14 @@ std::int64_t GetInt(const Params& p, const std::string& name, std::int64_t fallb
   return it == p.end() || it->second.index() == 2 ? fallback : AsInt(it->second);
 }
 
-/// Template defaults of docs/nn.md for per-layer names.
-std::int64_t TemplateFilters(std::int64_t i) { return i == 0 ? 32 : i == 1 ? 64 : 128; }
-constexpr std::int64_t kTemplateUnits = 256;
+/// Template defaults (docs/nn.md; the table of cnn_template.hpp).
+std::int64_t TemplateFilters(std::int64_t i) { return CnnTemplateFilters(i); }
+constexpr std::int64_t kTemplateUnits = kCnnTemplateUnits;
 
+/// The template default of an integer parameter; 0 for a name the template lacks.
 std::int64_t TemplateDefault(const std::string& name) {
-  if (name.rfind("filters_", 0) == 0) return TemplateFilters(std::stoll(name.substr(8)));
-  if (name.rfind("units_", 0) == 0) return kTemplateUnits;
-  if (name == "conv_blocks" || name == "convs_per_block") return 2;
-  if (name == "dense_layers") return 1;
-  return 0;
+  const std::optional<Value> value = CnnTemplateDefault(name);
+  return value && std::holds_alternative<std::int64_t>(*value) ? std::get<std::int64_t>(*value) : 0;
 }
 
 /// Key of a candidate without the per-layer parameters its structure does not use (filters_<i>
@@ -34,7 +33,8 @@ std::int64_t TemplateDefault(const std::string& name) {
 /// are the same network.
 std::string NetworkKey(const Params& p) {
   Params used;
-  const std::int64_t blocks = GetInt(p, "conv_blocks", 2), dense = GetInt(p, "dense_layers", 1);
+  const std::int64_t blocks = GetInt(p, "conv_blocks", TemplateDefault("conv_blocks")),
+                     dense = GetInt(p, "dense_layers", TemplateDefault("dense_layers"));
   for (const auto& [name, value] : p) {
     if (name.rfind("filters_", 0) == 0 && std::stoll(name.substr(8)) >= blocks) continue;
     if (name.rfind("units_", 0) == 0 && std::stoll(name.substr(6)) >= dense) continue;
@@ -46,8 +46,8 @@ std::string NetworkKey(const Params& p) {
 }  // namespace
 
 Eigen::VectorXd MorphismStrategy::ArchFeatures(const Params& p) {
-  const std::int64_t blocks = GetInt(p, "conv_blocks", 2);
-  const std::int64_t dense = GetInt(p, "dense_layers", 1);
+  const std::int64_t blocks = GetInt(p, "conv_blocks", TemplateDefault("conv_blocks"));
+  const std::int64_t dense = GetInt(p, "dense_layers", TemplateDefault("dense_layers"));
   double log_filters = 0, log_units = 0;
   for (std::int64_t i = 0; i < blocks; ++i) {
     log_filters += std::log2(
@@ -58,19 +58,21 @@ Eigen::VectorXd MorphismStrategy::ArchFeatures(const Params& p) {
         std::log2(static_cast<double>(GetInt(p, "units_" + std::to_string(i), kTemplateUnits)));
   }
   Eigen::VectorXd f(5);
-  f << blocks / 6.0, GetInt(p, "convs_per_block", 2) / 3.0, dense / 3.0,
-      blocks ? log_filters / blocks / 9.0 : 0.0, dense ? log_units / dense / 11.0 : 0.0;
+  f << blocks / 6.0, GetInt(p, "convs_per_block", TemplateDefault("convs_per_block")) / 3.0,
+      dense / 3.0, blocks ? log_filters / blocks / 9.0 : 0.0,
+      dense ? log_units / dense / 11.0 : 0.0;
   return f;
 }
 
 bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& gen) const {
   const auto& o = options();
-  const std::int64_t blocks = GetInt(p, "conv_blocks", 2);
-  const std::int64_t dense = GetInt(p, "dense_layers", 1);
+  const std::int64_t blocks = GetInt(p, "conv_blocks", TemplateDefault("conv_blocks"));
+  const std::int64_t dense = GetInt(p, "dense_layers", TemplateDefault("dense_layers"));
   std::uniform_int_distribution<int> coin(0, 1);
   if (op == "deepen") {
     bool can_block = blocks < o.value("max_conv_blocks", 6);
-    bool can_conv = GetInt(p, "convs_per_block", 2) < o.value("max_convs_per_block", 3);
+    bool can_conv = GetInt(p, "convs_per_block", TemplateDefault("convs_per_block")) <
+                    o.value("max_convs_per_block", 3);
     if (!can_block && !can_conv) return false;
     if (can_block && (!can_conv || coin(gen) == 0)) {
       std::int64_t last = blocks > 0 ? GetInt(p, "filters_" + std::to_string(blocks - 1),
@@ -79,7 +81,7 @@ bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& 
       p["conv_blocks"] = blocks + 1;
       p["filters_" + std::to_string(blocks)] = last;
     } else {
-      p["convs_per_block"] = GetInt(p, "convs_per_block", 2) + 1;
+      p["convs_per_block"] = GetInt(p, "convs_per_block", TemplateDefault("convs_per_block")) + 1;
     }
     return true;
   }

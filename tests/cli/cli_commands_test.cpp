@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "../common/run_symnas.hpp"
-#include "pg_cluster.hpp"
+#include "../store/pg_cluster.hpp"
 
 namespace {
 
