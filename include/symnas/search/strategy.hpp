@@ -1,7 +1,8 @@
 // The ask/tell interface every search strategy implements, the context it is built with, the
-// shape of a strategy-table entry and the search layer's own table (random, bo, evolution,
-// morphism, nsga2, local_search). The full table, with the symbolic tuners, is in
-// symnas/strategies/table.hpp, a layer above both search and tuner.
+// shape of a strategy-table entry and the search layer's own table (SearchStrategies(): every
+// strategy without the symbolic tuners). The full table, with the symbolic tuners, is in
+// symnas/strategies/table.hpp, a layer above both search and tuner; `symnas search --help` and
+// every "valid names" message list the names from the table itself.
 #pragma once
 
 #include <cstdint>
