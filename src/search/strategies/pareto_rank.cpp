@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "enumerate.hpp"
 #include "nb201_params.hpp"
 #include "pairwise_ranker.hpp"
 #include "symnas/common/error.hpp"
@@ -28,47 +29,6 @@ void Nb201Extra(const hw::Nb201Cell& cell, Eigen::Ref<Eigen::VectorXd> out) {
     out[hw::kNb201Edges * hw::kNb201Ops + op] += 1.0;
   }
   out[kNb201Extra - 1] = pruned.connected ? 1.0 : 0.0;
-}
-
-/// Number of candidates of a space of categorical / integer dimensions; 0 if it has a real one.
-double EnumerableSize(const SearchSpace& space) {
-  double size = 1.0;
-  for (const auto& d : space.dimensions()) {
-    if (d.fixed) continue;
-    if (d.kind == DimKind::kCategorical) {
-      size *= static_cast<double>(d.choices.size());
-    } else if (d.kind == DimKind::kInt) {
-      size *= d.high - d.low + 1.0;
-    } else {
-      return 0.0;
-    }
-  }
-  return size;
-}
-
-/// Every candidate of an enumerable space, the last free dimension varying fastest.
-std::vector<Params> Enumerate(const SearchSpace& space) {
-  std::vector<Params> out{space.Defaults()};
-  for (const auto& d : space.dimensions()) {
-    if (d.fixed) continue;
-    std::vector<Value> values;
-    if (d.kind == DimKind::kCategorical) {
-      for (const auto& c : d.choices) values.emplace_back(c);
-    } else {
-      for (auto v = static_cast<std::int64_t>(d.low); v <= static_cast<std::int64_t>(d.high); ++v)
-        values.emplace_back(v);
-    }
-    std::vector<Params> next;
-    next.reserve(out.size() * values.size());
-    for (const auto& p : out) {
-      for (const auto& v : values) {
-        next.push_back(p);
-        next.back()[d.name] = v;
-      }
-    }
-    out = std::move(next);
-  }
-  return out;
 }
 
 /// Hypervolume (2-D, minimisation) a point (known, value) adds to `front` (points sorted by

@@ -11,6 +11,7 @@
 #include "morphism.hpp"
 #include "nsga2.hpp"
 #include "pareto_rank.hpp"
+#include "path_ei.hpp"
 #include "random.hpp"
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
@@ -85,6 +86,17 @@ const std::vector<StrategyEntry>& SearchStrategies() {
          "at a local optimum: random (a random cell) or perturb (two random edits of the best "
          "cell so far: iterated local search)"}},
        &Make<LocalSearchStrategy>},
+      {"path_ei",
+       "Bayesian linear regression on NAS-Bench-201 path encodings (BANANAS' encoding; other "
+       "spaces: their one-hot / unit-cube encoding) with expected improvement over the untried "
+       "within-budget candidates",
+       {{"initial_random", 10, "random within-budget candidates before the model is used"},
+        {"noise", 0.002, "observation noise sd in score units (accuracy in [0, 1])"},
+        {"prior_sd", 0.01, "prior sd of each regression weight in score units"},
+        {"enumerate_up_to", 20000,
+         "score the whole space when it has at most this many candidates"},
+        {"pool_samples", 1000, "else: random candidates scored per ask"}},
+       &Make<PathEiStrategy>},
       {"pareto_rank",
        "Pareto-rank surrogate (HW-PR-NAS): a pairwise ranker of the evaluated candidates' Pareto "
        "ranks on architecture features and costs known before training; asks the best-ranked "
