@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 #include "symnas/hw/estimator.hpp"
 #include "symnas/hw/layer_table.hpp"
 #include "symnas/hw/predictor.hpp"
@@ -167,10 +168,7 @@ std::string EstimatorNames() {
 }
 
 std::unique_ptr<Estimator> MakeEstimator(const std::string& name, const EstimatorContext& context) {
-  for (const auto& e : Estimators()) {
-    if (name == e.name) return e.make(context);
-  }
-  throw UnknownNameError(UnknownNameMessage("estimator", name, EstimatorNames()));
+  return FindByName(Estimators(), "estimator", name).make(context);
 }
 
 }  // namespace symnas::hw

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 #include "symnas/search/cnn_template.hpp"
 
 namespace symnas::tuner {
@@ -401,13 +402,7 @@ std::vector<std::string> ActionNames() {
 }
 
 const ActionEntry& FindAction(const std::string& name) {
-  for (const auto& entry : TuningActions()) {
-    if (name == entry.name) return entry;
-  }
-  std::string valid;
-  for (const auto& entry : TuningActions())
-    valid += (valid.empty() ? "" : ", ") + std::string(entry.name);
-  throw UnknownNameError(UnknownNameMessage("tuning action", name, valid));
+  return FindByName(TuningActions(), "tuning action", name);
 }
 
 ActionOutcome ApplyAction(const std::string& name, const ActionContext& context) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 
 namespace symnas::tuner {
 
@@ -196,13 +197,7 @@ std::vector<std::string> CellMoveNames() {
 }
 
 const CellMove& FindCellMove(const std::string& name) {
-  for (const auto& move : CellMoves()) {
-    if (name == move.name) return move;
-  }
-  std::string valid;
-  for (const auto& move : CellMoves())
-    valid += (valid.empty() ? "" : ", ") + std::string(move.name);
-  throw UnknownNameError(UnknownNameMessage("cell move", name, valid));
+  return FindByName(CellMoves(), "cell move", name);
 }
 
 int CostRank(const std::vector<std::string>& cost_order, const std::string& label) {

@@ -14,6 +14,7 @@
 #include "path_ei.hpp"
 #include "random.hpp"
 #include "symnas/common/error.hpp"
+#include "symnas/common/name_table.hpp"
 #include "symnas/search/strategy.hpp"
 
 namespace symnas::search {
@@ -131,10 +132,7 @@ std::string StrategyNames(const std::vector<StrategyEntry>& table) {
 
 const StrategyEntry& FindStrategyIn(const std::vector<StrategyEntry>& table,
                                     const std::string& name) {
-  for (const auto& e : table) {
-    if (name == e.name) return e;
-  }
-  throw UnknownNameError(UnknownNameMessage("strategy", name, StrategyNames(table)));
+  return FindByName(table, "strategy", name);
 }
 
 nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry, const nlohmann::json& user) {
