@@ -49,6 +49,17 @@ double CsvTable::Number(size_t r, int c) const {
       {path, lines[r], 0});
 }
 
+std::vector<LatencyColumn> LatencyColumns(const CsvTable& table) {
+  static const std::string kPrefix = "lat_ms_";
+  std::vector<LatencyColumn> columns;
+  for (size_t c = 0; c < table.header.size(); ++c) {
+    if (table.header[c].rfind(kPrefix, 0) == 0) {
+      columns.push_back({static_cast<int>(c), table.header[c].substr(kPrefix.size())});
+    }
+  }
+  return columns;
+}
+
 CsvTable ReadCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw DatasetError("cannot open CSV file '" + path + "'", {path, 0, 0});

@@ -31,11 +31,10 @@ DeviceLatencyTable DeviceLatencyTable::Load(const std::string& csv_path) {
                        {csv_path, 1, 0});
   }
   std::vector<int> columns;
-  for (size_t c = 0; c < csv.header.size(); ++c) {
-    if (csv.header[c].rfind("lat_ms_", 0) == 0 && csv.header[c].size() > 7) {
-      columns.push_back(static_cast<int>(c));
-      t.devices.push_back(csv.header[c].substr(7));
-    }
+  for (const LatencyColumn& column : LatencyColumns(csv)) {
+    if (column.device.empty()) continue;
+    columns.push_back(column.column);
+    t.devices.push_back(column.device);
   }
   if (columns.empty()) {
     throw DatasetError("latency table has no 'lat_ms_<device>' column", {csv_path, 1, 0});

@@ -172,16 +172,15 @@ std::vector<QualityRow> ValidateNb201(const Nb201ValidationOptions& options) {
     if (!predictions) throw ConfigError("cannot write '" + options.predictions_csv + "'");
     predictions << "device,index,actual_ms,predicted_ms\n";
   }
-  for (size_t c = 0; c < table.header.size(); ++c) {
-    const std::string& col = table.header[c];
-    if (col.rfind("lat_ms_", 0) != 0) continue;
-    const std::string device = col.substr(7);
+  for (const LatencyColumn& column : LatencyColumns(table)) {
+    const int c = column.column;
+    const std::string& device = column.device;
     if (!options.devices.empty() && std::find(options.devices.begin(), options.devices.end(),
                                               device) == options.devices.end()) {
       continue;
     }
     std::vector<double> latency;
-    for (size_t r = 0; r < n; ++r) latency.push_back(table.Number(r, static_cast<int>(c)));
+    for (size_t r = 0; r < n; ++r) latency.push_back(table.Number(r, c));
     LatencyPredictor predictor;
     predictor.Train(Pick(features, train), Pick(latency, train), "arch+nb201_edges",
                     options.predictor);

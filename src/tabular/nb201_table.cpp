@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 
 #include "symnas/common/error.hpp"
 #include "symnas/hw/csv.hpp"
@@ -15,13 +16,10 @@ namespace symnas::tabular {
 namespace {
 
 constexpr std::array<const char*, 3> kDatasetNames = {"cifar10", "cifar100", "imagenet16"};
-constexpr const char* kLatencyPrefix = "lat_ms_";
-
-// The device a latency column measures: the column name without lat_ms_; HW-NAS-Bench's batch-1
-// Titan RTX column of the shipped table keeps the name every result and doc uses.
-std::string DeviceOfColumn(const std::string& column) {
-  const std::string device = column.substr(std::char_traits<char>::length(kLatencyPrefix));
-  return device == "titan_rtx_1" ? "titan_rtx" : device;
+// The device of a latency column (hw::LatencyColumns: the name after lat_ms_); HW-NAS-Bench's
+// batch-1 Titan RTX column of the shipped table keeps the name every result and doc uses.
+std::string DeviceName(const hw::LatencyColumn& column) {
+  return column.device == "titan_rtx_1" ? "titan_rtx" : column.device;
 }
 
 }  // namespace
@@ -36,8 +34,8 @@ Nb201Dataset ParseNb201Dataset(const std::string& name) {
   for (std::size_t i = 0; i < kDatasetNames.size(); ++i) {
     if (canonical == kDatasetNames[i]) return static_cast<Nb201Dataset>(i);
   }
-  throw UnknownNameError(
-      UnknownNameMessage("NAS-Bench-201 dataset", name, "cifar10, cifar100, imagenet16"));
+  // hw::Nb201DatasetByName accepts only these three (and aliases): unreachable for user input.
+  throw std::logic_error("hw and tabular disagree on the NAS-Bench-201 dataset '" + name + "'");
 }
 
 std::string Nb201OpLabel(int op) { return hw::Nb201OpName(static_cast<hw::Nb201Op>(op)); }
@@ -77,18 +75,16 @@ Nb201Table Nb201Table::Load(const std::string& csv_path) {
     accuracy_columns[d] = csv.Column(std::string(kDatasetNames[d]) + "_test_acc");
   }
   std::vector<int> latency_columns;
-  for (std::size_t c = 0; c < csv.header.size(); ++c) {
-    const std::string& name = csv.header[c];
-    if (name.rfind(kLatencyPrefix, 0) != 0) continue;
-    const std::string device = DeviceOfColumn(name);
+  for (const hw::LatencyColumn& column : hw::LatencyColumns(csv)) {
+    const std::string device = DeviceName(column);
     if (device.empty() || table.HasDevice(device)) {
       throw DatasetError(
-          fmt::format("latency column '{}' {}", name,
+          fmt::format("latency column '{}' {}", csv.header[column.column],
                       device.empty() ? "names no device (lat_ms_<device>)" : "repeats a device"),
-          {csv_path, 1, static_cast<int>(c) + 1});
+          {csv_path, 1, column.column + 1});
     }
     table.devices_.push_back({static_cast<int>(latency_columns.size()), device});
-    latency_columns.push_back(static_cast<int>(c));
+    latency_columns.push_back(column.column);
   }
   if (latency_columns.empty()) {
     throw DatasetError("the table has no latency column: add one lat_ms_<device> per device",

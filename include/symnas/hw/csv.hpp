@@ -25,4 +25,12 @@ struct CsvTable {
 /// Reads a CSV with a header line. Throws DatasetError when missing, empty or ragged.
 CsvTable ReadCsv(const std::string& path);
 
+/// A latency column of a measurements table: `lat_ms_<device>`.
+struct LatencyColumn {
+  int column = 0;      ///< index into CsvTable::header
+  std::string device;  ///< the name after lat_ms_ (may be empty for a bare "lat_ms_")
+};
+/// Every `lat_ms_<device>` column of the table, in header order.
+std::vector<LatencyColumn> LatencyColumns(const CsvTable& table);
+
 }  // namespace symnas::hw
