@@ -19,6 +19,18 @@ bool HasChoice(const search::Dimension& dim, const std::string& label) {
   return std::find(dim.choices.begin(), dim.choices.end(), label) != dim.choices.end();
 }
 
+/// "edge_2: nor_conv_1x1 -> none" for the first dimension where `to` differs from `from`; ""
+/// when they are equal.
+std::string ChangeNote(const search::Params& from, const search::Params& to) {
+  for (const auto& [name, value] : to) {
+    if (value != from.at(name)) {
+      return fmt::format("{}: {} -> {}", name, search::ValueToString(from.at(name)),
+                         search::ValueToString(value));
+    }
+  }
+  return "";
+}
+
 /// The edges in random order, then stably sorted by the rank of their current operation
 /// (decreasing when `costliest_first`): ties are broken at random, with the move's RNG.
 std::vector<std::string> EdgesByCost(const CellMoveContext& c, bool costliest_first) {
@@ -46,7 +58,7 @@ CellMoveOutcome StepOperation(const CellMoveContext& c, int step) {
       if (!HasChoice(dim, c.cost_order[r])) continue;
       search::Params next = c.cell;
       next[edge] = c.cost_order[r];
-      if (!c.seen(next)) return {next, fmt::format("{}: {} -> {}", edge, from, c.cost_order[r])};
+      if (!c.seen(next)) return {next, ChangeNote(c.cell, next)};
     }
   }
   return {std::nullopt, step < 0 ? "every cheaper single-edge change was evaluated already"
@@ -90,15 +102,8 @@ CellMoveOutcome CheapenExceeded(const CellMoveContext& c) {
     if (it != costs.end() && it->second < best_cost) best = next, best_cost = it->second;
   }
   if (!best) return {std::nullopt, "no unseen single-edge change lowers " + metric};
-  std::string change;
-  for (const auto& [name, value] : *best) {
-    if (value != c.cell.at(name)) {
-      change = fmt::format("{}: {} -> {}", name, search::ValueToString(c.cell.at(name)),
-                           search::ValueToString(value));
-    }
-  }
   return {best, fmt::format("{} {:.4g} -> {:.4g} (budget {:.4g}): {}", metric, ratio * budget,
-                            best_cost, budget, change)};
+                            best_cost, budget, ChangeNote(c.cell, *best))};
 }
 CellMoveOutcome UpgradeCheapest(const CellMoveContext& c) { return StepOperation(c, +1); }
 
@@ -127,12 +132,7 @@ CellMoveOutcome MutateEdge(const CellMoveContext& c) {
   std::shuffle(candidates.begin(), candidates.end(), c.rng);
   for (const auto& next : candidates) {
     if (c.seen(next)) continue;
-    for (const auto& [name, value] : next) {
-      if (value != c.cell.at(name)) {
-        return {next, fmt::format("{}: {} -> {}", name, search::ValueToString(c.cell.at(name)),
-                                  search::ValueToString(value))};
-      }
-    }
+    if (std::string note = ChangeNote(c.cell, next); !note.empty()) return {next, note};
   }
   return {std::nullopt, "every single-dimension change of the cell was evaluated already"};
 }
