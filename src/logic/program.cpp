@@ -91,6 +91,14 @@ double LiteralProbability(const Term* p) {
   return negative ? -v : v;
 }
 
+// A file named by a directive (consult, use_module('x.py'), csv_load, sqlite_load): as ProbLog,
+// a relative name is relative to the folder of the file holding the directive.
+std::filesystem::path BesideDirective(const std::string& name, const SourceLocation& where) {
+  std::filesystem::path path(name);
+  if (path.is_relative()) path = std::filesystem::path(where.file).parent_path() / path;
+  return path;
+}
+
 }  // namespace
 
 void CheckProbabilities(const Clause& clause, const std::vector<double>& probs) {
@@ -255,8 +263,7 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
   // Python externals (externs.cpp): the module's exported functions become predicates.
   if (goal->Is(kUseModule, 1) && goal->args[0]->kind == TermKind::kAtom &&
       fs::path(*goal->args[0]->name).extension() == ".py") {
-    fs::path path(*goal->args[0]->name);
-    if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+    const fs::path path = BesideDirective(*goal->args[0]->name, where);
     for (ExternFunction& f : LoadPythonModule(path.string(), where)) {
       std::pair<Symbol, std::uint32_t> key{Intern(f.name), f.arity()};
       externs_[key] = std::make_shared<const ExternFunction>(std::move(f));
@@ -272,27 +279,24 @@ void Program::AddDirective(const Term* goal, const SourceLocation& where) {
     if (goal->args[0]->kind != TermKind::kAtom) {
       throw ParseError(ToString(goal) + ": the file name must be an atom", where);
     }
-    fs::path path(*goal->args[0]->name);
-    if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+    const fs::path path = BesideDirective(*goal->args[0]->name, where);
     AddText(goal->arity == 2 ? CsvFacts(path.string(), *goal->args[1]->name, where)
                              : SqliteFacts(path.string(), where),
             "library(db)");
     return;
   }
   (void)sym;
-  throw ParseError(
-      "Unsupported directive ':- " + ToString(goal) +
-          "' (supported: use_module(library(Name)), use_module('File.py'), consult(File), "
-          "unknown(fail), "
-          "csv_load(File, Predicate), sqlite_load(File))",
-      where);
+  throw ParseError("Unsupported directive ':- " + ToString(goal) +
+                       "' (supported: use_module(library(Name)), use_module('File.py'), "
+                       "consult(File), unknown(fail), csv_load(File, Predicate), "
+                       "sqlite_load(File))",
+                   where);
 }
 
 void Program::Consult(const std::string& name, const SourceLocation& where) {
   // As ProbLog: relative to the consulting file's folder, ".pl" added when the name has none.
   namespace fs = std::filesystem;
-  fs::path path(name);
-  if (path.is_relative()) path = fs::path(where.file).parent_path() / path;
+  fs::path path = BesideDirective(name, where);
   if (!fs::exists(path) && path.extension().empty()) path += ".pl";
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("cannot read consulted file '" + path.string() + "'", where);
