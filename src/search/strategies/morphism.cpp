@@ -18,10 +18,6 @@ std::int64_t GetInt(const Params& p, const std::string& name, std::int64_t fallb
   return it == p.end() || it->second.index() == 2 ? fallback : AsInt(it->second);
 }
 
-/// Template defaults (docs/nn.md; the table of cnn_template.hpp).
-std::int64_t TemplateFilters(std::int64_t i) { return CnnTemplateFilters(i); }
-constexpr std::int64_t kTemplateUnits = kCnnTemplateUnits;
-
 /// The template default of an integer parameter; 0 for a name the template lacks.
 std::int64_t TemplateDefault(const std::string& name) {
   const std::optional<Value> value = CnnTemplateDefault(name);
@@ -36,8 +32,8 @@ std::string NetworkKey(const Params& p) {
   const std::int64_t blocks = GetInt(p, "conv_blocks", TemplateDefault("conv_blocks")),
                      dense = GetInt(p, "dense_layers", TemplateDefault("dense_layers"));
   for (const auto& [name, value] : p) {
-    if (name.rfind("filters_", 0) == 0 && std::stoll(name.substr(8)) >= blocks) continue;
-    if (name.rfind("units_", 0) == 0 && std::stoll(name.substr(6)) >= dense) continue;
+    if (auto block = CnnLayerIndex(name, "filters_"); block && *block >= blocks) continue;
+    if (auto layer = CnnLayerIndex(name, "units_"); layer && *layer >= dense) continue;
     used[name] = value;
   }
   return ParamsKey(used);
@@ -51,11 +47,11 @@ Eigen::VectorXd MorphismStrategy::ArchFeatures(const Params& p) {
   double log_filters = 0, log_units = 0;
   for (std::int64_t i = 0; i < blocks; ++i) {
     log_filters += std::log2(
-        static_cast<double>(GetInt(p, "filters_" + std::to_string(i), TemplateFilters(i))));
+        static_cast<double>(GetInt(p, "filters_" + std::to_string(i), CnnTemplateFilters(i))));
   }
   for (std::int64_t i = 0; i < dense; ++i) {
     log_units +=
-        std::log2(static_cast<double>(GetInt(p, "units_" + std::to_string(i), kTemplateUnits)));
+        std::log2(static_cast<double>(GetInt(p, "units_" + std::to_string(i), kCnnTemplateUnits)));
   }
   Eigen::VectorXd f(5);
   f << blocks / 6.0, GetInt(p, "convs_per_block", TemplateDefault("convs_per_block")) / 3.0,
@@ -76,7 +72,7 @@ bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& 
     if (!can_block && !can_conv) return false;
     if (can_block && (!can_conv || coin(gen) == 0)) {
       std::int64_t last = blocks > 0 ? GetInt(p, "filters_" + std::to_string(blocks - 1),
-                                              TemplateFilters(blocks - 1))
+                                              CnnTemplateFilters(blocks - 1))
                                      : 32;
       p["conv_blocks"] = blocks + 1;
       p["filters_" + std::to_string(blocks)] = last;
@@ -89,12 +85,12 @@ bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& 
     std::vector<std::pair<std::string, std::int64_t>> options_widen;
     for (std::int64_t i = 0; i < blocks; ++i) {
       std::string n = "filters_" + std::to_string(i);
-      if (GetInt(p, n, TemplateFilters(i)) < o.value("max_filters", 512))
+      if (GetInt(p, n, CnnTemplateFilters(i)) < o.value("max_filters", 512))
         options_widen.push_back({n, o.value("max_filters", 512)});
     }
     for (std::int64_t i = 0; i < dense; ++i) {
       std::string n = "units_" + std::to_string(i);
-      if (GetInt(p, n, kTemplateUnits) < o.value("max_units", 2048))
+      if (GetInt(p, n, kCnnTemplateUnits) < o.value("max_units", 2048))
         options_widen.push_back({n, o.value("max_units", 2048)});
     }
     if (options_widen.empty()) return false;
@@ -105,8 +101,9 @@ bool MorphismStrategy::Morph(const std::string& op, Params& p, std::mt19937_64& 
   }
   if (op == "add_dense") {
     if (dense >= o.value("max_dense_layers", 3)) return false;
-    std::int64_t last = dense > 0 ? GetInt(p, "units_" + std::to_string(dense - 1), kTemplateUnits)
-                                  : kTemplateUnits;
+    std::int64_t last = dense > 0
+                            ? GetInt(p, "units_" + std::to_string(dense - 1), kCnnTemplateUnits)
+                            : kCnnTemplateUnits;
     p["dense_layers"] = dense + 1;
     p["units_" + std::to_string(dense)] = last;
     return true;
