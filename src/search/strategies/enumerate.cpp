@@ -1,6 +1,8 @@
 // EnumerableSize and Enumerate: the candidates of a space without real dimensions, listed.
 #include "enumerate.hpp"
 
+#include <algorithm>
+
 namespace symnas::search {
 
 double EnumerableSize(const SearchSpace& space) {
@@ -39,6 +41,17 @@ std::vector<Params> Enumerate(const SearchSpace& space) {
     }
     out = std::move(next);
   }
+  return out;
+}
+
+std::vector<Params> CandidatePool(const SearchSpace& space, const nlohmann::json& options,
+                                  std::mt19937_64& rng, bool& enumerated) {
+  const double size = EnumerableSize(space);
+  enumerated = size > 0 && size <= options.value("enumerate_up_to", 20000);
+  if (enumerated) return Enumerate(space);
+  std::vector<Params> out;
+  const int samples = std::max(1, options.value("pool_samples", 1000));
+  for (int i = 0; i < samples; ++i) out.push_back(space.Sample(rng));
   return out;
 }
 

@@ -96,13 +96,7 @@ void ParetoRankStrategy::FindKnownComponents(const std::vector<Params>& candidat
 }
 
 std::vector<Params> ParetoRankStrategy::PoolCandidates() {
-  const double size = EnumerableSize(space());
-  pool_.enumerated = size > 0 && size <= options().value("enumerate_up_to", 20000);
-  if (pool_.enumerated) return Enumerate(space());
-  std::vector<Params> out;
-  const int samples = std::max(1, options().value("pool_samples", 1000));
-  for (int i = 0; i < samples; ++i) out.push_back(space().Sample(rng()));
-  return out;
+  return CandidatePool(space(), options(), rng(), pool_.enumerated);
 }
 
 int ParetoRankStrategy::BinOf(double value) const {

@@ -77,15 +77,8 @@ Eigen::VectorXd PathEiStrategy::Features(const Params& projected) const {
 }
 
 void PathEiStrategy::BuildPool() {
-  const double size = EnumerableSize(space());
   pool_ = Pool{};
-  pool_.enumerated = size > 0 && size <= options().value("enumerate_up_to", 20000);
-  if (pool_.enumerated) {
-    pool_.params = Enumerate(space());
-  } else {
-    const int samples = std::max(1, options().value("pool_samples", 1000));
-    for (int i = 0; i < samples; ++i) pool_.params.push_back(space().Sample(rng()));
-  }
+  pool_.params = CandidatePool(space(), options(), rng(), pool_.enumerated);
   for (auto& p : pool_.params) p = space().Project(p);
   const Eigen::Index rows = static_cast<Eigen::Index>(pool_.params.size());
   pool_.features.resize(rows, Features(pool_.params.front()).size());
