@@ -11,6 +11,9 @@
 %   mutate_edge        the anchor with one edge changed (the base local search)
 %   perturb            the best cell with two edges changed (iterated local search)
 %   restart            a random cell
+%   model_jump         the unseen within-budget cell of largest expected improvement under the
+%                      path model (a Bayesian linear regression on path encodings of the scored
+%                      cells); mutate_edge and perturb also try their candidates in that order
 % Weights are re-learnt by learning from interpretations from whether each move produced a
 % cell better than the one it started from (study objective: feasibility first, then accuracy).
 % When no rule fires, or no fired move applies, the strategy makes mutate_edge (then perturb,
@@ -24,7 +27,10 @@ t(0.9)::action(cheapen_exceeded, device_budget_exceeded) :- problem(device_budge
 t(0.5)::action(upgrade_cheapest, slack) :- problem(slack).
 % Accuracy below the anchor's -> keep searching the anchor's neighbourhood.
 t(0.5)::action(mutate_edge, low_accuracy) :- problem(low_accuracy).
+% ... or jump to the cell the path model expects most from.
+t(0.5)::action(model_jump, low_accuracy) :- problem(low_accuracy).
 % Local optimum -> a bigger step from the anchor, or start afresh.
 t(0.8)::action(perturb, local_optimum) :- problem(local_optimum).
 t(0.2)::action(restart, local_optimum) :- problem(local_optimum).
+t(0.5)::action(model_jump, local_optimum) :- problem(local_optimum).
 t(0.3)::action(restart, stagnation) :- problem(stagnation).

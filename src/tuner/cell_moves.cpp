@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "symnas/common/error.hpp"
 #include "symnas/common/name_table.hpp"
@@ -17,6 +18,25 @@ constexpr int kSampleTries = 1000;
 
 bool HasChoice(const search::Dimension& dim, const std::string& label) {
   return std::find(dim.choices.begin(), dim.choices.end(), label) != dim.choices.end();
+}
+
+/// A candidate worth proposing: not seen, and not known to be over budget (the model's check).
+bool Open(const CellMoveContext& c, const search::Params& next) {
+  return !c.seen(next) && (c.model == nullptr || c.model->WithinBudget(next));
+}
+
+/// Once the model is ready, `candidates` stably sorted by decreasing expected improvement (the
+/// caller's random order breaks ties); unchanged before.
+void OrderByModel(const CellMoveContext& c, std::vector<search::Params>& candidates) {
+  if (c.model == nullptr || !c.model->Ready() || candidates.empty()) return;
+  const std::vector<double> ei = c.model->ExpectedImprovement(candidates);
+  std::vector<std::size_t> order(candidates.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ei[a] > ei[b]; });
+  std::vector<search::Params> sorted;
+  for (std::size_t k : order) sorted.push_back(std::move(candidates[k]));
+  candidates = std::move(sorted);
 }
 
 /// "edge_2: nor_conv_1x1 -> none" for the first dimension where `to` differs from `from`; ""
@@ -58,7 +78,9 @@ CellMoveOutcome StepOperation(const CellMoveContext& c, int step) {
       if (!HasChoice(dim, c.cost_order[r])) continue;
       search::Params next = c.cell;
       next[edge] = c.cost_order[r];
-      if (!c.seen(next)) return {next, ChangeNote(c.cell, next)};
+      // A costlier cell known to exceed a budget is not worth a trial; a cheaper one is the
+      // step towards the budget.
+      if (step < 0 ? !c.seen(next) : Open(c, next)) return {next, ChangeNote(c.cell, next)};
     }
   }
   return {std::nullopt, step < 0 ? "every cheaper single-edge change was evaluated already"
@@ -130,23 +152,57 @@ CellMoveOutcome MutateEdge(const CellMoveContext& c) {
     candidates.push_back(std::move(next));
   }
   std::shuffle(candidates.begin(), candidates.end(), c.rng);
+  OrderByModel(c, candidates);
   for (const auto& next : candidates) {
-    if (c.seen(next)) continue;
+    if (!Open(c, next)) continue;
     if (std::string note = ChangeNote(c.cell, next); !note.empty()) return {next, note};
   }
   return {std::nullopt, "every single-dimension change of the cell was evaluated already"};
 }
 
+/// Every change of two free categorical dimensions of the cell; empty when a free dimension of
+/// another kind exists (perturb samples those).
+std::vector<search::Params> TwoDimensionChanges(const CellMoveContext& c) {
+  const std::vector<std::string> free = c.space.FreeNames();
+  for (const auto& name : free) {
+    if (c.space.At(name).kind != search::DimKind::kCategorical) return {};
+  }
+  std::vector<search::Params> out;
+  for (std::size_t i = 0; i < free.size(); ++i) {
+    for (std::size_t j = i + 1; j < free.size(); ++j) {
+      for (const auto& a : c.space.At(free[i]).choices) {
+        if (search::Value{a} == c.cell.at(free[i])) continue;
+        for (const auto& b : c.space.At(free[j]).choices) {
+          if (search::Value{b} == c.cell.at(free[j])) continue;
+          search::Params next = c.cell;
+          next[free[i]] = a;
+          next[free[j]] = b;
+          out.push_back(std::move(next));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 CellMoveOutcome Perturb(const CellMoveContext& c) {
   std::vector<std::string> free = c.space.FreeNames();
   if (free.size() < 2) return {std::nullopt, "fewer than two free dimensions"};
+  if (c.model != nullptr && c.model->Ready()) {
+    std::vector<search::Params> candidates = TwoDimensionChanges(c);
+    std::shuffle(candidates.begin(), candidates.end(), c.rng);
+    OrderByModel(c, candidates);
+    for (const auto& next : candidates) {
+      if (Open(c, next)) return {next, "two dimensions changed (path model's order)"};
+    }
+  }
   for (int t = 0; t < kSampleTries; ++t) {
     std::shuffle(free.begin(), free.end(), c.rng);
     search::Params next = c.cell;
     for (int k = 0; k < 2; ++k) {
       next[free[k]] = OtherValue(c.space.At(free[k]), c.cell.at(free[k]), c.rng, c.space);
     }
-    if (!c.seen(next)) return {next, fmt::format("changed {} and {}", free[0], free[1])};
+    if (Open(c, next)) return {next, fmt::format("changed {} and {}", free[0], free[1])};
   }
   return {std::nullopt, "no unseen two-dimension change found"};
 }
@@ -154,9 +210,18 @@ CellMoveOutcome Perturb(const CellMoveContext& c) {
 CellMoveOutcome Restart(const CellMoveContext& c) {
   for (int t = 0; t < kSampleTries; ++t) {
     search::Params next = c.space.Sample(c.rng);
-    if (!c.seen(next)) return {next, "random cell"};
+    if (Open(c, next)) return {next, "random cell"};
   }
   return {std::nullopt, "no unseen random cell found"};
+}
+
+CellMoveOutcome ModelJump(const CellMoveContext& c) {
+  if (c.model == nullptr || !c.model->Ready()) {
+    return {std::nullopt, "the path model has too few scored cells"};
+  }
+  std::optional<search::Params> next = c.model->BestUnseen(c.seen, c.rng);
+  if (!next) return {std::nullopt, "no unseen cell within budget"};
+  return {next, "largest expected improvement of the path model"};
 }
 
 }  // namespace
@@ -186,6 +251,11 @@ const std::vector<CellMove>& CellMoves() {
        "optimum, restarting from the best one)",
        MoveBase::kBest, &Perturb},
       {"restart", "a random cell of the space", MoveBase::kAnchor, &Restart},
+      {"model_jump",
+       "the unseen within-budget cell of the whole space with the largest expected improvement "
+       "under the path model (a Bayesian linear regression on path encodings of the scored "
+       "cells)",
+       MoveBase::kBest, &ModelJump},
   };
   return kMoves;
 }

@@ -41,6 +41,13 @@ CellSymbolicOptions CellSymbolicOptions::FromJson(const nlohmann::json& options)
   if (out.prior_strength < 0) throw ConfigError("symbolic_nb201: prior_strength must be >= 0");
   out.relearn_growth = options.value("relearn_growth", 1.1);
   if (out.relearn_growth < 1.0) throw ConfigError("symbolic_nb201: relearn_growth must be >= 1");
+  out.model_after = options.value("model_after", out.model_after);
+  if (out.model_after < 0) throw ConfigError("symbolic_nb201: model_after must be >= 0");
+  out.model.noise = options.value("model_noise", out.model.noise);
+  out.model.prior_sd = options.value("model_prior_sd", out.model.prior_sd);
+  if (!(out.model.noise > 0) || !(out.model.prior_sd > 0)) {
+    throw ConfigError("symbolic_nb201: model_noise and model_prior_sd must be positive");
+  }
   return out;
 }
 
@@ -70,9 +77,11 @@ CellSymbolicStrategy::CellSymbolicStrategy(const search::StrategyContext& contex
                                            CellSymbolicOptions options)
     : space_(context.space),
       estimate_costs_(context.estimate_costs),
+      budget_check_(context.budget_check),
       options_(std::move(options)),
       rules_(RuleBase::ShippedSet("nb201")),
-      rng_(context.seed ^ 0xce11ce11ULL) {
+      rng_(context.seed ^ 0xce11ce11ULL),
+      model_(space_, budget_check_, options_.model, options_.model_after) {
   for (const auto& file : options_.rule_files) rules_.AddFile(file);
   rules_.ValidateActions(CellMoveNames());
   weights_ = rules_.InitialWeights();
@@ -117,11 +126,17 @@ void CellSymbolicStrategy::Tell(const search::TrialOutcome& outcome) {
                       {"status", search::TrialStatusName(outcome.status)},
                       {"objective", ObjectiveToJson(outcome.objective)}});
   MarkSeen(space_.Project(outcome.params));
+  AddToModel(outcome.params, outcome.status == search::TrialStatus::kComplete, outcome.objective);
   GatherEvidence(outcome);
   CellFacts facts;
   UpdateAnchor(outcome, facts);
   last_facts_ = FactsOf(outcome, facts);
   Diagnose(outcome, last_facts_);
+}
+
+void CellSymbolicStrategy::AddToModel(const search::Params& params, bool complete,
+                                      const search::ObjectiveValue& objective) {
+  if (complete && objective.feasible) model_.Add(space_.Project(params), objective.score);
 }
 
 void CellSymbolicStrategy::GatherEvidence(const search::TrialOutcome& outcome) {
@@ -197,8 +212,8 @@ std::optional<search::Params> CellSymbolicStrategy::Move(const std::string& name
   const std::function<bool(const search::Params&)> seen = [this](const search::Params& p) {
     return Seen(p);
   };
-  CellMoveContext context{space_,           options_.cost_order, base, seen, rng_,
-                          &estimate_costs_, &options_.budgets};
+  CellMoveContext context{space_,           options_.cost_order, base,   seen, rng_,
+                          &estimate_costs_, &options_.budgets,   &model_};
   CellMoveOutcome outcome = move.apply(context);
   note = outcome.note;
   return outcome.cell;
@@ -271,6 +286,7 @@ void CellSymbolicStrategy::Diagnose(const search::TrialOutcome& outcome, const C
 void CellSymbolicStrategy::OnSpaceChanged(const search::SearchSpace& space,
                                           const search::SpaceEdit&) {
   space_ = space;
+  model_.OnSpaceChanged(space_);
   if (anchor_) anchor_->params = space_.Project(anchor_->params);
   if (best_) best_->params = space_.Project(best_->params);
   if (next_) next_ = space_.Project(*next_);
@@ -311,6 +327,12 @@ void CellSymbolicStrategy::Load(const nlohmann::json& state) {
   };
   try {
     history_ = state.at("history");
+    model_ = CellModel(space_, budget_check_, options_.model, options_.model_after);
+    for (const auto& told : history_) {
+      AddToModel(search::ParamsFromJson(told.at("params")),
+                 told.at("status").get<std::string>() == "complete",
+                 ObjectiveFromJson(told.at("objective")));
+    }
     weights_ = state.at("weights").get<std::map<std::string, double>>();
     evidence_ = EvidenceFromJson(state.at("evidence"));
     evidence_at_relearn_ = state.at("evidence_at_relearn").get<std::size_t>();
@@ -345,6 +367,11 @@ std::vector<search::StrategyParam> CellSymbolicParams() {
        "pseudo applications at the initial weight that smooth the learned weights"},
       {"relearn_growth", 1.1,
        "re-learn the weights when the evidence grew by this factor (always for the first 30)"},
+      {"model_after", 10,
+       "scored cells before the path model orders mutate_edge/perturb candidates and makes "
+       "model_jump (0: never)"},
+      {"model_noise", 0.002, "observation noise sd of the path model (score units)"},
+      {"model_prior_sd", 0.01, "prior sd of the path model's weights (score units)"},
   };
 }
 

@@ -13,6 +13,7 @@
 #include "symnas/search/space.hpp"
 #include "symnas/search/strategy.hpp"
 #include "symnas/search/types.hpp"
+#include "symnas/tuner/cell_model.hpp"
 
 namespace symnas::tuner {
 
@@ -40,6 +41,10 @@ struct CellMoveContext {
   const search::CostEstimate* estimate_costs = nullptr;
   /// The study's budgets, metric -> budget (latency_ms@fpga -> 3.088); may be empty.
   const std::map<std::string, double>* budgets = nullptr;
+  /// The strategy's surrogate (may be null): mutate_edge and perturb try the candidates of
+  /// largest expected improvement first once it is ready, model_jump asks it, and every move
+  /// but the cheapen ones skips candidates it knows to be over budget.
+  CellModel* model = nullptr;
 };
 
 /// A move's result: the new cell, or none and why (every candidate seen, no edge to change).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "symnas/search/strategy.hpp"
+#include "symnas/tuner/cell_model.hpp"
 #include "symnas/tuner/lfi.hpp"
 #include "symnas/tuner/reasoner.hpp"
 #include "symnas/tuner/rule_base.hpp"
@@ -28,6 +29,10 @@ struct CellSymbolicOptions {
   /// evidence has grown by this factor since the last re-learning (LFI over all evidence costs
   /// O(evidence): a geometric schedule keeps a 3000-trial run's total cost O(evidence)).
   double relearn_growth = 1.1;
+  /// The path model orders the moves' candidates and makes model_jump once this many cells are
+  /// scored (0: never); its noise and prior sd, in score units.
+  int model_after = 10;
+  search::PathModelOptions model;
   static CellSymbolicOptions FromJson(const nlohmann::json& options);
 };
 
@@ -94,6 +99,9 @@ class CellSymbolicStrategy : public search::Strategy {
 
   bool Seen(const search::Params& params) const;
   void MarkSeen(const search::Params& params);
+  /// A complete feasible trial's score joins the path model.
+  void AddToModel(const search::Params& params, bool complete,
+                  const search::ObjectiveValue& objective);
   void GatherEvidence(const search::TrialOutcome& outcome);
   void UpdateAnchor(const search::TrialOutcome& outcome, CellFacts& facts);
   CellFacts FactsOf(const search::TrialOutcome& outcome, CellFacts facts) const;
@@ -106,6 +114,7 @@ class CellSymbolicStrategy : public search::Strategy {
 
   search::SearchSpace space_;
   search::CostEstimate estimate_costs_;  ///< may be empty: no cost known before evaluation
+  search::BudgetCheck budget_check_;     ///< may be empty: every candidate is within budget
   CellSymbolicOptions options_;
   RuleBase rules_;
   std::mt19937_64 rng_;
@@ -121,6 +130,7 @@ class CellSymbolicStrategy : public search::Strategy {
   bool reanchor_ = false;  ///< the next told cell becomes the anchor (after perturb/restart)
   std::optional<search::Params> next_;
   std::optional<Pending> pending_;
+  CellModel model_;  ///< rebuilt from history_ by Load
   CellFacts last_facts_;
   search::TrialAnnotations annotations_;
 };

@@ -2,12 +2,10 @@
 // White et al. 2021) with expected improvement over the within-budget untried candidates.
 #pragma once
 
-#include <Eigen/Dense>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "strategy_base.hpp"
+#include "symnas/search/path_model.hpp"
 
 namespace symnas::search {
 
@@ -33,26 +31,16 @@ class PathEiStrategy : public StrategyBase {
   void OnSpaceChanged(const SearchSpace& space, const SpaceEdit& edit) override;
 
  private:
-  /// The candidates scored at an ask with their features; an enumerated pool is built once per
-  /// space, a sampled one at every ask.
-  struct Pool {
-    std::vector<Params> params;
-    std::unordered_map<std::string, std::size_t> index;  ///< ParamsKey -> row
-    Eigen::MatrixXd features;                            ///< one row per candidate
-    std::vector<bool> within_budget;
-    bool enumerated = false;
-    bool valid = false;
-  };
-  void BuildPool();
-  Eigen::VectorXd Features(const Params& projected) const;
   bool WithinBudget(const Params& params) const;
   /// Untried, within-budget random candidate (rejection sampling; the last draw otherwise).
   Params RandomWithinBudget();
-  /// Rows of the pool that are untried and within budget.
-  std::vector<std::size_t> OpenRows() const;
 
-  bool nb201_cells_ = false;
-  Pool pool_;
+  PathFeatures features_;
+  PathModelOptions model_options_;
+  /// The candidates scored at an ask: an enumerated pool is built once per space, a sampled one
+  /// at every ask.
+  FeaturePool pool_;
+  bool pool_valid_ = false;
 };
 
 }  // namespace symnas::search
