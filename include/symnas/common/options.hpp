@@ -62,7 +62,7 @@ bool HasOptionNamed(const std::vector<OptionSpec>& specs, std::string_view name)
 std::string OptionNames(const std::vector<OptionSpec>& specs);
 
 /// One line per option for --help and docs, each indented by `indent` spaces:
-/// "name = default [low, high]: description" (", required" or no default shown as such).
+/// "name = default [low, high]: description", "name (required) ..." or "name (no default) ...".
 std::string FormatOptions(const std::vector<OptionSpec>& specs, int indent);
 
 /// A table entry for --help: "  name  description" and its options (FormatOptions) below.
