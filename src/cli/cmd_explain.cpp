@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "symnas/common/error.hpp"
+#include "symnas/common/options.hpp"
 #include "symnas/store/study_store.hpp"
 #include "symnas/tuner/actions.hpp"
 #include "symnas/tuner/cell_moves.hpp"
@@ -23,19 +24,14 @@ struct ExplainOptions {
 
 int PrintActions() {
   std::cout << "tuning actions of `symbolic` (rules/tuning.pl):\n";
-  for (const auto& entry : tuner::TuningActions()) {
-    std::cout << fmt::format("{:<22} {}\n", entry.name, entry.description);
-    for (const auto& param : entry.params) {
-      std::cout << fmt::format("{:<24}{} = {:g} [{:g}, {:g}]: {}\n", "", param.name, param.value,
-                               param.low, param.high, param.description);
-    }
-  }
+  std::cout << FormatTable(tuner::TuningActions());
   std::cout << "\ncell moves of `symbolic_nb201` (rules/nb201_tuning.pl):\n";
   for (const auto& move : tuner::CellMoves()) {
-    std::cout << fmt::format("{:<22} {} (from the {})\n", move.name, move.description,
-                             move.base == tuner::MoveBase::kTold     ? "told cell"
-                             : move.base == tuner::MoveBase::kAnchor ? "anchor"
-                                                                     : "best cell");
+    const char* base = move.base == tuner::MoveBase::kTold     ? "told cell"
+                       : move.base == tuner::MoveBase::kAnchor ? "anchor"
+                                                               : "best cell";
+    std::cout << FormatEntry(move.name, fmt::format("{} (from the {})", move.description, base),
+                             {});
   }
   return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "symnas/common/error.hpp"
+#include "symnas/common/options.hpp"
 #include "symnas/hw/csv.hpp"
 #include "symnas/hw/estimator.hpp"
 #include "symnas/hw/features.hpp"
@@ -241,6 +242,7 @@ void AddEstimate(CLI::App& hw, CommandRun& run) {
   s->add_flag("--int8", a->int8, "int8 weights and activations for the memory metrics");
   s->add_option("--runs", a->runs, "timed runs (measured, lut)")->capture_default_str();
   s->add_flag("--cpu-clock", a->cpu_clock, "time with the thread CPU clock (loaded machines)");
+  s->footer("\nestimators (--estimator) and what each takes:\n" + FormatTable(Estimators()));
   s->callback([a, &run] { run = [a] { return RunEstimate(*a); }; });
 }
 

@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "evaluator_kinds.hpp"
 #include "symnas/common/error.hpp"
+#include "symnas/common/options.hpp"
 #include "symnas/search/driver.hpp"
 #include "symnas/search/study_config.hpp"
 #include "symnas/store/study_store.hpp"
@@ -379,6 +380,11 @@ void AddSearchCommand(CLI::App& sub, CommandRun& run) {
                  "symbolic: start from the rule weights learned by this earlier study "
                  "(repeatable: averaged)")
       ->check(CLI::ExistingFile);
+  sub.footer("\nstrategies (strategy:, strategy_options:) and their options:\n" +
+             FormatTable(strategies::Strategies()) +
+             "\nevaluator kinds (evaluator: {kind: NAME, ...options}):\n" +
+             FormatTable(EvaluatorKinds()) + "\npruners (pruner: {kind: NAME, ...options}):\n" +
+             FormatTable(tuner::Pruners()));
   run = [args] { return RunSearch(*args); };
 }
 

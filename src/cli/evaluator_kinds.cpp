@@ -115,54 +115,24 @@ class WeightKeepingRecorder : public search::StudyRecorder {
   int keep_;
 };
 
-/// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table.
-/// Options: dataset, dir, image_size ([h, w], image_folder), channels (1 or 3, image_folder),
-/// validation_size, train_subset, val_subset, split_seed, threads,
-/// epochs (a fixed template parameter of every candidate unless the space sets it); hardware:
-/// device, precision, latency (see docs/hw.md, "Budgets in a study"); int8 (docs/nn.md, "int8").
-std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& options) {
-  static const char* kOptions[] = {
-      "kind",         "dataset",    "dir",          "image_size", "channels", "validation_size",
-      "train_subset", "val_subset", "split_seed",   "threads",    "epochs",   "device",
-      "precision",    "latency",    "keep_weights", "int8",       "devices"};
-  for (const auto& [key, value] : options.items()) {
-    bool known = false;
-    for (const char* k : kOptions) known |= key == k;
-    if (!known) {
-      throw ConfigError(fmt::format(
-          "evaluator 'cnn' has no option '{}' (options: dataset, dir, image_size, channels, "
-          "validation_size, train_subset, val_subset, split_seed, threads, epochs, device, "
-          "precision, latency, keep_weights, int8, devices)",
-          key));
-    }
-  }
-  // Numbers are checked here, before the study starts: a bad one would fail every trial.
-  auto at_least = [&](const char* key, std::int64_t low) {
-    if (!options.contains(key)) return;
-    const nlohmann::json& v = options[key];
-    if (!v.is_number_integer() || v.get<std::int64_t>() < low) {
-      throw ConfigError(fmt::format("evaluator option '{}' must be an integer >= {}, got {}", key,
-                                    low, v.dump()));
-    }
-  };
-  at_least("epochs", 1);
-  at_least("validation_size", 1);
-  at_least("train_subset", 0);
-  at_least("val_subset", 0);
-  at_least("split_seed", 0);
-  at_least("threads", 1);
+/// `cnn`: trains the CNN template (nn::TrainingEvaluator) on a dataset of the nn table, with
+/// the options of CnnOptionSpecs(): data (CnnDataOptions), threads, epochs (a fixed template
+/// parameter of every candidate unless the space sets it); hardware: device, precision, latency,
+/// devices (see docs/hw.md, "Budgets in a study"); keep_weights, int8 (docs/nn.md).
+std::unique_ptr<search::Evaluator> MakeCnn(const nlohmann::json& config) {
+  const nlohmann::json options = CnnOptions(config);
   std::optional<hw::DeviceProfile> device;
   if (options.contains("device")) device = LoadDevice(options["device"].get<std::string>());
   nn::HardwareOptions hardware;
   hardware.precision = PrecisionOption(options, device);
-  hardware.int8_accuracy = Int8Option(options);
+  hardware.int8_accuracy = options["int8"].get<bool>();
   if (options.contains("latency")) hardware.probe = LatencyProbe(options["latency"], device);
   if (options.contains("devices")) {
     hardware.probe = WithTargetDevices(std::move(hardware.probe), TargetDevices(options["devices"]),
                                        hardware.precision);
   }
   nn::TrainOptions train;
-  train.threads = options.value("threads", train.threads);
+  train.threads = options["threads"].get<int>();
   // A trial whose network is wasteful or slow says so before it trains, and a long epoch shows
   // where it stands (on stderr, beside the driver's trial lines).
   train.on_warning = [](const std::string& w) { fmt::print(stderr, "  warning: {}\n", w); };
@@ -192,24 +162,25 @@ const std::vector<EvaluatorKind>& EvaluatorKinds() {
   static const std::vector<EvaluatorKind> kKinds = {
       {"synthetic",
        "test functions with known optima and fake FLOPs (branin, hartmann6, mixed, cnn_proxy)",
-       &MakeSynthetic},
+       search::SyntheticOptionSpecs(), &MakeSynthetic},
       {"nasbench201",
        "NAS-Bench-201 table look-up: 200-epoch accuracy (data, dataset) and measured latency_ms "
        "(device); use with the edge_0..edge_5 space of examples/nasbench201_symbolic.yaml",
-       &tabular::MakeNb201Evaluator},
+       tabular::Nb201EvaluatorOptions(), &tabular::MakeNb201Evaluator},
 #ifdef SYMNAS_HAVE_NN
       {"cnn", "train the CNN template with libtorch on a dataset (validation split scores it)",
-       &MakeCnn},
+       CnnOptionSpecs(), &MakeCnn},
 #endif
   };
   return kKinds;
 }
 
 #ifdef SYMNAS_HAVE_NN
-nn::DataOptions CnnDataOptions(const nlohmann::json& options) {
+nn::DataOptions CnnDataOptions(const nlohmann::json& config) {
+  const nlohmann::json options = CnnOptions(config);
   nn::DataOptions data;
-  data.dataset = options.value("dataset", data.dataset);
-  data.dir = options.value("dir", data.dir);
+  data.dataset = options["dataset"].get<std::string>();
+  data.dir = options["dir"].get<std::string>();
   if (options.contains("image_size")) {
     const auto size = options["image_size"].get<std::vector<int>>();
     if (size.size() != 2) {
@@ -218,11 +189,11 @@ nn::DataOptions CnnDataOptions(const nlohmann::json& options) {
     data.image.height = size[0];
     data.image.width = size[1];
   }
-  data.image.channels = options.value("channels", data.image.channels);
-  data.validation_size = options.value("validation_size", data.validation_size);
-  data.train_subset = options.value("train_subset", data.train_subset);
-  data.val_subset = options.value("val_subset", data.val_subset);
-  data.split_seed = options.value("split_seed", data.split_seed);
+  data.image.channels = options["channels"].get<int>();
+  data.validation_size = options["validation_size"].get<std::int64_t>();
+  data.train_subset = options["train_subset"].get<std::int64_t>();
+  data.val_subset = options["val_subset"].get<std::int64_t>();
+  data.split_seed = options["split_seed"].get<std::uint64_t>();
   data.load_test = false;  // the test set is never read during a search
   data.dir_option = "set `dir:` under `evaluator:` in the study config";
   return data;
@@ -245,9 +216,9 @@ std::unique_ptr<search::Evaluator> MakeEvaluator(const nlohmann::json& config) {
   throw UnknownNameError(UnknownNameMessage("evaluator kind", kind, valid));
 }
 
+#ifdef SYMNAS_HAVE_NN
 int KeepWeightsCount(const nlohmann::json& config) {
-  if (!config.contains("keep_weights")) return 1;
-  const nlohmann::json& v = config["keep_weights"];
+  const nlohmann::json v = CnnOptions(config)["keep_weights"];
   if (v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() < 1000000) {
     return static_cast<int>(v.get<std::int64_t>());
   }
@@ -259,6 +230,7 @@ int KeepWeightsCount(const nlohmann::json& config) {
                   "or a number of trials k >= 0",
                   v.dump()));
 }
+#endif
 
 std::unique_ptr<search::StudyRecorder> MakeStudyRecorder(const nlohmann::json& evaluator_config,
                                                          search::Evaluator& evaluator,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/search/driver.hpp"
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/study_config.hpp"
@@ -27,7 +28,9 @@ namespace symnas::cli {
 struct EvaluatorKind {
   const char* name;
   const char* description;
-  std::unique_ptr<search::Evaluator> (*make)(const nlohmann::json& options);
+  /// Its options besides `kind`; `make` resolves them (ResolveOptions) before it reads them.
+  std::vector<OptionSpec> params;
+  std::unique_ptr<search::Evaluator> (*make)(const nlohmann::json& config);
 };
 
 /// Every evaluator kind the `symnas` binary was built with.
@@ -48,11 +51,11 @@ std::unique_ptr<search::StudyRecorder> MakeStudyRecorder(const nlohmann::json& e
 /// ConfigError for another kind; Error if the training fails.
 std::string RetrainWeights(const nlohmann::json& evaluator_config, const search::Params& params,
                            std::uint64_t seed);
-/// How many trials' weights `keep_weights` keeps: -1 all, 0 none, k (best = 1). ConfigError for
-/// anything else.
-int KeepWeightsCount(const nlohmann::json& evaluator_config);
 
 #ifdef SYMNAS_HAVE_NN
+/// How many trials' weights the `cnn` evaluator's `keep_weights` keeps: -1 all, 0 none, k
+/// (best = 1). ConfigError for anything else.
+int KeepWeightsCount(const nlohmann::json& evaluator_config);
 /// The data options of a `cnn` evaluator config (dataset, dir, image_size, channels,
 /// validation_size, train_subset, val_subset, split_seed; no test set): the splits its study
 /// trained and scored on.

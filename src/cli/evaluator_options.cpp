@@ -1,5 +1,5 @@
-// Option readers shared by the CLI's evaluator kinds (evaluator_options.hpp): target devices
-// and the cnn evaluator's hardware view.
+// Option readers shared by the CLI's evaluator kinds (evaluator_options.hpp): target devices,
+// the cnn evaluator's option specs and its hardware view.
 #include "evaluator_options.hpp"
 
 #include <fmt/core.h>
@@ -8,6 +8,10 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/hw/metrics.hpp"
+#ifdef SYMNAS_HAVE_NN
+#include "symnas/nn/dataset.hpp"
+#include "symnas/nn/trainer.hpp"
+#endif
 #ifdef SYMNAS_HW_HAVE_TORCH
 #include "symnas/hw/torch_timer.hpp"
 #endif
@@ -60,6 +64,60 @@ std::vector<hw::DeviceProfile> TargetProfiles(const nlohmann::json& devices) {
 }
 
 #ifdef SYMNAS_HAVE_NN
+const std::vector<OptionSpec>& CnnOptionSpecs() {
+  static const nn::DataOptions kData;
+  static const std::vector<OptionSpec> kSpecs = {
+      {"dataset", kData.dataset, "a dataset of the nn table (docs/nn.md, \"Datasets\")"},
+      {"dir", kData.dir, "the dataset's directory (empty: the format's default)"},
+      {.name = "image_size",
+       .default_value = nullptr,
+       .description = "[height, width]: resize every image (image_folder; default: keep)",
+       .type = OptionType::kList},
+      {"channels", kData.image.channels,
+       "1 (grey) or 3 (RGB), image_folder; 0: as the first image"},
+      {"validation_size", kData.validation_size, "images carved from the training data", 1},
+      {"train_subset", kData.train_subset, "training images used (0: all remaining)", 0},
+      {"val_subset", kData.val_subset, "validation images scored (0: the whole split)", 0},
+      {"split_seed", kData.split_seed, "seed of the train/validation split", 0},
+      {"threads", nn::kDefaultThreads, "libtorch intra-op threads of each trial", 1},
+      {.name = "epochs",
+       .default_value = nullptr,
+       .description = "fixed epochs of every candidate whose space does not set them",
+       .low = 1,
+       .type = OptionType::kInteger},
+      {.name = "device",
+       .default_value = nullptr,
+       .description = "a profile of devices/ (or a YAML file): its limits join the "
+                      "objective's constraints (docs/hw.md)",
+       .type = OptionType::kString},
+      {.name = "precision",
+       .default_value = nullptr,
+       .description = "fp32 or int8 weights and activations in the memory metrics (default "
+                      "int8 on a device with flash, else fp32)",
+       .type = OptionType::kString},
+      {.name = "latency",
+       .default_value = nullptr,
+       .description = "true or {estimator, runs, warmup, cpu_clock, model, cache}: latency_ms "
+                      "from an hw estimator before training",
+       .type = OptionType::kAny},
+      {.name = "keep_weights",
+       .default_value = "best",
+       .description = "trained weights kept: best, all, none or the best k (docs/nn.md)",
+       .type = OptionType::kAny},
+      {"int8", false, "also measure int8_accuracy and quant_drop (docs/nn.md, \"int8\")"},
+      {.name = "devices",
+       .default_value = nullptr,
+       .description = "several target devices: [NAME | {device, estimator, model}, ...] "
+                      "(docs/hw.md)",
+       .type = OptionType::kList},
+  };
+  return kSpecs;
+}
+
+nlohmann::json CnnOptions(const nlohmann::json& evaluator_config) {
+  return ResolveOptions({"evaluator", "cnn", ""}, CnnOptionSpecs(), evaluator_config, "kind");
+}
+
 /// `precision:` of the cnn evaluator; without it int8 for a device with flash (a
 /// microcontroller stores int8 weights in flash), fp32 otherwise.
 nn::StoragePrecision PrecisionOption(const nlohmann::json& options,
@@ -80,35 +138,37 @@ nn::StoragePrecision PrecisionOption(const nlohmann::json& options,
 nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
                                const std::optional<hw::DeviceProfile>& device) {
   if (latency.is_boolean() && !latency.get<bool>()) return {};
-  const nlohmann::json o = latency.is_object() ? latency : nlohmann::json::object();
   if (!latency.is_boolean() && !latency.is_object()) {
     throw ConfigError(
         "evaluator 'cnn': latency must be true or a mapping {estimator, runs, "
         "warmup, cpu_clock, model, cache}");
   }
-  static const std::set<std::string> kKeys = {"estimator", "runs",  "warmup",
-                                              "cpu_clock", "model", "cache"};
-  for (const auto& [key, value] : o.items()) {
-    if (!kKeys.count(key)) {
-      throw ConfigError("evaluator 'cnn': latency has no option '" + key +
-                        "' (options: estimator, runs, warmup, cpu_clock, model, cache)");
-    }
-  }
-  const std::string name = o.value("estimator", std::string("measured"));
+  static const hw::TimingOptions kTiming;
+  static const std::vector<OptionSpec> kLatencyOptions = {
+      {"estimator", "measured", "an hw estimator: measured, lut, roofline or predictor"},
+      {"runs", 20, "timed runs, median reported (measured, lut)", 1},
+      {"warmup", kTiming.warmup_runs, "untimed runs first (measured, lut)", 0},
+      {"cpu_clock", true, "time with the thread's CPU clock, not the wall clock"},
+      {"model", "", "predictor: a model file of `symnas hw fit`"},
+      {"cache", hw::kDefaultLutCache, "lut: the SQLite file of per-layer timings"},
+  };
+  const nlohmann::json o = ResolveOptions({"evaluator", "cnn", "latency"}, kLatencyOptions,
+                                          latency.is_object() ? latency : nlohmann::json());
+  const std::string name = o["estimator"].get<std::string>();
   hw::EstimatorContext context;
   const bool on_host = name == "measured" || name == "lut";
   // Host timings say nothing about another device's energy: its profile only serves the
   // analytical estimators (and the host's own profile).
   if (device && (!on_host || device->name == "host")) context.profile = device;
-  context.lut_cache_path = o.value("cache", std::string(hw::kDefaultLutCache));
-  context.predictor_model_path = o.value("model", std::string());
+  context.lut_cache_path = o["cache"].get<std::string>();
+  context.predictor_model_path = o["model"].get<std::string>();
   if (on_host) {
 #ifdef SYMNAS_HW_HAVE_TORCH
     hw::TimingOptions timing;
-    timing.timed_runs = o.value("runs", 20);
-    timing.warmup_runs = o.value("warmup", 5);
+    timing.timed_runs = o["runs"].get<int>();
+    timing.warmup_runs = o["warmup"].get<int>();
     timing.threads = 1;
-    timing.thread_cpu_clock = o.value("cpu_clock", true);
+    timing.thread_cpu_clock = o["cpu_clock"].get<bool>();
     context.timer = hw::MakeTorchTimer(timing);
 #endif
   }
@@ -122,16 +182,6 @@ nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
   };
 }
 
-/// `int8:` of the cnn evaluator (default false): measure int8_accuracy and quant_drop.
-bool Int8Option(const nlohmann::json& options) {
-  if (!options.contains("int8")) return false;
-  if (!options["int8"].is_boolean()) {
-    throw ConfigError(fmt::format("evaluator option 'int8' must be true or false, got {}",
-                                  options["int8"].dump()));
-  }
-  return options["int8"].get<bool>();
-}
-
 /// `devices:` -> one estimator per device: roofline with its profile unless the entry says
 /// {estimator: predictor, model: FILE} (a predictor fitted on that device, `symnas hw fit`).
 /// Host timers (measured, lut) say nothing about another device: a ConfigError.
@@ -139,15 +189,20 @@ std::vector<TargetDevice> TargetDevices(const nlohmann::json& devices) {
   const std::vector<hw::DeviceProfile> profiles = TargetProfiles(devices);
   std::vector<TargetDevice> targets;
   for (std::size_t i = 0; i < profiles.size(); ++i) {
+    static const std::vector<OptionSpec> kEntryOptions = {
+        {.name = "device",
+         .default_value = nullptr,
+         .description = "a profile of devices/ (or a YAML file)",
+         .type = OptionType::kString,
+         .required = true},
+        {"estimator", "roofline", "roofline (the device's profile) or predictor"},
+        {"model", "", "predictor: a model fitted on the device (`symnas hw fit`)"},
+    };
     const nlohmann::json& entry = devices[i];
-    const nlohmann::json o = entry.is_object() ? entry : nlohmann::json::object();
-    for (const auto& [key, value] : o.items()) {
-      if (key != "device" && key != "estimator" && key != "model") {
-        throw ConfigError("evaluator 'cnn': a devices entry has no option '" + key +
-                          "' (options: device, estimator, model)");
-      }
-    }
-    const std::string name = o.value("estimator", std::string("roofline"));
+    const nlohmann::json o =
+        ResolveOptions({"evaluator", "cnn", "devices entry"}, kEntryOptions,
+                       entry.is_object() ? entry : nlohmann::json{{"device", entry}});
+    const std::string name = o["estimator"].get<std::string>();
     if (name != "roofline" && name != "predictor") {
       throw ConfigError(fmt::format(
           "evaluator 'cnn': devices entry '{}' has estimator '{}'; a target device's latency "
@@ -157,7 +212,7 @@ std::vector<TargetDevice> TargetDevices(const nlohmann::json& devices) {
     }
     hw::EstimatorContext context;
     context.profile = profiles[i];
-    context.predictor_model_path = o.value("model", std::string());
+    context.predictor_model_path = o["model"].get<std::string>();
     targets.push_back({profiles[i].name, hw::MakeEstimator(name, context)});
   }
   return targets;

@@ -1,6 +1,6 @@
 // The option readers the CLI's evaluator kinds share (evaluator_kinds.cpp): target devices
-// (`device:`, `devices:`), the cnn evaluator's hardware view (precision, latency probe, int8,
-// several target devices) and the nasbench201 kind. Internal to src/cli.
+// (`device:`, `devices:`), the cnn evaluator's options (their specs, and its hardware view:
+// precision, latency probe, several target devices). Internal to src/cli.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/hw/estimator.hpp"
 #include "symnas/hw/profile.hpp"
 #include "symnas/search/evaluator.hpp"
@@ -25,15 +26,18 @@ hw::DeviceProfile LoadDevice(const std::string& device);
 std::vector<hw::DeviceProfile> TargetProfiles(const nlohmann::json& devices);
 
 #ifdef SYMNAS_HAVE_NN
+/// The options of the `cnn` evaluator kind (data, training and hardware ones; defaults from
+/// nn::DataOptions and nn::TrainOptions): the evaluator table and --help list them.
+const std::vector<OptionSpec>& CnnOptionSpecs();
+/// A `cnn` evaluator config (its `kind` skipped) resolved against CnnOptionSpecs(): checked
+/// before the study starts, since a bad number would fail every trial.
+nlohmann::json CnnOptions(const nlohmann::json& evaluator_config);
 /// `precision:` of the cnn evaluator; without it int8 for a device with flash, fp32 otherwise.
 nn::StoragePrecision PrecisionOption(const nlohmann::json& options,
                                      const std::optional<hw::DeviceProfile>& device);
 /// `latency:` of the cnn evaluator: an hw estimator as the evaluator's hardware probe.
 nn::HardwareProbe LatencyProbe(const nlohmann::json& latency,
                                const std::optional<hw::DeviceProfile>& device);
-/// `int8:` of the cnn evaluator (default false): measure int8_accuracy and quant_drop.
-bool Int8Option(const nlohmann::json& options);
-
 /// One target device of `devices:`: its name and the estimator of its latency.
 struct TargetDevice {
   std::string name;

@@ -138,24 +138,37 @@ std::unique_ptr<Estimator> MakePredictor(const EstimatorContext& c) {
 }  // namespace
 
 const std::vector<EstimatorEntry>& Estimators() {
+  static const TimingOptions kTiming;
   static const std::vector<EstimatorEntry> kTable = {
       {"measured",
        "host latency of the whole network: batch 1, warm-up, median of N runs",
-       {{"warmup_runs", "untimed runs first", "5"},
-        {"timed_runs", "timed runs, median reported", "30"},
-        {"threads", "intra-op threads, fixed", "1"}},
+       {{"warmup_runs", kTiming.warmup_runs, "untimed runs first", 0},
+        {"timed_runs", kTiming.timed_runs, "timed runs, median reported", 1},
+        {"threads", kTiming.threads, "intra-op threads, fixed", 1}},
        &MakeMeasured},
       {"lut",
        "sum of per-layer host latencies, each configuration timed once and cached",
-       {{"lut_cache_path", "SQLite file holding table hw_layer_latency", ""}},
+       {{.name = "lut_cache_path",
+         .default_value = nullptr,
+         .description = "SQLite file holding table hw_layer_latency",
+         .type = OptionType::kString,
+         .required = true}},
        &MakeLut},
       {"roofline",
        "analytical estimate: per layer max(compute, memory) time from a profile",
-       {{"device", "device profile name (devices/<name>.yaml)", ""}},
+       {{.name = "device",
+         .default_value = nullptr,
+         .description = "device profile name (devices/<name>.yaml)",
+         .type = OptionType::kString,
+         .required = true}},
        &MakeRoofline},
       {"predictor",
        "learned latency model (XGBoost) trained by `symnas hw fit`",
-       {{"predictor_model_path", "model file written by `symnas hw fit --out`", ""}},
+       {{.name = "predictor_model_path",
+         .default_value = nullptr,
+         .description = "model file written by `symnas hw fit --out`",
+         .type = OptionType::kString,
+         .required = true}},
        &MakePredictor},
   };
   return kTable;

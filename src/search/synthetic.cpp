@@ -163,30 +163,34 @@ const SyntheticFunction& FindSyntheticFunction(const std::string& name) {
   return FindByName(SyntheticFunctions(), "synthetic function", name);
 }
 
+const std::vector<OptionSpec>& SyntheticOptionSpecs() {
+  static const SyntheticOptions kDefaults;
+  static const std::vector<OptionSpec> kSpecs = {
+      {"function", kDefaults.function, "the test function (branin, hartmann6, mixed, cnn_proxy)"},
+      {"noise", kDefaults.noise, "std-dev of Gaussian noise added to the value (seeded)"},
+      {"sleep_ms", kDefaults.sleep_ms, "real time spent per evaluation (crash tests)"},
+      {"fail_above_flops", kDefaults.fail_above_flops,
+       "> 0: candidates above this FLOPs fail (kFailed), for tests"},
+      {"fail_param", kDefaults.fail_param,
+       "candidates whose parameter named here equals fail_value are invalid (ArchError)"},
+      {"fail_value", kDefaults.fail_value,
+       "the value of fail_param that makes a candidate invalid"},
+  };
+  return kSpecs;
+}
+
 SyntheticOptions SyntheticOptions::FromJson(const nlohmann::json& j) {
-  SyntheticOptions o;
-  for (const auto& [key, value] : j.items()) {
-    if (key == "kind") continue;
-    if (key == "function") {
-      o.function = value.get<std::string>();
-    } else if (key == "noise") {
-      o.noise = value.get<double>();
-    } else if (key == "sleep_ms") {
-      o.sleep_ms = value.get<double>();
-    } else if (key == "fail_above_flops") {
-      o.fail_above_flops = value.get<double>();
-    } else if (key == "fail_param") {
-      o.fail_param = value.get<std::string>();
-    } else if (key == "fail_value") {
-      o.fail_value = value.get<double>();
-    } else {
-      throw ConfigError(
-          "synthetic evaluator has no option '" + key +
-          "' (options: function, noise, sleep_ms, fail_above_flops, fail_param, fail_value)");
-    }
-  }
-  FindSyntheticFunction(o.function);
-  return o;
+  const nlohmann::json o =
+      ResolveOptions({"evaluator", "synthetic", ""}, SyntheticOptionSpecs(), j, "kind");
+  SyntheticOptions options;
+  options.function = o["function"].get<std::string>();
+  options.noise = o["noise"].get<double>();
+  options.sleep_ms = o["sleep_ms"].get<double>();
+  options.fail_above_flops = o["fail_above_flops"].get<double>();
+  options.fail_param = o["fail_param"].get<std::string>();
+  options.fail_value = o["fail_value"].get<double>();
+  FindSyntheticFunction(options.function);
+  return options;
 }
 
 SyntheticEvaluator::SyntheticEvaluator(SyntheticOptions options)

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
-#include <set>
 
 #include "symnas/common/error.hpp"
 #include "symnas/hw/csv.hpp"
@@ -42,25 +41,26 @@ class Nb201TableEvaluator : public search::Evaluator {
 /// (which is then hidden from the study); `shots: FILE.csv` reads measured cells (columns arch,
 /// latency_ms) of a device the table does not have (`device` may then be any name).
 void SetFewShotLatency(Nb201TableEvaluator& evaluator, const Nb201Table& table,
-                       const nlohmann::json& latency, const std::string& device_name) {
-  static const std::set<std::string> kKeys = {"estimator", "shots", "seed"};
-  if (!latency.is_object()) {
-    throw ConfigError(
-        "evaluator 'nasbench201': latency must be a mapping {estimator: fewshot, shots, seed}");
-  }
-  for (const auto& [key, value] : latency.items()) {
-    if (!kKeys.count(key)) {
-      throw ConfigError("evaluator 'nasbench201': latency has no option '" + key +
-                        "' (options: estimator, shots, seed)");
-    }
-  }
-  if (latency.value("estimator", std::string()) != "fewshot") {
+                       const nlohmann::json& latency_options, const std::string& device_name) {
+  static const std::vector<OptionSpec> kLatencyOptions = {
+      {.name = "estimator",
+       .default_value = nullptr,
+       .description = "fewshot (the table itself gives measured latency without a latency option)",
+       .type = OptionType::kString,
+       .required = true},
+      {.name = "shots",
+       .default_value = nullptr,
+       .description = "K cells of the device's column, or a CSV of measured cells (arch, "
+                      "latency_ms)",
+       .required = true},
+      {"seed", 0, "seed of the K sampled cells"},
+  };
+  const nlohmann::json latency =
+      ResolveOptions({"evaluator", "nasbench201", "latency"}, kLatencyOptions, latency_options);
+  if (latency["estimator"] != "fewshot") {
     throw ConfigError(
         "evaluator 'nasbench201': latency estimator must be 'fewshot' (the table "
         "itself gives measured latency without a latency option)");
-  }
-  if (!latency.contains("shots")) {
-    throw ConfigError("evaluator 'nasbench201': latency fewshot needs shots: K or a CSV file");
   }
   std::vector<hw::Nb201Cell> cells;
   for (const auto& entry : table.entries())
@@ -86,7 +86,7 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const Nb201Table& table,
     const int k = latency["shots"].get<int>();
     std::vector<size_t> order(table.size());
     std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(latency.value("seed", 0));
+    std::mt19937_64 rng(latency["seed"].get<std::uint64_t>());
     std::shuffle(order.begin(), order.end(), rng);
     if (k < 3 || static_cast<size_t>(k) > order.size()) {
       throw ConfigError(
@@ -114,17 +114,32 @@ void SetFewShotLatency(Nb201TableEvaluator& evaluator, const Nb201Table& table,
   evaluator.inner().SetLatencyOverride(std::move(fit.predicted_ms), source, target.has_value());
 }
 
-/// Options: data (nasbench201_hw.csv, default the shipped copy), dataset, device, latency.
 }  // namespace
 
-std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& options) {
-  for (const auto& [key, value] : options.items()) {
-    if (key != "kind" && key != "data" && key != "dataset" && key != "device" && key != "latency") {
-      throw ConfigError(fmt::format(
-          "evaluator 'nasbench201' has no option '{}' (options: data, dataset, device, latency)",
-          key));
-    }
-  }
+const std::vector<OptionSpec>& Nb201EvaluatorOptions() {
+  static const std::vector<OptionSpec> kOptions = {
+      {.name = "data",
+       .default_value = nullptr,
+       .description = "the table CSV (default $SYMNAS_NB201_CSV, else the shipped "
+                      "data/nasbench201/nasbench201_hw.csv)",
+       .type = OptionType::kString},
+      {"dataset", "cifar10", "cifar10, cifar100 or ImageNet16-120 (200-epoch accuracy)"},
+      {.name = "device",
+       .default_value = nullptr,
+       .description = "a latency column of the table (default its first, raspi4)",
+       .type = OptionType::kString},
+      {.name = "latency",
+       .default_value = nullptr,
+       .description = "{estimator: fewshot, shots: K | FILE.csv, seed}: the device's latency "
+                      "predicted from the other columns and K measured cells",
+       .type = OptionType::kMapping},
+  };
+  return kOptions;
+}
+
+std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& config) {
+  const nlohmann::json options =
+      ResolveOptions({"evaluator", "nasbench201", ""}, Nb201EvaluatorOptions(), config, "kind");
   auto table = std::make_shared<const Nb201Table>(
       Nb201Table::Load(options.value("data", DefaultNb201CsvPath())));
   // The default device is the table's first latency column (raspi4 in the shipped table).
@@ -133,7 +148,7 @@ std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& opti
   // A few-shot device may be new to the table: its latency_ms is the prediction alone.
   const bool known = table->HasDevice(device);
   auto evaluator = std::make_unique<Nb201TableEvaluator>(
-      table, ParseNb201Dataset(options.value("dataset", "cifar10")),
+      table, ParseNb201Dataset(options["dataset"].get<std::string>()),
       fewshot && !known ? table->devices().front() : table->Device(device));
   if (fewshot) SetFewShotLatency(*evaluator, *table, options["latency"], device);
   return evaluator;

@@ -356,7 +356,7 @@ void CellSymbolicStrategy::Load(const nlohmann::json& state) {
   }
 }
 
-std::vector<search::StrategyParam> CellSymbolicParams() {
+std::vector<OptionSpec> CellSymbolicParams() {
   return {
       {"rules", nlohmann::json::array(), "user rule files added after rules/nb201_*.pl"},
       {"budgets", nlohmann::json::object(),

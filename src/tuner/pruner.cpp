@@ -2,8 +2,6 @@
 // ProbLog facts -> rules/pruner_hopeless.pl -> stop or go on, with the symptom that proved it.
 #include "symnas/tuner/pruner.hpp"
 
-#include <fmt/format.h>
-
 #include <sstream>
 
 #include "symnas/common/error.hpp"
@@ -83,7 +81,13 @@ const std::vector<PrunerEntry>& Pruners() {
       {"symbolic",
        "stops a trial when rules/pruner_hopeless.pl proves its curve hopeless against the "
        "incumbent's (even its latest gain kept up every remaining epoch ends below it)",
-       {{"rules", nlohmann::json::array()}, {"threshold", 0.5}, {"chance", 0.1}}},
+       {{.name = "rules",
+         .default_value = nlohmann::json::array(),
+         .description = "user rule files (a file or a list) added after rules/pruner_*.pl",
+         .type = OptionType::kAny},
+        {"threshold", 0.5, "prune when prune_reason(R) has at least this probability, in (0, 1]",
+         0.0, 1.0},
+        {"chance", 0.1, "the chance/1 fact: the accuracy of guessing (1 / classes)", 0.0, 1.0}}},
   };
   return kPruners;
 }
@@ -97,20 +101,7 @@ std::shared_ptr<search::Pruner> MakePruner(const nlohmann::json& config) {
     if (kind == e.name) entry = &e;
   }
   if (entry == nullptr) throw ConfigError("unknown pruner '" + kind + "'; valid: " + names);
-  nlohmann::json options = nlohmann::json::object();
-  for (const auto& [name, value] : entry->params) options[name] = value;
-  for (const auto& [key, value] : config.items()) {
-    if (key == "kind") continue;
-    if (!options.contains(key)) {
-      std::string valid;
-      for (const auto& param : entry->params) {
-        valid += (valid.empty() ? "" : ", ") + std::string(param.first);
-      }
-      throw ConfigError(fmt::format("pruner '{}' has no option '{}' (options: {})", kind, key,
-                                    valid.empty() ? "none" : valid));
-    }
-    options[key] = value;
-  }
+  nlohmann::json options = ResolveOptions({"pruner", kind, ""}, entry->params, config, "kind");
   if (kind == "none") return nullptr;
   std::vector<std::string> files;
   if (options["rules"].is_string()) {
@@ -119,9 +110,6 @@ std::shared_ptr<search::Pruner> MakePruner(const nlohmann::json& config) {
     files = options["rules"].get<std::vector<std::string>>();
   } else {
     throw ConfigError("pruner symbolic: rules must be a file name or a list of them");
-  }
-  if (!options["threshold"].is_number() || !options["chance"].is_number()) {
-    throw ConfigError("pruner symbolic: threshold and chance must be numbers");
   }
   return std::make_shared<SymbolicPruner>(files, options["threshold"].get<double>(),
                                           options["chance"].get<double>());

@@ -316,7 +316,7 @@ void SymbolicStrategy::Load(const nlohmann::json& state) {
   }
 }
 
-std::vector<search::StrategyParam> SymbolicStrategyParams() {
+std::vector<OptionSpec> SymbolicStrategyParams() {
   return {
       {"profile", "default",
        "default: costs diagnosed before training (no over-budget network trained), "

@@ -94,6 +94,24 @@ TEST_F(CliTest, ErrorsExitWithTheirClass) {
   EXPECT_FALSE(fs::exists(dir_ / "e.db"));  // config errors are found before the study is made
 }
 
+TEST_F(CliTest, EvaluatorOptionsAreCheckedWhereWrittenAndListedByHelp) {
+  std::ofstream(dir_ / "typo.yaml") << "name: x\ntrials: 2\nstrategy: random\nevaluator:\n"
+                                       "  kind: synthetic\n  function: branin\n  nois: 0.1\n";
+  Result typo = Symnas({"search", "--config", (dir_ / "typo.yaml").string(), "--study", Db()});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("evaluator 'synthetic': unknown option 'nois'; valid options: "
+                          "function, noise, sleep_ms"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.err.find("typo.yaml:7"), std::string::npos) << typo.err;
+  Result help = Symnas({"search", "--help"});
+  EXPECT_EQ(help.code, 0) << help.err;
+  for (const char* line : {"acq_samples = 1000: random candidates scored by the acquisition",
+                           "nasbench201", "threshold = 0.5 [0, 1]"}) {
+    EXPECT_NE(help.out.find(line), std::string::npos) << line << "\n" << help.out;
+  }
+}
+
 TEST_F(CliTest, SearchListExportAndGrowOnPostgres) {
   auto& cluster = symnas::store::testing::PgCluster::Get();
   if (!cluster.ok()) GTEST_SKIP() << cluster.why_not();

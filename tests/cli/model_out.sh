@@ -134,7 +134,7 @@ expect_error "onnx-int8" "$symnas" export-model --weights m.symnas --format tfli
 study_config bad often > bad.yaml
 expect_error "keep_weights" "$symnas" search --config bad.yaml --study bad.db --quiet
 study_config badint8 "1, int8: maybe" > badint8.yaml
-expect_error "option 'int8' must be true or false, got \"maybe\" at badint8.yaml:" \
+expect_error "evaluator 'cnn': option 'int8' must be true or false (like false), got \"maybe\" at badint8.yaml:" \
   "$symnas" search --config badint8.yaml --study bad.db --quiet
 study_config noint8 1 | sed 's/maximise: accuracy/maximise: int8_accuracy/' > noint8.yaml
 expect_error "uses 'int8_accuracy'.*int8: true.* at noint8.yaml:" \

@@ -1,7 +1,10 @@
 // Conformance of EVERY registered strategy: seeded reproducibility, candidates inside the space
 // (after the edits the strategy asks for), failed trials, save/load mid-study, and space edits
-// of every kind. Plus the registry's error paths.
+// of every kind. Plus the registry's error paths, and every option's default and doc.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "symnas/common/error.hpp"
 #include "symnas/search/strategy.hpp"
@@ -223,6 +226,31 @@ TEST(StrategyRegistryTest, TableIsCompleteAndErrorsListNames) {
   EXPECT_THROW(strategies::MakeStrategy("evolution", c), ConfigError);
   c.options = {{"population", 2.5}};
   EXPECT_THROW(strategies::MakeStrategy("evolution", c), ConfigError);
+}
+
+/// The text of the docs that describe strategies (docs/search.md and the tuners' pages).
+std::string StrategyDocs() {
+  std::string text;
+  for (const char* page : {"search.md", "tuner.md", "tabular.md"}) {
+    std::ifstream in(std::string(SYMNAS_SOURCE_DIR) + "/docs/" + page);
+    text += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return text;
+}
+
+TEST(StrategyRegistry, EveryOptionHasAValidDefaultAndIsDocumented) {
+  const std::string docs = StrategyDocs();
+  ASSERT_FALSE(docs.empty());
+  for (const auto& entry : strategies::Strategies()) {
+    const nlohmann::json defaults = ResolveStrategyOptions(entry, nullptr);
+    EXPECT_EQ(ResolveStrategyOptions(entry, defaults), defaults) << entry.name;
+    EXPECT_NE(docs.find(std::string("`") + entry.name + "`"), std::string::npos) << entry.name;
+    for (const auto& param : entry.params) {
+      EXPECT_FALSE(std::string(param.description).empty()) << entry.name << "." << param.name;
+      EXPECT_NE(docs.find(param.name), std::string::npos)
+          << entry.name << "." << param.name << " is in no doc";
+    }
+  }
 }
 
 }  // namespace

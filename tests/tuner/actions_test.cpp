@@ -217,5 +217,17 @@ TEST(Actions, EveryActionKeepsTheSpaceValidUntilItStops) {
   }
 }
 
+TEST(Actions, EveryParameterIsANumberInItsRange) {
+  for (const auto& entry : TuningActions()) {
+    const nlohmann::json values = ResolveOptions({"action", entry.name, ""}, entry.params, nullptr);
+    EXPECT_EQ(ResolveOptions({"action", entry.name, ""}, entry.params, values), values)
+        << entry.name;
+    for (const auto& param : entry.params) {
+      EXPECT_TRUE(param.low && param.high) << entry.name << "." << param.name;
+      EXPECT_EQ(entry.Param(param.name), values[param.name].get<double>());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace symnas::tuner

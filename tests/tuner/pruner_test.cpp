@@ -33,7 +33,8 @@ search::LearningCurves Curve(std::vector<double> val_acc) {
 /// The rule by hand: latest gain (from chance 0.1 after epoch 1) kept up to the last epoch.
 bool HopelessByHand(const std::vector<double>& va, int max_epochs, double incumbent) {
   const double gain = va.size() == 1 ? va[0] - 0.1 : va.back() - va[va.size() - 2];
-  const double projected = va.back() + (max_epochs - static_cast<int>(va.size())) * std::max(gain, 0.0);
+  const double projected =
+      va.back() + (max_epochs - static_cast<int>(va.size())) * std::max(gain, 0.0);
   return projected < incumbent - 0.005;
 }
 
@@ -75,6 +76,9 @@ TEST(PrunerTable, NamesAndOptionsAreChecked) {
   }
   EXPECT_THROW(MakePruner({{"kind", "symbolic"}, {"patience", 2}}), ConfigError);
   EXPECT_THROW(MakePruner({{"kind", "symbolic"}, {"threshold", 0.0}}), ConfigError);
+  EXPECT_THROW(MakePruner({{"kind", "symbolic"}, {"threshold", "high"}}), ConfigError);
+  EXPECT_THROW(MakePruner({{"kind", "symbolic"}, {"chance", 2}}), ConfigError);
+  EXPECT_NE(MakePruner({{"kind", "symbolic"}, {"rules", nlohmann::json::array()}}), nullptr);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "symnas/common/layer_spec.hpp"
+#include "symnas/common/options.hpp"
 #include "symnas/hw/profile.hpp"
 #include "symnas/hw/timer.hpp"
 
@@ -43,18 +44,12 @@ struct EstimatorContext {
   std::string predictor_model_path;      ///< predictor: a model saved by LatencyPredictor
 };
 
-/// One parameter of an estimator, for --help and docs.
-struct EstimatorParam {
-  const char* name;
-  const char* description;
-  const char* default_value;  ///< "" when required
-};
-
 /// One line of the estimator table.
 struct EstimatorEntry {
   const char* name;         ///< snake_case registry name
   const char* description;  ///< one line
-  std::vector<EstimatorParam> params;
+  /// What it takes from the EstimatorContext (and the timer's TimingOptions), for --help.
+  std::vector<OptionSpec> params;
   std::unique_ptr<Estimator> (*make)(const EstimatorContext& context);
 };
 

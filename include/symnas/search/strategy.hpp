@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/search/objective.hpp"
 #include "symnas/search/space.hpp"
 #include "symnas/search/trial.hpp"
@@ -96,19 +97,12 @@ class Strategy {
   virtual void Load(const nlohmann::json& state) = 0;
 };
 
-/// One tunable option of a strategy.
-struct StrategyParam {
-  const char* name;
-  nlohmann::json default_value;
-  const char* description;
-};
-
 /// One line of a strategy table. What a strategy can do is read from its options (callers test
 /// HasOption("rules"), not the name) and from the flags below.
 struct StrategyEntry {
   const char* name;
   const char* description;
-  std::vector<StrategyParam> params;
+  std::vector<OptionSpec> params;  ///< its options (symnas/common/options.hpp)
   std::unique_ptr<Strategy> (*make)(const StrategyContext& context);
   /// Its moves can take networks below the space's initial bounds (the symbolic tuner's actions
   /// shrink the space), so budgets no candidate of the initial space meets are a warning at the
@@ -126,8 +120,8 @@ const StrategyEntry& FindStrategyIn(const std::vector<StrategyEntry>& table,
                                     const std::string& name);
 /// Comma-separated names of `table`.
 std::string StrategyNames(const std::vector<StrategyEntry>& table);
-/// The entry's defaults overridden by `user_options`; ConfigError for an unknown option (with
-/// the valid ones) or a value whose JSON type differs from the default's.
+/// The entry's defaults overridden by `user_options` (ResolveOptions, owner "strategy '<name>'");
+/// ConfigError for an unknown option (with the valid ones), a wrong type or range.
 nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry,
                                       const nlohmann::json& user_options);
 /// Resolves context.options against the entry's defaults and builds the strategy.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/space.hpp"
 
@@ -47,8 +48,14 @@ struct SyntheticOptions {
   std::string fail_param;
   double fail_value = 0.0;
 
+  /// The evaluator config's options (a `kind` key is skipped), checked by ResolveOptions
+  /// against SyntheticOptionSpecs(); ConfigError naming the option otherwise.
   static SyntheticOptions FromJson(const nlohmann::json& json);
 };
+
+/// The synthetic evaluator's options, defaults from SyntheticOptions (the evaluator-kind table
+/// and --help list them).
+const std::vector<OptionSpec>& SyntheticOptionSpecs();
 
 /// Evaluates a synthetic function; metrics: flops, params (flops / 2), value.
 class SyntheticEvaluator : public Evaluator {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/search/evaluator.hpp"
 #include "symnas/search/space.hpp"
 #include "symnas/tabular/nb201_table.hpp"
@@ -72,10 +73,13 @@ class Nb201Evaluator : public search::Evaluator {
   double LatencyOf(int index) const;
 };
 
-/// The `nasbench201` evaluator kind of a study config. Options: data (a table CSV, default the
-/// shipped copy), dataset, device (a latency column of the table, default its first) and
-/// latency ({estimator: fewshot, shots: K | FILE.csv, seed}: a new device's latency predicted
-/// from the other columns and K measured cells). ConfigError for an unknown or malformed option.
+/// The options of the `nasbench201` evaluator kind: data (a table CSV, default the shipped
+/// copy), dataset, device (a latency column of the table, default its first) and latency
+/// ({estimator: fewshot, shots: K | FILE.csv, seed}: a new device's latency predicted from the
+/// other columns and K measured cells).
+const std::vector<OptionSpec>& Nb201EvaluatorOptions();
+/// The `nasbench201` evaluator kind of a study config (options as Nb201EvaluatorOptions(), a
+/// `kind` key skipped). ConfigError for an unknown or malformed option.
 std::unique_ptr<search::Evaluator> MakeNb201Evaluator(const nlohmann::json& options);
 
 }  // namespace symnas::tabular

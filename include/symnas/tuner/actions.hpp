@@ -7,19 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/search/space.hpp"
 #include "symnas/search/types.hpp"
 
 namespace symnas::tuner {
-
-/// One tunable constant of an action, with its default and bounds.
-struct ActionParam {
-  const char* name;
-  double value;  ///< the value used
-  double low;    ///< smallest sensible value
-  double high;   ///< largest sensible value
-  const char* description;
-};
 
 /// What an action sees when it is applied.
 struct ActionContext {
@@ -44,7 +36,8 @@ struct ActionOutcome {
 struct ActionEntry {
   const char* name;         ///< the ProbLog atom, e.g. "dec_layers"
   const char* description;  ///< one line
-  std::vector<ActionParam> params;
+  /// Its constants: the default is the value used, [low, high] the sensible range.
+  std::vector<OptionSpec> params;
   const char* opposite;  ///< the action that undoes this one ("" if none): never both in a step
   ActionOutcome (*apply)(const ActionContext& context, const ActionEntry& entry);
 

@@ -136,7 +136,7 @@ class CellSymbolicStrategy : public search::Strategy {
 };
 
 /// The options of the `symbolic_nb201` entry of the strategy table.
-std::vector<search::StrategyParam> CellSymbolicParams();
+std::vector<OptionSpec> CellSymbolicParams();
 /// Factory for the strategy table.
 std::unique_ptr<search::Strategy> MakeCellSymbolicStrategy(const search::StrategyContext& context);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "symnas/common/options.hpp"
 #include "symnas/search/pruner.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
@@ -35,7 +36,7 @@ class SymbolicPruner : public search::Pruner {
 struct PrunerEntry {
   const char* name;
   const char* description;
-  std::vector<std::pair<const char*, nlohmann::json>> params;  ///< option -> default
+  std::vector<OptionSpec> params;  ///< its options besides `kind`
 };
 /// The explicit table of pruners: none, symbolic.
 const std::vector<PrunerEntry>& Pruners();

@@ -130,7 +130,7 @@ class SymbolicStrategy : public search::Strategy {
 };
 
 /// The options of the `symbolic` entry of the strategy table.
-std::vector<search::StrategyParam> SymbolicStrategyParams();
+std::vector<OptionSpec> SymbolicStrategyParams();
 /// Factory for the strategy table.
 std::unique_ptr<search::Strategy> MakeSymbolicStrategy(const search::StrategyContext& context);
 

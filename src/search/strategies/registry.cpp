@@ -1,10 +1,6 @@
 // The search layer's table of strategies (name, description, options with defaults) and the
 // helpers every strategy table uses; the full table, with the tuner's strategies, is
 // symnas::strategies::Strategies() (src/strategies).
-#include <fmt/core.h>
-
-#include <algorithm>
-
 #include "bo/bo.hpp"
 #include "evolution.hpp"
 #include "local_search.hpp"
@@ -13,7 +9,6 @@
 #include "pareto_rank.hpp"
 #include "path_ei.hpp"
 #include "random.hpp"
-#include "symnas/common/error.hpp"
 #include "symnas/common/name_table.hpp"
 #include "symnas/search/strategy.hpp"
 
@@ -120,8 +115,7 @@ const std::vector<StrategyEntry>& SearchStrategies() {
 }
 
 bool StrategyEntry::HasOption(std::string_view option) const {
-  return std::any_of(params.begin(), params.end(),
-                     [&](const StrategyParam& p) { return option == p.name; });
+  return HasOptionNamed(params, option);
 }
 
 std::string StrategyNames(const std::vector<StrategyEntry>& table) {
@@ -136,29 +130,7 @@ const StrategyEntry& FindStrategyIn(const std::vector<StrategyEntry>& table,
 }
 
 nlohmann::json ResolveStrategyOptions(const StrategyEntry& entry, const nlohmann::json& user) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& p : entry.params) out[p.name] = p.default_value;
-  if (user.is_null()) return out;
-  if (!user.is_object())
-    throw ConfigError(fmt::format("options of strategy '{}' must be a mapping", entry.name));
-  for (const auto& [key, value] : user.items()) {
-    if (!out.contains(key)) {
-      std::string valid;
-      for (const auto& p : entry.params) valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-      throw ConfigError(fmt::format("strategy '{}' has no option '{}' (options: {})", entry.name,
-                                    key, valid.empty() ? "none" : valid));
-    }
-    bool same = (out[key].is_number() && value.is_number()) || out[key].type() == value.type();
-    if (!same)
-      throw ConfigError(fmt::format("option '{}' of strategy '{}' must be like {}", key, entry.name,
-                                    out[key].dump()));
-    if (out[key].is_number_integer() && !value.is_number_integer()) {
-      throw ConfigError(
-          fmt::format("option '{}' of strategy '{}' must be an integer", key, entry.name));
-    }
-    out[key] = value;
-  }
-  return out;
+  return ResolveOptions({"strategy", entry.name, ""}, entry.params, user);
 }
 
 std::unique_ptr<Strategy> MakeStrategyFrom(const StrategyEntry& entry, StrategyContext context) {
