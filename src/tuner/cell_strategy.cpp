@@ -73,6 +73,8 @@ CellSymbolicStrategy::CellSymbolicStrategy(const search::StrategyContext& contex
       options_(std::move(options)),
       rules_(RuleBase::ShippedSet("nb201")),
       rng_(context.seed ^ 0xce11ce11ULL) {
+  options_.budgets = StrategyBudgets(std::move(options_.budgets), context.budgets, "symbolic_nb201",
+                                     /*positive=*/true);
   for (const auto& file : options_.rule_files) rules_.AddFile(file);
   rules_.ValidateActions(CellMoveNames());
   weights_ = rules_.InitialWeights();

@@ -19,6 +19,13 @@ std::vector<std::string> RuleFilesFromJson(const nlohmann::json& options);
 std::map<std::string, double> BudgetsFromJson(const nlohmann::json& options,
                                               std::string_view strategy, bool positive);
 
+/// The budgets a symbolic strategy states facts for: `from_options` (its `budgets` option) when
+/// that lists any, otherwise the study's typed budgets (StrategyContext::budgets; a later
+/// constraint on a metric wins), checked as BudgetsFromJson checks the option's.
+std::map<std::string, double> StrategyBudgets(std::map<std::string, double> from_options,
+                                              const std::vector<search::Constraint>& study,
+                                              std::string_view strategy, bool positive);
+
 /// An objective value as JSON (a non-finite score as null) and back (null as -inf).
 nlohmann::json ObjectiveToJson(const search::ObjectiveValue& value);
 search::ObjectiveValue ObjectiveFromJson(const nlohmann::json& json);

@@ -91,6 +91,8 @@ SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context, Symbo
       rules_(RuleBase::WithUserFiles(options_.rule_files,
                                      options_.profile == TunerProfile::kPaper ? "paper" : "")),
       rng_(context.seed ^ 0x5eed5eedULL) {
+  options_.budgets =
+      StrategyBudgets(std::move(options_.budgets), context.budgets, "symbolic", /*positive=*/false);
   rules_.ValidateActions(ActionNames());
   unknown_prior_rules_ = rules_.OverrideInitialWeights(options_.prior_weights);
   weights_ = rules_.InitialWeights();
