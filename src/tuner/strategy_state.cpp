@@ -54,6 +54,27 @@ std::map<std::string, double> StrategyBudgets(std::map<std::string, double> from
   return budgets;
 }
 
+RecordedReasoning ReasonAndRecord(const std::function<Reasoning()>& reason,
+                                  search::TrialAnnotations& annotations) {
+  RecordedReasoning out;
+  try {
+    out.reasoning = reason();
+  } catch (const Error& e) {
+    annotations.diagnoses.push_back({"reasoning_failed", 1.0, {{"error", e.what()}}});
+  }
+  for (const auto& [problem, probability] : out.reasoning.problems) {
+    annotations.diagnoses.push_back({problem, probability, nlohmann::json::object()});
+  }
+  for (const auto& proposed : out.reasoning.actions) {
+    out.records.push_back(
+        {proposed.action,
+         proposed.probability,
+         false,
+         {{"rule", proposed.rule_id}, {"problem", proposed.problem}, {"selected", false}}});
+  }
+  return out;
+}
+
 nlohmann::json ObjectiveToJson(const search::ObjectiveValue& value) {
   return {{"score", std::isfinite(value.score) ? nlohmann::json(value.score) : nlohmann::json()},
           {"feasible", value.feasible},
