@@ -32,7 +32,7 @@ Run RunOnce(const std::string& function, const std::string& strategy, int trials
   Driver driver(
       eval.function().space(),
       [&](const SearchSpace& s) {
-        return symnas::strategies::MakeStrategy(strategy, {s, seed, {}, {}, {}, {}});
+        return symnas::strategies::MakeStrategy(strategy, {s, seed, {}, {}, {}, {}, {}});
       },
       eval, *objective, recorder, options);
   auto start = std::chrono::steady_clock::now();

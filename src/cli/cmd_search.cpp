@@ -96,17 +96,42 @@ search::StudyConfig EffectiveConfig(const SearchArgs& a) {
   return c;
 }
 
-/// A strategy with a `budgets` option (the symbolic tuners diagnose thr_exceeded(M) for every
-/// budget of the study): unless the config lists its own strategy_options.budgets, they are the
-/// objective's constraints.
-void AddObjectiveBudgets(search::StudyConfig& config, const search::Objective& objective) {
-  if (!strategies::FindStrategy(config.strategy).HasOption("budgets") ||
-      config.strategy_options.contains("budgets")) {
-    return;
+/// What the study's strategy is built from: the config's options, the study's budgets typed
+/// (search::StrategyContextBudgets) and checked on the evaluator's cost estimates.
+search::StrategyContext StudyStrategyContext(const search::StudyConfig& config,
+                                             const search::SearchSpace& space,
+                                             search::Evaluator& evaluator,
+                                             const search::Objective& objective) {
+  search::StrategyContext context;
+  context.space = space;
+  context.seed = config.seed;
+  context.options = config.strategy_options;
+  context.budget_check = search::MakeBudgetCheck(evaluator, objective.Constraints());
+  context.budgets = search::StrategyContextBudgets(config.strategy_options, objective);
+  context.estimate_costs = [&evaluator](const search::Params& p) {
+    return evaluator.EstimateCosts(p);
+  };
+  context.objective_names = objective.VectorNames();
+  return context;
+}
+
+/// Studies created before the budgets travelled typed stored a copy of the objective's
+/// constraints as strategy_options.budgets (metric -> budget, written for strategies with a
+/// `budgets` option). Such a study still resumes: the copy is left out when the stored config
+/// is compared with the requested one; on resume the strategy reads the copy as its own option,
+/// the same budgets as before.
+nlohmann::json WithoutObjectiveBudgetsCopy(nlohmann::json stored, const nlohmann::json& requested,
+                                           const search::Objective& objective) {
+  const auto options = requested.value("strategy_options", nlohmann::json::object());
+  if (options.contains("budgets") || !stored.contains("strategy_options") ||
+      !stored["strategy_options"].is_object()) {
+    return stored;
   }
-  nlohmann::json budgets = nlohmann::json::object();
-  for (const auto& c : objective.Constraints()) budgets[c.metric] = c.budget;
-  if (!budgets.empty()) config.strategy_options["budgets"] = budgets;
+  nlohmann::json copy = nlohmann::json::object();
+  for (const auto& c : objective.Constraints()) copy[c.metric] = c.budget;
+  auto& stored_options = stored["strategy_options"];
+  if (stored_options.value("budgets", nlohmann::json()) == copy) stored_options.erase("budgets");
+  return stored;
 }
 
 /// Budgets no candidate of the space can meet: a ConfigError before the study file exists, except
@@ -170,13 +195,9 @@ search::StudyOutcome RunWorker(const search::StudyConfig& config, store::StudySt
                                std::unique_ptr<search::Objective> objective = nullptr) {
   if (!evaluator) evaluator = MakeEvaluator(config);
   if (!objective) objective = search::MakeObjective(config.objective);
-  search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
-  search::CostEstimate costs = [&evaluator](const search::Params& p) {
-    return evaluator->EstimateCosts(p);
-  };
   auto factory = [&](const search::SearchSpace& space) {
-    return strategies::MakeStrategy(config.strategy, {space, config.seed, config.strategy_options,
-                                                      budget, costs, objective->VectorNames()});
+    return strategies::MakeStrategy(config.strategy,
+                                    StudyStrategyContext(config, space, *evaluator, *objective));
   };
   search::DriverOptions options;
   options.trials = config.trials;
@@ -272,18 +293,16 @@ int RunSearch(const SearchArgs& a) {
   ApplyDeviceBudgets(config);  // the evaluator's device limits join the objective's budgets
   auto evaluator = MakeEvaluator(config);  // config errors (located) before any file is made
   auto objective = search::MakeObjective(config.objective);
-  AddObjectiveBudgets(config, *objective);
   CheckBudgetsAtStart(config, *evaluator, *objective);
-  search::BudgetCheck budget = search::MakeBudgetCheck(*evaluator, objective->Constraints());
   // Strategy options (e.g. a --rules file) fail before any file is made.
-  strategies::MakeStrategy(
-      config.strategy,
-      {config.space, config.seed, config.strategy_options, budget, {}, objective->VectorNames()});
+  strategies::MakeStrategy(config.strategy,
+                           StudyStrategyContext(config, config.space, *evaluator, *objective));
   const std::string path = a.study_path.empty() ? config.name + ".study.db" : a.study_path;
   auto store = store::StudyStore::Open(path);
   store->Exclusive([&] {
     if (auto stored = store->LoadConfig()) {
-      CheckSameStudy(*stored, config.ToJson(), path);
+      const nlohmann::json wanted = config.ToJson();
+      CheckSameStudy(WithoutObjectiveBudgetsCopy(*stored, wanted, *objective), wanted, path);
       if (config.trials > stored->value("trials", std::int64_t{0})) {
         nlohmann::json updated = *stored;
         updated["trials"] = config.trials;

@@ -20,6 +20,11 @@ struct Statement {
   ~Statement() { sqlite3_finalize(stmt); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
+  /// Binds a row's key, (config, timer), to parameters 1 and 2.
+  void BindKey(const std::string& config, const std::string& timer) {
+    sqlite3_bind_text(stmt, 1, config.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, timer.c_str(), -1, SQLITE_TRANSIENT);
+  }
 };
 }  // namespace
 
@@ -59,8 +64,7 @@ std::optional<Timing> LayerLatencyTable::Find(const std::string& config,
               "SELECT median_ms, p10_ms, p90_ms, runs FROM hw_layer_latency WHERE config = ? AND "
               "timer = ?",
               path_);
-  sqlite3_bind_text(s.stmt, 1, config.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s.stmt, 2, timer.c_str(), -1, SQLITE_TRANSIENT);
+  s.BindKey(config, timer);
   if (sqlite3_step(s.stmt) != SQLITE_ROW) return std::nullopt;
   Timing t;
   t.median_ms = sqlite3_column_double(s.stmt, 0);
@@ -75,8 +79,7 @@ void LayerLatencyTable::Put(const std::string& config, const std::string& timer,
               "INSERT OR REPLACE INTO hw_layer_latency (config, timer, median_ms, p10_ms, p90_ms, "
               "runs) VALUES (?, ?, ?, ?, ?, ?)",
               path_);
-  sqlite3_bind_text(s.stmt, 1, config.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s.stmt, 2, timer.c_str(), -1, SQLITE_TRANSIENT);
+  s.BindKey(config, timer);
   sqlite3_bind_double(s.stmt, 3, t.median_ms);
   sqlite3_bind_double(s.stmt, 4, t.p10_ms);
   sqlite3_bind_double(s.stmt, 5, t.p90_ms);

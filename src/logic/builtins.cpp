@@ -50,28 +50,22 @@ void Is(Machine& m, const Term* g, Cont k) {
 }
 
 enum class Cmp { kLt, kGt, kLe, kGe, kEq, kNe };
+template <Cmp kOp, typename T>
+bool Holds(T x, T y) {
+  return kOp == Cmp::kLt   ? x < y
+         : kOp == Cmp::kGt ? x > y
+         : kOp == Cmp::kLe ? x <= y
+         : kOp == Cmp::kGe ? x >= y
+         : kOp == Cmp::kEq ? x == y
+                           : x != y;
+}
+/// Integers compare exactly; otherwise both sides as floats.
 template <Cmp kOp>
 void ArithCompare(Machine& m, const Term* g, Cont k) {
   Number a = m.Eval(g->args[0]);
   Number b = m.Eval(g->args[1]);
-  bool ok;
-  if (a.is_int && b.is_int) {
-    std::int64_t x = a.i, y = b.i;
-    ok = kOp == Cmp::kLt   ? x < y
-         : kOp == Cmp::kGt ? x > y
-         : kOp == Cmp::kLe ? x <= y
-         : kOp == Cmp::kGe ? x >= y
-         : kOp == Cmp::kEq ? x == y
-                           : x != y;
-  } else {
-    double x = a.AsDouble(), y = b.AsDouble();
-    ok = kOp == Cmp::kLt   ? x < y
-         : kOp == Cmp::kGt ? x > y
-         : kOp == Cmp::kLe ? x <= y
-         : kOp == Cmp::kGe ? x >= y
-         : kOp == Cmp::kEq ? x == y
-                           : x != y;
-  }
+  const bool ok =
+      a.is_int && b.is_int ? Holds<kOp>(a.i, b.i) : Holds<kOp>(a.AsDouble(), b.AsDouble());
   if (ok) k();
 }
 

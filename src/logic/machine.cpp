@@ -32,42 +32,59 @@ void Machine::Undo(Mark mark) {
   bindings_.resize(mark.vars);
 }
 
-// Iterative (an explicit stack of pairs), so unifying long lists or deep terms cannot overflow
-// the C++ stack.
-bool Machine::Unify(const Term* a0, const Term* b0) {
+namespace {
+
+/// What a walk over two terms side by side does after visiting a pair.
+enum class PairStep { kNext, kDescend, kStop };
+
+/// Walks `a0` and `b0` side by side in pre-order, arguments left to right, with an explicit
+/// stack of pairs (input decides the depth: no recursion, so long lists or deep terms cannot
+/// overflow the C++ stack). Each pair is dereferenced under `m`'s current bindings, a pair of
+/// one term is skipped; `visit(a, b)` says go on (kNext), into the arguments (kDescend: both
+/// are compounds of a's arity) or stop (kStop: the walk returns false).
+template <typename Visit>
+bool WalkTermPairs(const Machine& m, const Term* a0, const Term* b0, Visit visit) {
   std::vector<std::pair<const Term*, const Term*>> todo{{a0, b0}};
   while (!todo.empty()) {
-    auto [a, b] = todo.back();
+    const Term* a = m.Deref(todo.back().first);
+    const Term* b = m.Deref(todo.back().second);
     todo.pop_back();
-    a = Deref(a);
-    b = Deref(b);
     if (a == b) continue;
+    const PairStep step = visit(a, b);
+    if (step == PairStep::kStop) return false;
+    if (step == PairStep::kNext) continue;
+    // Pushed in reverse so arguments are visited left to right.
+    for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Machine::Unify(const Term* a0, const Term* b0) {
+  return WalkTermPairs(*this, a0, b0, [this](const Term* a, const Term* b) {
     if (a->kind == TermKind::kVar) {
       if (b->kind == TermKind::kVar && b->var > a->var) std::swap(a, b);  // bind younger
       bindings_[static_cast<std::size_t>(a->var)] = b;
       trail_.push_back(a->var);
-      continue;
+      return PairStep::kNext;
     }
     if (b->kind == TermKind::kVar) {
       bindings_[static_cast<std::size_t>(b->var)] = a;
       trail_.push_back(b->var);
-      continue;
+      return PairStep::kNext;
     }
     // Neither is an unbound variable now: atoms unify by signature (library(db) values keep
     // their quotes), numbers iff they are equal.
     if (a->kind != TermKind::kCompound || b->kind != TermKind::kCompound) {
-      if (a->kind == TermKind::kAtom && b->kind == TermKind::kAtom) {
-        if (!SameSignature(a->name, b->name)) return false;
-      } else if (!StructurallyEqual(a, b)) {
-        return false;
-      }
-      continue;
+      const bool same = a->kind == TermKind::kAtom && b->kind == TermKind::kAtom
+                            ? SameSignature(a->name, b->name)
+                            : StructurallyEqual(a, b);
+      return same ? PairStep::kNext : PairStep::kStop;
     }
-    if (a->arity != b->arity || !SameSignature(a->name, b->name)) return false;
-    // Pushed in reverse so arguments are unified left to right.
-    for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
-  }
-  return true;
+    if (a->arity != b->arity || !SameSignature(a->name, b->name)) return PairStep::kStop;
+    return PairStep::kDescend;
+  });
 }
 
 namespace {
@@ -385,20 +402,15 @@ int CompareNode(const Term* a, const Term* b) {
 }
 }  // namespace
 
-// Lexicographic over a pre-order walk of both terms, with an explicit stack of pairs.
+// Lexicographic over a pre-order walk of both terms.
 int Machine::Compare(const Term* a0, const Term* b0) const {
-  std::vector<std::pair<const Term*, const Term*>> todo{{a0, b0}};
-  while (!todo.empty()) {
-    auto [a, b] = todo.back();
-    todo.pop_back();
-    a = Deref(a);
-    b = Deref(b);
-    if (a == b) continue;
-    if (int c = CompareNode(a, b)) return c;
-    if (a->kind != TermKind::kCompound) continue;
-    for (std::uint32_t i = a->arity; i-- > 0;) todo.emplace_back(a->args[i], b->args[i]);
-  }
-  return 0;
+  int order = 0;
+  WalkTermPairs(*this, a0, b0, [&order](const Term* a, const Term* b) {
+    order = CompareNode(a, b);
+    if (order != 0) return PairStep::kStop;
+    return a->kind == TermKind::kCompound ? PairStep::kDescend : PairStep::kNext;
+  });
+  return order;
 }
 
 void CheckStack(const char* what, const SourceLocation& where) {

@@ -210,6 +210,12 @@ std::string DescribeParams(const Params& params, const SearchSpace& space) {
 
 }  // namespace
 
+std::vector<Constraint> StrategyContextBudgets(const nlohmann::json& strategy_options,
+                                               const Objective& objective) {
+  if (strategy_options.is_object() && strategy_options.contains("budgets")) return {};
+  return objective.Constraints();
+}
+
 std::vector<MetricFloor> MinimumCosts(const SearchSpace& space, Evaluator& evaluator,
                                       const std::vector<std::string>& metrics) {
   // With every categorical choice the corners bound the minimum from below; with categoricals

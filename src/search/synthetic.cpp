@@ -12,6 +12,7 @@
 
 #include "symnas/common/error.hpp"
 #include "symnas/common/name_table.hpp"
+#include "symnas/hw/layer_builder.hpp"
 #include "symnas/search/cnn_template.hpp"
 
 namespace symnas::search {
@@ -111,36 +112,43 @@ double CnnProxy(const Params& p) {
   return f;
 }
 
+/// This counter's FLOPs convention: 2 x MACs of conv and dense layers, no bias adds, nothing for
+/// pooling (cost.hpp's convention adds the biases).
+double TemplateFlops(const LayerSpec& layer) {
+  return layer.op == LayerOp::kConv2d || layer.op == LayerOp::kDense ? 2 * layer.macs : 0.0;
+}
+
 }  // namespace
 
 double CnnTemplateFlops(const Params& p) {
+  hw::LayerBuilder walk(1, 28, 28, &TemplateFlops);
   const auto blocks = static_cast<std::int64_t>(TemplateNum(p, "conv_blocks"));
-  const double convs = TemplateNum(p, "convs_per_block"), k = TemplateNum(p, "kernel_size");
-  const std::string pool = TemplateLabel(p, "pool");
-  double h = 28, w = 28, channels = 1, flops = 0;
+  const auto convs = static_cast<int>(TemplateNum(p, "convs_per_block"));
+  const auto kernel = static_cast<int>(TemplateNum(p, "kernel_size"));
+  const bool pool = TemplateLabel(p, "pool") != "none";
   for (std::int64_t i = 0; i < blocks; ++i) {
-    const double filters =
-        Num(p, fmt::format("filters_{}", i), static_cast<double>(CnnTemplateFilters(i)));
-    for (int c = 0; c < static_cast<int>(convs); ++c) {
-      flops += 2 * h * w * k * k * channels * filters;
-      channels = filters;
-    }
-    if (pool != "none") h = std::floor(h / 2), w = std::floor(w / 2);
-    if (h < 1 || w < 1) {
+    const auto filters = static_cast<int>(
+        Num(p, fmt::format("filters_{}", i), static_cast<double>(CnnTemplateFilters(i))));
+    for (int c = 0; c < convs; ++c) walk.Conv(fmt::format("block{}.conv{}", i, c), filters, kernel);
+    if (!pool) continue;
+    if (walk.height() < 2 || walk.width() < 2) {
       throw ArchError(
           fmt::format("the feature map shrinks below 1x1 after conv block {} (28x28 input "
                       "allows at most 4 pooling blocks); lower conv_blocks",
                       i));
     }
+    walk.MaxPool(fmt::format("block{}.pool", i), 2, 2, /*same=*/false);
   }
-  double in = h * w * channels;
+  walk.Flatten("flatten");
   const auto dense = static_cast<std::int64_t>(TemplateNum(p, "dense_layers"));
   for (std::int64_t i = 0; i < dense; ++i) {
-    const double units = Num(p, fmt::format("units_{}", i), kCnnTemplateUnits);
-    flops += 2 * in * units;
-    in = units;
+    walk.Dense(fmt::format("dense{}", i),
+               static_cast<int>(Num(p, fmt::format("units_{}", i), kCnnTemplateUnits)));
   }
-  return flops + 2 * in * 10;
+  walk.Dense("classifier", 10);
+  double flops = 0;
+  for (const LayerSpec& layer : walk.layers()) flops += layer.flops;
+  return flops;
 }
 
 const std::vector<SyntheticFunction>& SyntheticFunctions() {

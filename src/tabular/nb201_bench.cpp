@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "symnas/common/error.hpp"
+#include "symnas/search/driver.hpp"
 #include "symnas/search/objective.hpp"
 #include "symnas/search/strategy.hpp"
 #include "symnas/strategies/table.hpp"
@@ -124,27 +125,14 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   if (strategy_name == "nsga2" || strategy_name == "evolution") {
     context.options = {{"population", strategy_name == "nsga2" ? population : 20}};
   }
-  // A strategy with a `budgets` option (the symbolic tuners state budget facts) gets the budget
-  // as `symnas search` gives it.
+  // What the study driver gives every strategy: the study's budgets, typed (the symbolic tuners
+  // state budget facts), and a check of a candidate's constraint metric before it is evaluated
+  // (the table's latency column), so over-budget candidates can be recognised without spending
+  // an evaluation (local_search and morphism use it).
   const search::StrategyEntry& entry = strategies::FindStrategy(strategy_name);
-  if (entry.HasOption("budgets") && task == "constrained") {
-    context.options = {{"budgets", budgets}};
-  }
-  // What the study driver gives every strategy: the constraint metric of a candidate is known
-  // before it is evaluated (the table's latency column), so over-budget candidates can be
-  // recognised without spending an evaluation (local_search and morphism use it).
   if (task == "constrained") {
-    context.budget_check = [&evaluator, budgets](const search::Params& params) {
-      const auto costs = evaluator.EstimateCosts(params);
-      for (const auto& [metric, budget] : budgets) {
-        const double ms = costs.at(metric);
-        if (ms > budget) {
-          return search::BudgetVerdict{
-              false, fmt::format("{} {:.4g} > budget {:.4g}", metric, ms, budget)};
-        }
-      }
-      return search::BudgetVerdict{true, ""};
-    };
+    context.budgets = objective->Constraints();
+    context.budget_check = search::MakeBudgetCheck(evaluator, context.budgets);
   }
   // Costs known before training (the table's latency) for strategies that read them (pareto_rank).
   context.estimate_costs = [&evaluator](const search::Params& p) {

@@ -82,6 +82,8 @@ CellSymbolicStrategy::CellSymbolicStrategy(const search::StrategyContext& contex
       rules_(RuleBase::ShippedSet("nb201")),
       rng_(context.seed ^ 0xce11ce11ULL),
       model_(space_, budget_check_, options_.model, options_.model_after) {
+  options_.budgets = StrategyBudgets(std::move(options_.budgets), context.budgets, "symbolic_nb201",
+                                     /*positive=*/true);
   for (const auto& file : options_.rule_files) rules_.AddFile(file);
   rules_.ValidateActions(CellMoveNames());
   weights_ = rules_.InitialWeights();
@@ -234,23 +236,8 @@ search::Params CellSymbolicStrategy::Fallback(std::string& move_name, std::strin
 }
 
 void CellSymbolicStrategy::Diagnose(const search::TrialOutcome& outcome, const CellFacts& facts) {
-  Reasoning reasoning;
-  try {
-    reasoning = ReasonOverFacts(rules_, weights_, CellFactsToProlog(facts));
-  } catch (const Error& e) {  // a rule over its limits or failing on these facts: trial stands
-    annotations_.diagnoses.push_back({"reasoning_failed", 1.0, {{"error", e.what()}}});
-  }
-  for (const auto& [problem, probability] : reasoning.problems) {
-    annotations_.diagnoses.push_back({problem, probability, nlohmann::json::object()});
-  }
-  std::vector<search::ActionRecord> records;
-  for (const auto& proposed : reasoning.actions) {
-    records.push_back(
-        {proposed.action,
-         proposed.probability,
-         false,
-         {{"rule", proposed.rule_id}, {"problem", proposed.problem}, {"selected", false}}});
-  }
+  auto [reasoning, records] = ReasonAndRecord(
+      [&] { return ReasonOverFacts(rules_, weights_, CellFactsToProlog(facts)); }, annotations_);
   const search::Params told = space_.Project(outcome.params);
   std::string move_name;
   next_.reset();

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "strategy_state.hpp"
+#include "symnas/search/study_config.hpp"
 #include "symnas/tuner/lfi.hpp"
 #include "symnas/tuner/rule_base.hpp"
 
@@ -22,13 +23,15 @@ std::string Join(const std::vector<std::string>& items, const char* separator) {
 
 std::string ScoreText(const search::TrialRecord& trial) {
   switch (trial.status) {
-    case search::TrialStatus::kRejected: return "rejected";
+    case search::TrialStatus::kRejected:
+      return "rejected";
     case search::TrialStatus::kComplete:
     case search::TrialStatus::kPruned:
       return fmt::format("{:.4f}{}{}", trial.objective.score,
                          trial.objective.feasible ? "" : " (over)",
                          trial.status == search::TrialStatus::kPruned ? " pruned" : "");
-    default: return "failed";
+    default:
+      return "failed";
   }
 }
 
@@ -44,6 +47,19 @@ bool Helped(const search::TrialRecord& trial, const search::TrialRecord& next,
                     it->value("tolerance", 0.0));
   }
   return Improved(trial.objective, next.objective, next.status);
+}
+
+/// The budgets the study's strategy stated facts for, chosen from its stored config as the CLI
+/// and the strategy chose them: its strategy_options.budgets (studies created before the budgets
+/// travelled typed stored the objective's there), else the objective's constraints.
+std::map<std::string, double> StudyBudgets(const nlohmann::json& config) {
+  const auto options = config.value("strategy_options", nlohmann::json::object());
+  std::vector<search::Constraint> study;
+  if (config.contains("objective")) {
+    study = search::StrategyContextBudgets(options, *search::MakeObjective(config.at("objective")));
+  }
+  return StrategyBudgets(BudgetsFromJson(options, "symbolic", /*positive=*/false), study,
+                         "symbolic", /*positive=*/false);
 }
 
 }  // namespace
@@ -98,17 +114,18 @@ std::map<std::string, double> StudyInitialWeights(const std::optional<nlohmann::
       }
     }
   }
-  const auto options =
-      config ? config->value("strategy_options", nlohmann::json::object()) : nlohmann::json::object();
+  const auto options = config ? config->value("strategy_options", nlohmann::json::object())
+                              : nlohmann::json::object();
   if (options.value("profile", std::string()) == "paper") rule_set = "paper";
   try {
     RuleBase rules = RuleBase::ShippedSet(rule_set);
     for (const auto& file : files) rules.AddFile(file);
     if (options.contains("prior_weights") && options.at("prior_weights").is_object()) {
-      rules.OverrideInitialWeights(options.at("prior_weights").get<std::map<std::string, double>>());
+      rules.OverrideInitialWeights(
+          options.at("prior_weights").get<std::map<std::string, double>>());
     }
     // Only the rules that can fire in this study: a hardware rule for a budget it sets.
-    const auto budgets = options.value("budgets", nlohmann::json::object());
+    const auto budgets = config ? StudyBudgets(*config) : std::map<std::string, double>{};
     std::map<std::string, double> weights;
     for (const auto& [id, weight] : rules.InitialWeights()) {
       const TuningRule* rule = rules.FindRule(id);

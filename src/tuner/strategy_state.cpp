@@ -22,18 +22,57 @@ std::vector<std::string> RuleFilesFromJson(const nlohmann::json& options) {
   return files;
 }
 
+namespace {
+ConfigError BadBudget(std::string_view strategy, const std::string& metric, bool positive) {
+  return ConfigError(fmt::format("{}: budget of '{}' must be a {}number", strategy, metric,
+                                 positive ? "positive " : ""));
+}
+}  // namespace
+
 std::map<std::string, double> BudgetsFromJson(const nlohmann::json& options,
                                               std::string_view strategy, bool positive) {
   std::map<std::string, double> budgets;
   if (!options.contains("budgets")) return budgets;
   for (const auto& [metric, budget] : options.at("budgets").items()) {
     if (!budget.is_number() || (positive && budget.get<double>() <= 0)) {
-      throw ConfigError(fmt::format("{}: budget of '{}' must be a {}number", strategy, metric,
-                                    positive ? "positive " : ""));
+      throw BadBudget(strategy, metric, positive);
     }
     budgets[metric] = budget.get<double>();
   }
   return budgets;
+}
+
+std::map<std::string, double> StrategyBudgets(std::map<std::string, double> from_options,
+                                              const std::vector<search::Constraint>& study,
+                                              std::string_view strategy, bool positive) {
+  if (!from_options.empty()) return from_options;
+  std::map<std::string, double> budgets;
+  for (const auto& c : study) {
+    if (positive && c.budget <= 0) throw BadBudget(strategy, c.metric, positive);
+    budgets[c.metric] = c.budget;
+  }
+  return budgets;
+}
+
+RecordedReasoning ReasonAndRecord(const std::function<Reasoning()>& reason,
+                                  search::TrialAnnotations& annotations) {
+  RecordedReasoning out;
+  try {
+    out.reasoning = reason();
+  } catch (const Error& e) {
+    annotations.diagnoses.push_back({"reasoning_failed", 1.0, {{"error", e.what()}}});
+  }
+  for (const auto& [problem, probability] : out.reasoning.problems) {
+    annotations.diagnoses.push_back({problem, probability, nlohmann::json::object()});
+  }
+  for (const auto& proposed : out.reasoning.actions) {
+    out.records.push_back(
+        {proposed.action,
+         proposed.probability,
+         false,
+         {{"rule", proposed.rule_id}, {"problem", proposed.problem}, {"selected", false}}});
+  }
+  return out;
 }
 
 nlohmann::json ObjectiveToJson(const search::ObjectiveValue& value) {

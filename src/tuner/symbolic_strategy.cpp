@@ -91,6 +91,8 @@ SymbolicStrategy::SymbolicStrategy(const search::StrategyContext& context, Symbo
       rules_(RuleBase::WithUserFiles(options_.rule_files,
                                      options_.profile == TunerProfile::kPaper ? "paper" : "")),
       rng_(context.seed ^ 0x5eed5eedULL) {
+  options_.budgets =
+      StrategyBudgets(std::move(options_.budgets), context.budgets, "symbolic", /*positive=*/false);
   rules_.ValidateActions(ActionNames());
   unknown_prior_rules_ = rules_.OverrideInitialWeights(options_.prior_weights);
   weights_ = rules_.InitialWeights();
@@ -186,23 +188,8 @@ void SymbolicStrategy::Diagnose(const search::TrialOutcome& outcome) {
       facts.incumbent_train_acc = incumbent_->train_acc;
     }
   }
-  Reasoning reasoning;
-  try {
-    reasoning = Reason(rules_, weights_, facts);
-  } catch (const Error& e) {  // a rule over its limits or failing on these facts: trial stands
-    annotations_.diagnoses.push_back({"reasoning_failed", 1.0, {{"error", e.what()}}});
-  }
-  for (const auto& [problem, probability] : reasoning.problems) {
-    annotations_.diagnoses.push_back({problem, probability, nlohmann::json::object()});
-  }
-  std::vector<search::ActionRecord> records;
-  for (const auto& proposed : reasoning.actions) {
-    records.push_back(
-        {proposed.action,
-         proposed.probability,
-         false,
-         {{"rule", proposed.rule_id}, {"problem", proposed.problem}, {"selected", false}}});
-  }
+  auto [reasoning, records] =
+      ReasonAndRecord([&] { return Reason(rules_, weights_, facts); }, annotations_);
   Pending pending{outcome.trial_id, CreditBaseline(outcome), {}};
   const nlohmann::json baseline = {{"objective", ObjectiveToJson(pending.before)},
                                    {"tolerance", CreditTolerance()}};

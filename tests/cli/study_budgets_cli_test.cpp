@@ -1,7 +1,10 @@
 // Hardware budgets of a study through the real `symnas search` binary on a tiny IDX dataset: a
 // device's limits join the objective's budgets; a budget no candidate of the space can meet is
-// a ConfigError before any trial and before the study file exists (a warning for symbolic).
+// a ConfigError before any trial and before the study file exists (a warning for symbolic). The
+// budgets reach the symbolic tuner (a config's own strategy_options.budgets replace the
+// objective's), and a study that stored the objective's budgets as strategy options resumes.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -262,6 +265,78 @@ std::string TrimmedExample(const std::string& name, const fs::path& dir, int tri
   std::ofstream(path) << yaml;
   return path.string();
 }
+/// Runs `sql` with the text parameters `args` on the SQLite study `db`; the first column of the
+/// first row ("" without one).
+std::string QueryStudy(const std::string& db, const std::string& sql,
+                       const std::vector<std::string>& args = {}) {
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(handle, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(handle);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    sqlite3_bind_text(stmt, static_cast<int>(i + 1), args[i].c_str(), -1, SQLITE_TRANSIENT);
+  }
+  std::string first;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+    first = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return first;
+}
+
+/// A symbolic study of the paper profile on the CNN-parameter proxy (no training) under a FLOPs
+/// constraint no network exceeds, with extra strategy options; returns the config's path.
+std::string ProxyConfig(const fs::path& dir, int trials, const std::string& extra_options) {
+  const fs::path path = dir / "proxy.yaml";
+  std::ofstream(path) << "name: proxy\ntrials: " << trials << "\nseed: 0\nstrategy: symbolic\n"
+                      << "strategy_options: {profile: paper, bo: {initial_random: 2}"
+                      << extra_options << "}\n"
+                      << "objective: {kind: constrained, constraints: {flops: 1.0e+12}}\n"
+                      << "evaluator: {kind: synthetic, function: cnn_proxy}\nspace: seed000\n";
+  return path.string();
+}
+
+TEST_F(StudyBudgetsCli, AConfigsOwnStrategyBudgetsReplaceTheObjectivesInTheTuner) {
+  const std::string count = "SELECT COUNT(*) FROM diagnoses WHERE problem = 'thr_exceeded(flops)'";
+  // The objective's 1e12 FLOPs: no trial exceeds it.
+  Result plain =
+      Symnas({"search", "--config", ProxyConfig(dir_, 2, ""), "--study", Db(), "--quiet"});
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(QueryStudy(Db(), count), "0");
+  // The strategy's own 1e6 FLOPs: every trial exceeds it.
+  const std::string own = (dir_ / "own.db").string();
+  Result tight = Symnas({"search", "--config", ProxyConfig(dir_, 2, ", budgets: {flops: 1.0e+6}"),
+                         "--study", own, "--quiet"});
+  ASSERT_EQ(tight.code, 0) << tight.err;
+  EXPECT_NE(QueryStudy(own, count), "0");
+}
+
+TEST_F(StudyBudgetsCli, AStudyThatStoredTheObjectivesBudgetsAsStrategyOptionsResumes) {
+  const std::string config = ProxyConfig(dir_, 1, "");
+  ASSERT_EQ(Symnas({"search", "--config", config, "--study", Db(), "--quiet"}).code, 0);
+  const std::string select = "SELECT config_json FROM study WHERE id = 1";
+  auto stored = nlohmann::json::parse(QueryStudy(Db(), select));
+  EXPECT_FALSE(stored.at("strategy_options").contains("budgets")) << stored.dump();
+  // Before the budgets travelled typed, `symnas search` stored a copy of the objective's.
+  const auto store = [&](const nlohmann::json& budgets) {
+    stored["strategy_options"]["budgets"] = budgets;
+    QueryStudy(Db(), "UPDATE study SET config_json = ? WHERE id = 1", {stored.dump()});
+  };
+  store({{"flops", 1e12}});
+  Result resumed = Symnas({"search", "--config", config, "--study", Db(), "--trials", "2"});
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("resuming: 1 finished trials"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find("[2/2]"), std::string::npos) << resumed.out;
+  // Budgets other than the objective's were the user's: a different config.
+  stored = nlohmann::json::parse(QueryStudy(Db(), select));
+  store({{"flops", 5e11}});
+  Result other = Symnas({"search", "--config", config, "--study", Db(), "--trials", "3"});
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("(strategy_options differ)"), std::string::npos) << other.err;
+}
+
 }  // namespace
 
 // NAS-Bench-201 studies: budgets on two devices at once, and a few-shot latency estimator; the

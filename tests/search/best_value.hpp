@@ -24,7 +24,7 @@ inline double BestValue(const std::string& function, const std::string& strategy
   Driver driver(
       eval.function().space(),
       [&](const SearchSpace& s) {
-        return strategies::MakeStrategy(strategy, {s, seed, options, {}, {}, {}});
+        return strategies::MakeStrategy(strategy, {s, seed, options, {}, {}, {}, {}});
       },
       eval, *objective, recorder, o);
   double best = 1e300;

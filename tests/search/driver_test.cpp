@@ -27,7 +27,7 @@ StudyOutcome RunStudy(const std::string& strategy, Evaluator& eval, StudyRecorde
   Driver d(
       FindSyntheticFunction("mixed").space(),
       [&](const SearchSpace& s) {
-        return strategies::MakeStrategy(strategy, {s, 9, options, {}, {}, {}});
+        return strategies::MakeStrategy(strategy, {s, 9, options, {}, {}, {}, {}});
       },
       eval, *objective, rec, o);
   return d.Run();
@@ -119,7 +119,7 @@ TEST(DriverTest, MorphismGrowsTheSpaceAndRespectsTheBudget) {
   Driver d(
       Seed000Space(),
       [&](const SearchSpace& s) {
-        return strategies::MakeStrategy("morphism", {s, 1, {}, budget, {}, {}});
+        return strategies::MakeStrategy("morphism", {s, 1, {}, budget, {}, {}, {}});
       },
       eval, *objective, rec, o);
   auto out = d.Run();

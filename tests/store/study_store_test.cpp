@@ -310,7 +310,7 @@ StudyOutcome RunStudy(Evaluator& eval, StudyRecorder& rec, const std::string& st
   Driver d(
       Seed000Space(),
       [&](const SearchSpace& s) {
-        return strategies::MakeStrategy(strategy, {s, 4, options, budget, {}, {}});
+        return strategies::MakeStrategy(strategy, {s, 4, options, budget, {}, {}, {}});
       },
       eval, *objective, rec, o);
   return d.Run();

@@ -317,6 +317,42 @@ TEST(CellSymbolicStrategyTest, OverBudgetCellIsCheapenedNext) {
   std::remove(path.c_str());
 }
 
+TEST(CellSymbolicStrategyTest, TheStudysTypedBudgetsReachItUnlessItsOwnOptionReplacesThem) {
+  SyntheticCells problem;
+  auto objective = Constrained();
+  // The latency budget behind the budget_ratio fact of one told trial (-1: no such fact).
+  const auto budget = [&](const search::StrategyContext& context) {
+    CellSymbolicStrategy strategy(context, CellSymbolicOptions::FromJson(context.options));
+    search::TrialOutcome outcome;
+    outcome.trial_id = 0;
+    outcome.params = strategy.Ask();
+    outcome.result = problem.Evaluate(outcome.params);
+    outcome.objective = objective->Evaluate(outcome.result);
+    strategy.Tell(outcome);
+    const auto& ratios = strategy.last_facts().budget_ratios;
+    const auto it = ratios.find("latency_ms");
+    return it == ratios.end() ? -1.0 : problem.Latency(outcome.params) / it->second;
+  };
+  auto context = Context(0);
+  context.options = nlohmann::json::object();
+  EXPECT_EQ(budget(context), -1.0);
+  context.budgets = {{"latency_ms", kBudgetMs}};
+  EXPECT_NEAR(budget(context), kBudgetMs, 1e-12);
+  context.options = {{"budgets", {{"latency_ms", 2 * kBudgetMs}}}};  // the config's own
+  EXPECT_NEAR(budget(context), 2 * kBudgetMs, 1e-12);
+  context.options = nlohmann::json::object();
+  context.budgets = {{"latency_ms", -1.0}};
+  try {
+    CellSymbolicStrategy strategy(context, CellSymbolicOptions::FromJson(context.options));
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what())
+                  .find("symbolic_nb201: budget of 'latency_ms' must be a positive number"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(CellSymbolicStrategyTest, ErrorPaths) {
   auto context = Context(0);
   context.options = {{"budgets", {{"latency_ms", -1.0}}}};

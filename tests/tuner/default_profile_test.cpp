@@ -40,7 +40,7 @@ search::StudyOutcome RunStudy(CurveEvaluator& evaluator, search::MemoryRecorder&
   search::Driver driver(
       search::Seed000Space(),
       [&](const search::SearchSpace& space) {
-        return strategies::MakeStrategy("symbolic", {space, seed, options, check, {}, {}});
+        return strategies::MakeStrategy("symbolic", {space, seed, options, check, {}, {}, {}});
       },
       evaluator, *objective, recorder, driver_options);
   return driver.Run();

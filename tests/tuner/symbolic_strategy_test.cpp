@@ -105,6 +105,31 @@ TEST(SymbolicStrategy, OverBudgetTrialGetsHardwareActions) {
   EXPECT_TRUE(strategy->TakeSpaceEdits().empty());
 }
 
+TEST(SymbolicStrategy, TheStudysTypedBudgetsReachItUnlessItsOwnOptionReplacesThem) {
+  CurveEvaluator evaluator;
+  const Params params = search::Seed000Space().Defaults();  // about 3.8e7 FLOPs
+  const auto diagnoses_flops = [&](const search::StrategyContext& context) {
+    auto strategy = MakeSymbolicStrategy(context);
+    search::TrialOutcome outcome{
+        0, params, search::TrialStatus::kComplete, {}, evaluator.Evaluate(params, 0)};
+    strategy->Tell(outcome);
+    bool diagnosed = false;
+    for (const auto& d : strategy->TakeAnnotations().diagnoses) {
+      diagnosed |= d.problem == "thr_exceeded(flops)";
+    }
+    return diagnosed;
+  };
+  auto context = Context(evaluator, 5);
+  context.options.erase("budgets");
+  context.budgets = {{"flops", kBudget}};
+  EXPECT_TRUE(diagnoses_flops(context));
+  context.options["budgets"] = {{"flops", 1e12}};  // a config's own strategy_options.budgets
+  EXPECT_FALSE(diagnoses_flops(context));
+  context.options.erase("budgets");
+  context.budgets.clear();
+  EXPECT_FALSE(diagnoses_flops(context));
+}
+
 TEST(SymbolicStrategy, OpposedActionsNeverShareAStepAndArgmaxFallsBack) {
   // decr_lr made the favourite for underfitting; low_lr's inc_lr (0.99) is applied first, so
   // decr_lr would undo it: it is skipped and underfitting falls back to inc_neurons.

@@ -52,6 +52,10 @@ struct StrategyContext {
   std::uint64_t seed = 0;  ///< all randomness derives from it
   nlohmann::json options = nlohmann::json::object();  ///< table defaults merged with the user's
   BudgetCheck budget_check;  ///< may be empty: every candidate is within budget
+  /// The study's budgets, typed (the objective's constraints; the symbolic tuners state a fact
+  /// for each). Empty when the config gives the strategy its own `budgets` option, which then
+  /// replaces them.
+  std::vector<Constraint> budgets;
   /// May be empty: no cost is known before training (pareto_rank reads the objective
   /// components it gives, e.g. latency_ms, instead of predicting them).
   CostEstimate estimate_costs;

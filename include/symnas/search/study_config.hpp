@@ -60,6 +60,12 @@ StudyConfig LoadStudyConfig(const std::string& path, const std::vector<StrategyE
 /// "seed000" names the built-in default space.
 SearchSpace ParseSpaceYaml(const std::string& yaml_text, const std::string& file_name);
 
+/// The study's budgets as its strategy is given them (StrategyContext::budgets): the
+/// objective's constraints, none when `strategy_options` lists its own `budgets`, which replace
+/// them (even an empty mapping).
+std::vector<Constraint> StrategyContextBudgets(const nlohmann::json& strategy_options,
+                                               const Objective& objective);
+
 /// The smallest value of one metric over a space, and a candidate reaching it.
 struct MetricFloor {
   std::string metric;

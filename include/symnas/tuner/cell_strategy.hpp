@@ -21,9 +21,10 @@ namespace symnas::tuner {
 
 /// Options of the strategy (table defaults in CellSymbolicParams()).
 struct CellSymbolicOptions {
-  std::vector<std::string> rule_files;    ///< user rule files, added after rules/nb201_*.pl
-  std::map<std::string, double> budgets;  ///< metric -> budget (the objective's constraints)
-  std::vector<std::string> cost_order;    ///< operation labels, cheapest first
+  std::vector<std::string> rule_files;  ///< user rule files, added after rules/nb201_*.pl
+  /// metric -> budget, the `budgets` option; none: the strategy takes StrategyContext::budgets.
+  std::map<std::string, double> budgets;
+  std::vector<std::string> cost_order;            ///< operation labels, cheapest first
   double prior_strength = kDefaultPriorStrength;  ///< see RelearnWeights; 0: plain LFI
   /// Weights are re-learnt after each of the first 30 pieces of evidence, then whenever the
   /// evidence has grown by this factor since the last re-learning (LFI over all evidence costs

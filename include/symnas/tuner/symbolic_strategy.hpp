@@ -36,8 +36,9 @@ const char* TunerProfileName(TunerProfile profile);
 struct SymbolicOptions {
   TunerProfile profile = TunerProfile::kDefault;
   Selection selection = Selection::kSample;
-  std::vector<std::string> rule_files;    ///< user rule files, added after the shipped ones
-  std::map<std::string, double> budgets;  ///< metric -> budget (the objective's constraints)
+  std::vector<std::string> rule_files;  ///< user rule files, added after the shipped ones
+  /// metric -> budget, the `budgets` option; none: the strategy takes StrategyContext::budgets.
+  std::map<std::string, double> budgets;
   nlohmann::json bo_options = nlohmann::json::object();  ///< options of the inner `bo`
   double prior_strength = kDefaultPriorStrength;         ///< see RelearnWeights; 0: plain LFI
   std::map<std::string, double> prior_weights;  ///< rule id -> initial weight from past studies

@@ -22,6 +22,15 @@ constexpr EditKindName kEditKindNames[] = {
     {SpaceEditKind::kUnfix, "unfix"},
 };
 
+/// An edit of `kind` on dimension `name` for `reason`; each factory fills in the rest.
+SpaceEdit NamedEdit(SpaceEditKind kind, std::string name, EditReason reason) {
+  SpaceEdit e;
+  e.kind = kind;
+  e.name = std::move(name);
+  e.reason = std::move(reason);
+  return e;
+}
+
 nlohmann::json ValueJson(const Value& v) {
   nlohmann::json j;
   std::visit([&](const auto& x) { j = x; }, v);
@@ -47,58 +56,38 @@ SpaceEditKind SpaceEditKindFromName(const std::string& name) {
 
 SpaceEdit SpaceEdit::Bounds(SpaceEditKind kind, std::string name, double low, double high,
                             EditReason reason) {
-  SpaceEdit e;
-  e.kind = kind;
-  e.name = std::move(name);
+  SpaceEdit e = NamedEdit(kind, std::move(name), std::move(reason));
   e.low = low;
   e.high = high;
-  e.reason = std::move(reason);
   return e;
 }
 
 SpaceEdit SpaceEdit::SetChoices(std::string name, std::vector<std::string> choices,
                                 EditReason reason) {
-  SpaceEdit e;
-  e.kind = SpaceEditKind::kSetChoices;
-  e.name = std::move(name);
+  SpaceEdit e = NamedEdit(SpaceEditKind::kSetChoices, std::move(name), std::move(reason));
   e.choices = std::move(choices);
-  e.reason = std::move(reason);
   return e;
 }
 
 SpaceEdit SpaceEdit::Add(Dimension dimension, Value past_value, EditReason reason) {
-  SpaceEdit e;
-  e.kind = SpaceEditKind::kAddDimension;
-  e.name = dimension.name;
+  SpaceEdit e = NamedEdit(SpaceEditKind::kAddDimension, dimension.name, std::move(reason));
   e.dimension = std::move(dimension);
   e.value = std::move(past_value);
-  e.reason = std::move(reason);
   return e;
 }
 
 SpaceEdit SpaceEdit::Remove(std::string name, EditReason reason) {
-  SpaceEdit e;
-  e.kind = SpaceEditKind::kRemoveDimension;
-  e.name = std::move(name);
-  e.reason = std::move(reason);
-  return e;
+  return NamedEdit(SpaceEditKind::kRemoveDimension, std::move(name), std::move(reason));
 }
 
 SpaceEdit SpaceEdit::Fix(std::string name, Value value, EditReason reason) {
-  SpaceEdit e;
-  e.kind = SpaceEditKind::kFixValue;
-  e.name = std::move(name);
+  SpaceEdit e = NamedEdit(SpaceEditKind::kFixValue, std::move(name), std::move(reason));
   e.value = std::move(value);
-  e.reason = std::move(reason);
   return e;
 }
 
 SpaceEdit SpaceEdit::Unfix(std::string name, EditReason reason) {
-  SpaceEdit e;
-  e.kind = SpaceEditKind::kUnfix;
-  e.name = std::move(name);
-  e.reason = std::move(reason);
-  return e;
+  return NamedEdit(SpaceEditKind::kUnfix, std::move(name), std::move(reason));
 }
 
 std::string SpaceEdit::ToString() const {
