@@ -247,14 +247,14 @@ Driver::Claim Driver::ClaimTrial(TrialRecord& t, StudyOutcome& out) {
         rejected->strategy = t.strategy;
         rejected->worker = t.worker;
         t = *rejected;
-        recorder_.BeginTrial(t, ask_edits, strategy_->Save());
+        recorder_.BeginTrial(t, ask_edits, StrategyState());
         Finish(t);
         trials_.push_back(t);
         return Claim::kRejected;
       }
     }
   }
-  recorder_.BeginTrial(t, ask_edits, strategy_->Save());
+  recorder_.BeginTrial(t, ask_edits, StrategyState());
   synced_version_ = recorder_.StateVersion();
   trials_.push_back(t);
   return Claim::kTrial;
@@ -316,7 +316,7 @@ StudyOutcome Driver::Run() {
           t.status = t.result.status = TrialStatus::kFailed;
           t.result.error = e.what();
           objective_error = std::current_exception();
-          recorder_.FinishTrial(t, {}, {}, strategy_->Save());
+          recorder_.FinishTrial(t, {}, {}, StrategyState());
           return;
         }
       }
@@ -379,6 +379,10 @@ std::optional<TrialRecord> Driver::Screen(const Params& params, std::uint64_t se
   return t;
 }
 
+nlohmann::json Driver::StrategyState() const {
+  return recorder_.KeepsStrategyState() ? strategy_->Save() : nlohmann::json();
+}
+
 void Driver::Finish(TrialRecord& t, TrialAnnotations extra) {
   strategy_->Tell({t.id, t.params, t.status, t.objective, t.result});
   std::vector<SpaceEdit> edits = strategy_->TakeSpaceEdits();
@@ -389,7 +393,7 @@ void Driver::Finish(TrialRecord& t, TrialAnnotations extra) {
   TrialAnnotations annotations = strategy_->TakeAnnotations();
   annotations.diagnoses.insert(annotations.diagnoses.begin(), extra.diagnoses.begin(),
                                extra.diagnoses.end());
-  recorder_.FinishTrial(t, edits, annotations, strategy_->Save());
+  recorder_.FinishTrial(t, edits, annotations, StrategyState());
   synced_version_ = recorder_.StateVersion();
   last_summary_ = SummariseAnnotations(annotations);
 }

@@ -2,6 +2,8 @@
 // snapshot) and StudyRecorder's default LoadTrialsFrom.
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "symnas/common/error.hpp"
 #include "symnas/search/driver.hpp"
 
@@ -16,7 +18,7 @@ void MemoryRecorder::BeginTrial(const TrialRecord& trial, const std::vector<Spac
   trials_.push_back(trial);
   if (trial.rerun_of >= 0) trials_.at(static_cast<std::size_t>(trial.rerun_of)).requeued = false;
   edits_.insert(edits_.end(), edits.begin(), edits.end());
-  state_ = strategy_state;
+  if (keep_strategy_state_) state_ = strategy_state;
   ++state_version_;
 }
 
@@ -30,7 +32,7 @@ void MemoryRecorder::FinishTrial(const TrialRecord& trial, const std::vector<Spa
   trials_[static_cast<std::size_t>(trial.id)] = trial;
   edits_.insert(edits_.end(), edits.begin(), edits.end());
   annotations_.push_back(annotations);
-  state_ = strategy_state;
+  if (keep_strategy_state_) state_ = strategy_state;
   ++state_version_;
 }
 
@@ -48,6 +50,13 @@ std::vector<TrialRecord> StudyRecorder::LoadTrialsFrom(std::int64_t first_id) {
   std::vector<TrialRecord> all = LoadTrials();
   std::erase_if(all, [&](const TrialRecord& t) { return t.id < first_id; });
   return all;
+}
+
+std::vector<TrialRecord> MemoryRecorder::LoadTrialsFrom(std::int64_t first_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto first = static_cast<std::size_t>(
+      std::clamp<std::int64_t>(first_id, 0, static_cast<std::int64_t>(trials_.size())));
+  return {trials_.begin() + static_cast<std::ptrdiff_t>(first), trials_.end()};
 }
 
 void MemoryRecorder::Heartbeat(std::int64_t trial_id, double unix_s) {

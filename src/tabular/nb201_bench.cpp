@@ -10,6 +10,8 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "symnas/common/error.hpp"
 #include "symnas/search/driver.hpp"
@@ -140,25 +142,27 @@ Nb201Run RunSymnas(const Nb201Table& table, Nb201Dataset dataset, Nb201Device de
   };
   context.objective_names = objective->VectorNames();
   for (const auto& [key, value] : strategy_options.items()) context.options[key] = value;
-  auto searcher = search::MakeStrategyFrom(entry, context);
-  search::SearchSpace space = context.space;
-  for (int e = 0; e < evals; ++e) {
-    search::Params params = searcher->Ask();
-    for (const auto& edit : searcher->TakeSpaceEdits()) {
-      space.Apply(edit);
-      searcher->OnSpaceChanged(space, edit);
+  // The study driver runs the study, as for `symnas search`, in memory and without strategy
+  // snapshots (nothing resumes a bench run): every ask is evaluated and counted (no NB201
+  // strategy screens candidates), silently.
+  search::DriverOptions options;
+  options.trials = evals;
+  options.seed = seed;
+  options.strategy_name = strategy;
+  options.print_best = false;
+  search::MemoryRecorder recorder(/*keep_strategy_state=*/false);
+  const auto factory = [&](const search::SearchSpace& space) {
+    search::StrategyContext edited = context;
+    edited.space = space;
+    return search::MakeStrategyFrom(entry, edited);
+  };
+  search::Driver driver(context.space, factory, evaluator, *objective, recorder, options);
+  for (const auto& trial : driver.Run().trials) {
+    if (trial.status != search::TrialStatus::kComplete) {
+      throw std::logic_error("NAS-Bench-201 bench: trial " + std::to_string(trial.id) + " " +
+                             search::TrialStatusName(trial.status) + ": " + trial.result.error);
     }
-    search::TrialOutcome outcome;
-    outcome.trial_id = e;
-    outcome.params = params;
-    outcome.result = evaluator.Evaluate(params, seed);
-    outcome.objective = objective->Evaluate(outcome.result);
-    run.indices.push_back(outcome.result.details.at("index").get<int>());
-    searcher->Tell(outcome);
-    for (const auto& edit : searcher->TakeSpaceEdits()) {
-      space.Apply(edit);
-      searcher->OnSpaceChanged(space, edit);
-    }
+    run.indices.push_back(trial.result.details.at("index").get<int>());
   }
   run.seconds = Seconds(start);
   return run;

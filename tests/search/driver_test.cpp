@@ -59,6 +59,31 @@ TEST(DriverTest, FailedTrialsAreRecordedAndTheStudyContinues) {
   EXPECT_EQ(rec.LoadTrials().size(), out.trials.size());
 }
 
+TEST(DriverTest, ARecorderWithoutSnapshotsRunsTheSameStudy) {
+  // The NAS-Bench-201 bench's recorder keeps no strategy state: same trials, no snapshot.
+  SyntheticOptions so;
+  so.function = "mixed";
+  SyntheticEvaluator eval(so);
+  for (const char* strategy : {"random", "evolution", "local_search"}) {
+    MemoryRecorder keeping, bare(/*keep_strategy_state=*/false);
+    const auto a = RunStudy(strategy, eval, keeping, 25);
+    const auto b = RunStudy(strategy, eval, bare, 25);
+    ASSERT_EQ(a.trials.size(), b.trials.size()) << strategy;
+    for (std::size_t i = 0; i < a.trials.size(); ++i) {
+      EXPECT_EQ(a.trials[i].params, b.trials[i].params) << strategy << " trial " << i;
+    }
+    EXPECT_TRUE(keeping.LoadStrategyState().has_value());
+    EXPECT_FALSE(bare.LoadStrategyState().has_value());
+    EXPECT_FALSE(bare.KeepsStrategyState());
+    // The tail read equals the tail of the full read.
+    const auto tail = bare.LoadTrialsFrom(20);
+    ASSERT_EQ(tail.size(), b.trials.size() - 20);
+    EXPECT_EQ(tail.front().id, 20);
+    EXPECT_EQ(tail.back().params, b.trials.back().params);
+    EXPECT_TRUE(bare.LoadTrialsFrom(1000).empty());
+  }
+}
+
 TEST(DriverTest, TrialSeedsDifferAndAreStable) {
   EXPECT_EQ(TrialSeed(1, 0), TrialSeed(1, 0));
   EXPECT_NE(TrialSeed(1, 0), TrialSeed(1, 1));

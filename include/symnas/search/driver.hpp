@@ -32,6 +32,10 @@ class StudyRecorder {
   virtual std::vector<SpaceEdit> LoadSpaceEdits() = 0;
   /// The latest strategy snapshot, if any.
   virtual std::optional<nlohmann::json> LoadStrategyState() = 0;
+  /// False for a recorder that never resumes a study (an in-memory bench run): the driver then
+  /// hands it no snapshot (a null state) instead of saving the strategy twice per trial, which
+  /// costs O(trials) each; a rebuild replays the recorded trials instead.
+  virtual bool KeepsStrategyState() const { return true; }
   /// Records a trial as running, together with the space edits the strategy asked for with the
   /// candidate and the strategy's state right after it proposed it.
   virtual void BeginTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
@@ -62,13 +66,19 @@ class StudyRecorder {
   virtual void Heartbeat(std::int64_t trial_id, double unix_s) = 0;
 };
 
-/// A recorder that keeps everything in memory (tests, dry runs): one worker.
+/// A recorder that keeps everything in memory (tests, dry runs, bench runs): one worker.
 class MemoryRecorder : public StudyRecorder {
  public:
+  /// `keep_strategy_state` false: no snapshots (see KeepsStrategyState).
+  explicit MemoryRecorder(bool keep_strategy_state = true)
+      : keep_strategy_state_(keep_strategy_state) {}
+  bool KeepsStrategyState() const override { return keep_strategy_state_; }
   std::vector<TrialRecord> LoadTrials() override {
     std::lock_guard<std::mutex> lock(mutex_);
     return trials_;
   }
+  /// Copies only the trials from `first_id` on (the driver's Sync reads the open tail).
+  std::vector<TrialRecord> LoadTrialsFrom(std::int64_t first_id) override;
   std::vector<SpaceEdit> LoadSpaceEdits() override { return edits_; }
   std::optional<nlohmann::json> LoadStrategyState() override { return state_; }
   void BeginTrial(const TrialRecord& trial, const std::vector<SpaceEdit>& edits,
@@ -82,6 +92,7 @@ class MemoryRecorder : public StudyRecorder {
   const std::vector<TrialAnnotations>& annotations() const { return annotations_; }
 
  private:
+  bool keep_strategy_state_ = true;
   std::int64_t state_version_ = 0;
   std::mutex mutex_;  ///< trials_ against Heartbeat() from the trial's heartbeat thread
   std::vector<TrialRecord> trials_;
@@ -167,6 +178,8 @@ class Driver {
   std::optional<TrialRecord> Screen(const Params& params, std::uint64_t seed);
   /// Tells the strategy, applies its edits and records the finished trial.
   void Finish(TrialRecord& t, TrialAnnotations extra = {});
+  /// The strategy's snapshot for the recorder (null when it keeps none).
+  nlohmann::json StrategyState() const;
   void PrintProgress(const TrialRecord& trial) const;
 
   SearchSpace initial_space_;
