@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <string>
 
 namespace symnas::tuner {
 
@@ -21,6 +22,11 @@ void CellModel::OnSpaceChanged(const search::SearchSpace& space) {
   for (auto& [params, score] : scored_) params = space_.Project(params);
   model_.reset();
   pool_.reset();
+}
+
+void CellModel::Clear() {
+  scored_.clear();
+  model_.reset();
 }
 
 void CellModel::Add(const search::Params& projected, double score) {
@@ -58,10 +64,8 @@ std::optional<search::Params> CellModel::BestUnseen(
     pool_ = search::FeaturePool::Build(space_, nlohmann::json::object(), rng, features_,
                                        [this](const search::Params& p) { return WithinBudget(p); });
   }
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < pool_->params.size(); ++i) {
-    if (pool_->within_budget[i]) rows.push_back(i);
-  }
+  // Every row within budget; the seen ones are skipped below, in order of expected improvement.
+  const std::vector<std::size_t> rows = pool_->OpenRows(std::vector<std::string>{});
   const Eigen::VectorXd ei = Model().ExpectedImprovement(pool_->Columns(rows));
   std::vector<std::size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);

@@ -77,11 +77,10 @@ CellSymbolicStrategy::CellSymbolicStrategy(const search::StrategyContext& contex
                                            CellSymbolicOptions options)
     : space_(context.space),
       estimate_costs_(context.estimate_costs),
-      budget_check_(context.budget_check),
       options_(std::move(options)),
       rules_(RuleBase::ShippedSet("nb201")),
       rng_(context.seed ^ 0xce11ce11ULL),
-      model_(space_, budget_check_, options_.model, options_.model_after) {
+      model_(space_, context.budget_check, options_.model, options_.model_after) {
   options_.budgets = StrategyBudgets(std::move(options_.budgets), context.budgets, "symbolic_nb201",
                                      /*positive=*/true);
   for (const auto& file : options_.rule_files) rules_.AddFile(file);
@@ -314,7 +313,7 @@ void CellSymbolicStrategy::Load(const nlohmann::json& state) {
   };
   try {
     history_ = state.at("history");
-    model_ = CellModel(space_, budget_check_, options_.model, options_.model_after);
+    model_.Clear();
     for (const auto& told : history_) {
       AddToModel(search::ParamsFromJson(told.at("params")),
                  told.at("status").get<std::string>() == "complete",

@@ -24,6 +24,8 @@ class CellModel {
 
   /// The space changed: features and pool are rebuilt, the scored cells projected on it.
   void OnSpaceChanged(const search::SearchSpace& space);
+  /// Forgets every scored cell (before a strategy's state is loaded).
+  void Clear();
   /// Adds the score of a complete feasible cell (projected on the space).
   void Add(const search::Params& projected, double score);
   /// True when the model has enough scored cells to be used.

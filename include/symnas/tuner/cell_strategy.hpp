@@ -115,7 +115,6 @@ class CellSymbolicStrategy : public search::Strategy {
 
   search::SearchSpace space_;
   search::CostEstimate estimate_costs_;  ///< may be empty: no cost known before evaluation
-  search::BudgetCheck budget_check_;     ///< may be empty: every candidate is within budget
   CellSymbolicOptions options_;
   RuleBase rules_;
   std::mt19937_64 rng_;
